@@ -1,0 +1,136 @@
+# initbox - one non-recursive make.
+#
+#   make [CONFIG=NAME]   build/initbox (default profile); another profile
+#                        builds build/NAME/initbox (config/NAME.mk)
+#   make check           unit, namespace and qemu tests; ends "N passed, N failed"
+#   make check-unit | check-ns | check-boot
+#   make demo            boot a live image under qemu and report memory
+#   make bench           figures side by side with the peer tools
+#   make size            the binary size of every profile
+#   make deps            install tools, build zlib/liblzma/libzstd with musl
+#
+# Variables: O (output dir), DEPS (dependency dir), CFLAGS, TESTS (a subset
+# of test files for check-*), V=1 for full commands.
+
+CONFIG ?= default
+include config/$(CONFIG).mk
+ifeq ($(CONFIG),default)
+O ?= build
+else
+O ?= build/$(CONFIG)
+endif
+DEPS ?= build/deps
+PROFILES = $(basename $(notdir $(wildcard config/*.mk)))
+
+CC = musl-gcc
+CFLAGS ?= -Os
+XCFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+	  -ffunction-sections -fdata-sections \
+	  -fno-asynchronous-unwind-tables -fno-unwind-tables -MMD -MP
+CODEC_DEFS = $(foreach c,$(CODECS),-DHAVE_CODEC_$(c)=1) \
+	     $(foreach c,$(ENCODERS),-DHAVE_ENCODER_$(c)=1)
+CPPFLAGS = -Ilib -I$(O)/gen -I$(DEPS)/include -isystem $(DEPS)/kinclude \
+	   $(CODEC_DEFS)
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none
+LDLIBS = -L$(DEPS)/lib -lzstd -llzma -lz
+
+ifneq ($(V),1)
+Q = @
+endif
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)
+APPLET_OBJ = $(APPLETS:%=$(O)/obj/applets/%.o) \
+	     $(O)/obj/applets/initbox.o $(O)/obj/applets/msg.o
+DEPS_DONE = $(DEPS)/.done
+
+all: $(O)/initbox
+
+$(DEPS_DONE): scripts/deps.sh
+	$(Q)sh scripts/deps.sh all $(DEPS)
+	$(Q)touch $@
+deps: $(DEPS_DONE)
+
+# The applet table, from each applet's leading comment.
+$(O)/gen/applets.h: scripts/applets.sh config/$(CONFIG).mk \
+		    $(APPLETS:%=applets/%.c)
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/applets.sh $(APPLETS) > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/%.o: %.c | $(DEPS_DONE)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(XCFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/obj/applets/initbox.o: $(O)/gen/applets.h
+
+$(O)/libinitbox.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/initbox: $(APPLET_OBJ) $(O)/libinitbox.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(APPLET_OBJ) $(O)/libinitbox.a $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(APPLET_OBJ:.o=.d)
+
+# Every profile, then each binary's size.
+size:
+	$(Q)for p in $(PROFILES); do $(MAKE) -s CONFIG=$$p all || exit 1; done
+	$(Q)for p in $(PROFILES); do \
+		if [ $$p = default ]; then b=build/initbox; \
+		else b=build/$$p/initbox; fi; \
+		printf '%-10s %8d bytes  %s\n' $$p $$(stat -c %s $$b) $$b; \
+	done
+
+# --- tests -----------------------------------------------------------------
+# Unit tests build lib/ with the host compiler under ASan and UBSan (musl has
+# no sanitizer runtime), every codec and encoder on.
+UNIT_CC = gcc
+UNIT_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
+	     -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer -Ilib -Itests/unit \
+	     $(foreach c,gzip xz zstd,-DHAVE_CODEC_$(c)=1 -DHAVE_ENCODER_$(c)=1)
+UNIT_SRC = $(sort $(wildcard tests/unit/*_test.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+UNIT_LIB_OBJ = $(LIB_SRC:%.c=build/unit/obj/%.o)
+
+build/unit/obj/%.o: %.c | $(DEPS_DONE)
+	@mkdir -p $(dir $@)
+	$(Q)$(UNIT_CC) $(UNIT_FLAGS) -MMD -MP -c -o $@ $<
+build/unit/libinitbox.a: $(UNIT_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build/unit/%_test: tests/unit/%_test.c build/unit/libinitbox.a
+	@echo "  UNIT    $@"
+	$(Q)$(UNIT_CC) $(UNIT_FLAGS) -o $@ $< build/unit/libinitbox.a \
+		-lzstd -llzma -lz
+-include $(UNIT_LIB_OBJ:.o=.d)
+
+TEST_ENV = INITBOX=$(abspath build/initbox) \
+	   INITBOX_HOST=$(abspath build/host/initbox) \
+	   INITBOX_MINIMAL=$(abspath build/minimal/initbox)
+binaries:
+	$(Q)$(MAKE) -s CONFIG=default all
+	$(Q)$(MAKE) -s CONFIG=host all
+	$(Q)$(MAKE) -s CONFIG=minimal all
+
+check: binaries $(UNIT_BIN)
+	$(Q)$(TEST_ENV) sh tests/run unit ns boot
+check-unit: $(UNIT_BIN)
+	$(Q)$(TEST_ENV) sh tests/run unit
+check-ns: binaries
+	$(Q)$(TEST_ENV) sh tests/run ns
+check-boot: binaries
+	$(Q)$(TEST_ENV) sh tests/run boot
+
+demo: binaries
+	$(Q)$(TEST_ENV) sh scripts/demo
+
+bench: binaries
+	$(Q)$(TEST_ENV) sh scripts/bench
+
+clean:
+	rm -rf $(O)/obj $(O)/gen $(O)/initbox $(O)/libinitbox.a build/unit \
+		$(foreach p,$(filter-out default,$(PROFILES)),build/$(p))
+
+.PHONY: all deps size binaries check check-unit check-ns check-boot demo \
+	bench clean

@@ -1,0 +1,23 @@
+/* compat.h - kernel constants and syscalls that musl's or the uapi headers
+ * may lack. One place for all of them, each guarded so a newer header wins.
+ */
+#ifndef INITBOX_COMPAT_H
+#define INITBOX_COMPAT_H
+
+#include <sys/syscall.h>
+
+/* statfs f_type magics (linux/magic.h) */
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC 0x858458f6
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+#ifndef SQUASHFS_MAGIC
+#define SQUASHFS_MAGIC 0x73717368
+#endif
+
+#endif

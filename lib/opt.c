@@ -1,0 +1,113 @@
+/* opt.c - getopt without globals: bundled short options, long options,
+ * "--", and a stop at the first operand. */
+#include <string.h>
+
+#include "initbox.h"
+
+void opt_init(struct opt *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ind = 1;
+}
+
+static void set_bad(struct opt *o, const char *prefix, const char *s,
+		    size_t n)
+{
+	size_t p = strlen(prefix);
+
+	if (n > sizeof(o->bad) - p - 1)
+		n = sizeof(o->bad) - p - 1;
+	memcpy(o->bad, prefix, p);
+	memcpy(o->bad + p, s, n);
+	o->bad[p + n] = '\0';
+}
+
+static int long_opt(struct opt *o, int argc, char **argv,
+		    const struct opt_long *longs)
+{
+	const char *w = argv[o->ind] + 2;
+	const char *eq = strchr(w, '=');
+	size_t n = eq ? (size_t)(eq - w) : strlen(w);
+
+	o->ind++;
+	for (; longs && longs->name; longs++) {
+		if (strlen(longs->name) != n || strncmp(longs->name, w, n))
+			continue;
+		if (longs->has_arg == OPT_NONE) {
+			if (eq) {
+				set_bad(o, "--", w, n);
+				return '?';
+			}
+			return longs->val;
+		}
+		if (eq) {
+			o->arg = eq + 1;
+		} else if (o->ind < argc) {
+			o->arg = argv[o->ind++];
+		} else {
+			set_bad(o, "--", w, n);
+			return ':';
+		}
+		return longs->val;
+	}
+	set_bad(o, "--", w, n);
+	return '?';
+}
+
+int opt_next(struct opt *o, int argc, char **argv, const char *shorts,
+	     const struct opt_long *longs)
+{
+	const char *w, *s;
+	int c;
+
+	o->arg = NULL;
+	if (o->pos == 0) {
+		if (o->ind >= argc)
+			return -1;
+		w = argv[o->ind];
+		if (w[0] != '-' || w[1] == '\0')
+			return -1;
+		if (w[1] == '-' && w[2] == '\0') {
+			o->ind++;
+			return -1;
+		}
+		if (w[1] == '-')
+			return long_opt(o, argc, argv, longs);
+		o->pos = 1;
+	}
+	w = argv[o->ind];
+	c = (unsigned char)w[o->pos++];
+	s = c == ':' ? NULL : strchr(shorts, c);
+	if (!s) {
+		char b[2] = { (char)c, 0 };
+
+		set_bad(o, "-", b, 1);
+		if (!w[o->pos]) {
+			o->ind++;
+			o->pos = 0;
+		}
+		return '?';
+	}
+	if (s[1] == ':') {
+		if (w[o->pos]) {
+			o->arg = w + o->pos;
+		} else if (o->ind + 1 < argc) {
+			o->arg = argv[++o->ind];
+		} else {
+			char b[2] = { (char)c, 0 };
+
+			set_bad(o, "-", b, 1);
+			o->ind++;
+			o->pos = 0;
+			return ':';
+		}
+		o->ind++;
+		o->pos = 0;
+		return c;
+	}
+	if (!w[o->pos]) {
+		o->ind++;
+		o->pos = 0;
+	}
+	return c;
+}
