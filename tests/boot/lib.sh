@@ -101,3 +101,10 @@ boot_report() { # NAME [TEST-NAME]
 		tail -n 15 "$log" | sed 's/^/    | /'
 	fi
 }
+
+# boot_cpio DIR OUT: pack DIR as a gzip-compressed newc initramfs.
+# (To be switched to initbox's own cpio-pack once it lands.)
+boot_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
+		gzip -n -1 > "$2"
+}
