@@ -8,6 +8,7 @@
 #ifndef INITBOX_BLKID_H
 #define INITBOX_BLKID_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct blkid_info {

@@ -34,6 +34,8 @@ mkfs.erofs:erofs-utils
 mkfs.ext4:e2fsprogs
 mkfs.vfat:dosfstools
 xorriso:xorriso
+mkfs.btrfs:btrfs-progs
+mkfs.xfs:xfsprogs
 sfdisk:fdisk
 sgdisk:gdisk
 blkid:util-linux
