@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "compat.h"
+#include "blkid.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
