@@ -20,4 +20,12 @@
 #define SQUASHFS_MAGIC 0x73717368
 #endif
 
+/* statvfs f_flag (linux/statfs.h) and mount(2) flag, both from 5.10 */
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000
+#endif
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
 #endif

@@ -15,6 +15,8 @@
 
 #include "compat.h"
 #include "blkid.h"
+#include "loop.h"
+#include "mntopt.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
