@@ -1,0 +1,136 @@
+# live/lib.sh - building blocks of the live-boot scenarios (tests/boot/
+# live_*.sh), `make demo` (scripts/demo) and scripts/bench-boot. Sourced
+# after tests/boot/lib.sh and boot_kernel.
+#
+# live_rootfs DIR          a small busybox-static root filesystem whose
+#                          /sbin/init is the live check script below
+# live_squashfs DIR OUT    pack it (mksquashfs, reproducible)
+# live_ext4 OUT LABEL SIZE_MB [SRCDIR]
+#                          an ext4 image, labelled, holding SRCDIR
+# live_initramfs OUT [mkinitramfs args]
+#                          scripts/mkinitramfs for the test kernel
+# live_meminfo LOG KEY     a "LIVE: KEY: N kB" value printed by the live init
+# live_log_has LOG REGEX   the serial log holds a line matching REGEX
+#
+# The live init (the new root's /sbin/init) prints "LIVE: ..." lines:
+# uptime at its start, /init's own start and switch times
+# (/run/initbox/times), MemTotal/MemAvailable/Shmem, then runs the checks
+# named by livecheck=a,b on the kernel command line and prints
+# "BOOT-RESULT: PASS" or "BOOT-RESULT: FAIL: why", and powers off.
+
+live_rootfs() { # DIR
+	d=$1
+	rm -rf "$d"
+	mkdir -p "$d/bin" "$d/sbin" "$d/proc" "$d/sys" "$d/dev" "$d/run" \
+		"$d/tmp" "$d/root" "$d/etc" "$d/mnt" "$d/var"
+	bb=$(command -v busybox) || return 1
+	cp "$bb" "$d/bin/busybox"
+	for a in sh cat grep sed awk mount umount sync poweroff ls stat df dd \
+		readlink sleep head tr wc basename; do
+		ln -s busybox "$d/bin/$a"
+	done
+	cat > "$d/sbin/init" <<'EOF'
+#!/bin/sh
+# The live system's init: report what the boot left behind, check it.
+read -r up _ < /proc/uptime
+echo "LIVE: init started at $up s"
+if [ -r /run/initbox/times ]; then
+	echo "LIVE: initramfs $(cat /run/initbox/times)"
+fi
+mem() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
+for k in MemTotal MemAvailable Shmem; do
+	echo "LIVE: $k: $(mem $k) kB"
+done
+fails=
+bad() { fails="$fails; $*"; echo "LIVE: check failed: $*"; }
+ok() { echo "LIVE: check passed: $*"; }
+mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
+fstype() { awk -v m="$1" '$5 == m { for (i = 7; $i != "-"; i++); t = $(i + 1) } END { print t }' /proc/self/mountinfo; }
+checks=$(sed -n 's/.*livecheck=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+for c in $checks; do
+	case $c in
+	live)
+		[ "$(fstype /)" = overlay ] && ok "/ is an overlay" || bad "/ is $(fstype /), not an overlay"
+		for m in /run/initbox/rootfs /run/initbox/cow; do
+			mounted $m && ok "$m is mounted in the new root" || bad "$m not visible in the new root"
+		done ;;
+	medium)
+		mounted /run/initbox/medium && ok "the medium is mounted at /run/initbox/medium" ||
+			bad "/run/initbox/medium not mounted" ;;
+	freed)
+		# The initramfs was on the tmpfs rootfs: had it survived, Shmem
+		# would hold its whole unpacked size.
+		s0=$(mem Shmem)
+		[ "$s0" -lt 1024 ] && ok "Shmem after the switch is $s0 kB (< 1 MiB)" ||
+			bad "Shmem after the switch is $s0 kB: the initramfs was not freed"
+		dd if=/dev/zero of=/root/written bs=1024 count=4096 2>/dev/null
+		s1=$(mem Shmem)
+		[ $((s1 - s0)) -ge 4000 ] && ok "4 MiB written to / shows in Shmem (+$((s1 - s0)) kB)" ||
+			bad "4 MiB written to / added only $((s1 - s0)) kB to Shmem" ;;
+	toram)
+		mounted /run/initbox/toram && ok "the image copy is on /run/initbox/toram" ||
+			bad "/run/initbox/toram not mounted"
+		mounted /run/initbox/medium && bad "the medium is still mounted" ||
+			ok "the medium is not mounted"
+		n=0
+		for b in /sys/block/loop*/loop/backing_file; do
+			[ -r "$b" ] || continue
+			n=$((n + 1))
+			case $(cat "$b") in
+			/run/initbox/toram/*) ok "loop $(cat "$b") is backed by RAM" ;;
+			*) bad "a loop device is backed by $(cat "$b")" ;;
+			esac
+		done
+		[ $n -gt 0 ] || bad "no loop device at all"
+		grep -qE '^/dev/(vd|sr|sd)' /proc/mounts && bad "a disk is still mounted: $(grep -E '^/dev/(vd|sr|sd)' /proc/mounts)" ||
+			ok "no disk is mounted" ;;
+	disk)
+		t=$(fstype /)
+		[ "$t" = ext4 ] && ok "/ is ext4" || bad "/ is $t, not ext4"
+		[ -f /etc/disk-root ] && ok "/ is the disk's filesystem" || bad "/etc/disk-root missing" ;;
+	persist-write)
+		echo "written in boot 1" > /var/persist-marker && sync &&
+			ok "wrote /var/persist-marker" || bad "cannot write /var/persist-marker" ;;
+	persist-read)
+		[ "$(cat /var/persist-marker 2>/dev/null)" = "written in boot 1" ] &&
+			ok "/var/persist-marker from boot 1 is there" || bad "/var/persist-marker from boot 1 is missing" ;;
+	*) bad "unknown check $c" ;;
+	esac
+done
+if [ -z "$fails" ]; then
+	echo "BOOT-RESULT: PASS"
+else
+	echo "BOOT-RESULT: FAIL:${fails#;}"
+fi
+sync
+poweroff -f
+EOF
+	chmod 0755 "$d/sbin/init"
+}
+
+live_squashfs() { # DIR OUT
+	rm -f "$2"
+	SOURCE_DATE_EPOCH=0 mksquashfs "$1" "$2" -noappend -quiet -all-root \
+		-comp xz > /dev/null
+}
+
+live_ext4() { # OUT LABEL SIZE_MB [SRCDIR]
+	rm -f "$1"
+	truncate -s "${3}M" "$1"
+	mkfs.ext4 -q -F -L "$2" ${4:+-d "$4"} "$1"
+}
+
+live_initramfs() { # OUT [mkinitramfs args]
+	o=$1
+	shift
+	INITBOX=${INITBOX:-$TOP/build/initbox} sh "$TOP/scripts/mkinitramfs" \
+		-o "$o" -b "$KROOT" -k "$KVER" "$@"
+}
+
+live_meminfo() { # LOG KEY
+	sed -n "s/^LIVE: $2: \([0-9]*\) kB.*/\1/p" "$1" | tail -n 1
+}
+
+live_log_has() { # LOG REGEX
+	grep -qE "$2" "$1"
+}
