@@ -14,7 +14,9 @@
 #include <sys/types.h>
 
 #include "compat.h"
+#include "cpio.h"
 #include "blkid.h"
+#include "devs.h"
 #include "loop.h"
 #include "mntopt.h"
 
