@@ -20,7 +20,9 @@ struct blkid_info {
 
 /* Probe the filesystem on fd (block device or image file).
  * 0 with bi filled; -1 with errno ENODATA when nothing is recognised,
- * or another errno on a read error. Never allocates from header fields. */
+ * or another errno on a read error. Never allocates from header fields.
+ * On ENODATA, partuuid is still filled for a partition without a known
+ * filesystem. */
 int blkid_probe(int fd, struct blkid_info *bi);
 
 /* PARTUUID of partition number PARTNO (1-based) in the partition table on
