@@ -1,0 +1,143 @@
+# init_script.sh - the /init script's decisions (scripts/init), under
+# busybox ash and under dash. INIT_DRYRUN=1 parses the given command line
+# and prints its decisions and the applet calls it would make, touching
+# nothing; the qemu scenarios (tests/boot/live_*.sh) run the same script
+# for real.
+. "$TOP/tests/ns/lib.sh"
+ns_enter "$0" "$@"
+ns_tmp
+need busybox dash
+
+init=$TOP/scripts/init
+# The profile's applet file names; an applet is called by that name or with
+# '-' for '_' (mount_overlay.c is mount-overlay).
+applets=$(sed -n 's/^APPLETS = //p; s/^\t  //p' "$TOP/config/default.mk" | tr -d '\\')
+applets=$(echo "$applets $(echo "$applets" | tr _ -)" | tr '\n' ' ')
+only_applets() {
+	for c in $(sed -n 's/^run: \([^ ]*\).*/\1/p' "$T/out"); do
+		case " $applets " in *" $c "*) ;; *) echo "not an applet: $c" >> "$T/out"; return 1 ;; esac
+	done
+}
+
+for sh in "busybox sh" dash; do
+	s=${sh%% *}
+	plan() { # WORD... -> $T/out
+		INIT_DRYRUN=1 $sh "$init" "$@" > "$T/out" 2>&1
+	}
+	has() { grep -qxF -- "$1" "$T/out"; }
+	# has_in_order LINE...: the lines appear, in this order
+	has_in_order() {
+		awk 'BEGIN { for (i = 1; i < ARGC; i++) w[i] = ARGV[i]; n = ARGC - 1; ARGC = 1; k = 1 }
+		$0 == w[k] { k++ } END { exit k <= n }' "$@" < "$T/out"
+	}
+	why() { tr '\n' '|' < "$T/out" | tail -c 600; }
+	check() { # NAME CONDITION...
+		n=$1
+		shift
+		if "$@"; then pass "$s: $n"; else fail "$s: $n" "$(why)"; fi
+	}
+
+	plan quiet
+	check "no root= is a live boot searching every medium for /live/rootfs.squashfs for 30 s" \
+		has_in_order "mode=live" "run: modprobe -q -a --coldplug loop squashfs overlay" \
+		"search=file=/live/rootfs.squashfs" \
+		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
+		"image=/run/initbox/medium/live/rootfs.squashfs" \
+		"run: mount -r -o loop /run/initbox/medium/live/rootfs.squashfs /run/initbox/rootfs" \
+		"run: mount-overlay -c /run/initbox/cow /run/initbox/rootfs /new_root" \
+		"run: switch_root -n /new_root /sbin/init" "run: switch_root /new_root /sbin/init"
+	check "proc, sys, dev and /run are mounted before anything else" \
+		has_in_order "run: mount -t proc -o nosuid,nodev,noexec proc /proc" \
+		"run: mount -t sysfs -o nosuid,nodev,noexec sysfs /sys" \
+		"run: mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev" \
+		"run: mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run" "mode=live"
+	check "every mount point of /init lies under /run/initbox or is /new_root" sh -c \
+		"grep '^run: \\(mount\\|findmedia\\|mount-overlay\\)' '$T/out' | awk '{ print \$NF }' |
+		 grep -v '^/\\(proc\\|sys\\|dev\\|run\\|new_root\\)\$' | grep -v '^/run/initbox/' |
+		 grep -v '^file=\\|^LABEL=' | { ! grep .; }"
+	check "it runs nothing but initbox applets" only_applets
+	check "quiet silences the progress lines" sh -c "! grep -q '^initbox:' '$T/out'"
+
+	plan live.media=LABEL=LIVE live.timeout=7
+	check "live.media= and live.timeout= name the medium and bound the wait" \
+		has "run: findmedia -t 7 -m /run/initbox/medium LABEL=LIVE"
+	check "the progress lines say what was found" has "initbox: medium ? holds /live/rootfs.squashfs"
+
+	plan live.image=/boot/x.erofs live.media=UUID=1-2
+	check "an erofs live.image loads erofs before the loop mount" \
+		has_in_order "run: findmedia -t 30 -m /run/initbox/medium UUID=1-2" "run: modprobe -q erofs" \
+		"run: mount -r -o loop /run/initbox/medium/boot/x.erofs /run/initbox/rootfs"
+
+	plan live.toram
+	check "live.toram copies the image to a tmpfs, releases the medium, mounts the copy" \
+		has_in_order "run: mount -t tmpfs -o mode=0755 tmpfs /run/initbox/toram" \
+		"run: cpio-pack -C /run/initbox/medium/live rootfs.squashfs | cpio-unpack -q -C /run/initbox/toram" \
+		"run: umount /run/initbox/medium" \
+		"run: mount -r -o loop /run/initbox/toram/rootfs.squashfs /run/initbox/rootfs"
+
+	plan live.cow=512M
+	check "live.cow=SIZE sizes the tmpfs upper" \
+		has "run: mount-overlay -s 512M -c /run/initbox/cow /run/initbox/rootfs /new_root"
+	plan live.cow=50%
+	check "live.cow=50% is a size too" \
+		has "run: mount-overlay -s 50% -c /run/initbox/cow /run/initbox/rootfs /new_root"
+	plan live.cow=LABEL=PERSIST
+	check "live.cow=SPEC keeps the upper on that device" \
+		has_in_order "cow=persistent:LABEL=PERSIST" \
+		"run: findmedia -t 30 -m /run/initbox/persist -o rw LABEL=PERSIST" \
+		"run: mount-overlay -p /run/initbox/persist /run/initbox/rootfs /new_root"
+
+	plan archisolabel=ARCH_202601 archisobasedir=arch copytoram cow_spacesize=1G
+	a=x86_64
+	[ -r /proc/sys/kernel/arch ] && read -r a < /proc/sys/kernel/arch
+	check "archiso's names are aliases of the live keys" \
+		has_in_order "run: findmedia -t 30 -m /run/initbox/medium LABEL=ARCH_202601" \
+		"run: umount /run/initbox/medium" \
+		"image=/run/initbox/toram/airootfs.sfs" \
+		"run: mount-overlay -s 1G -c /run/initbox/cow /run/initbox/rootfs /new_root"
+	plan archisobasedir=arch
+	check "archisobasedir alone searches for BASEDIR/ARCH/airootfs.sfs" \
+		has "run: findmedia -t 30 -m /run/initbox/medium file=/arch/$a/airootfs.sfs"
+	plan cow_label=KEEP copytoram=n
+	check "cow_label= is a persistent cow; copytoram=n does not copy" sh -c \
+		"grep -qxF 'cow=persistent:LABEL=KEEP' '$T/out' && grep -qxF 'toram=0' '$T/out'"
+
+	plan root=live:CDLABEL_X
+	check "root=live:SPEC is a live boot from SPEC" \
+		has "run: findmedia -t 30 -m /run/initbox/medium CDLABEL_X"
+
+	plan root=UUID=0a1b rootfstype=ext4 rootflags=noatime,commit=5 rw rootdelay=5 init=/bin/sh
+	check "root= is a disk boot: wait rootdelay, mount with type, rw and flags, switch to init=" \
+		has_in_order "mode=disk" "run: modprobe -q -a --coldplug" \
+		"run: findmedia -t 5 UUID=0a1b" \
+		"run: mount -t ext4 -o rw,noatime,commit=5 UUID=0a1b /new_root" \
+		"run: switch_root -n /new_root /bin/sh" "run: switch_root /new_root /bin/sh"
+	plan root=/dev/vda2
+	check "a disk root is mounted read-only with a probed type by default" \
+		has "run: mount -o ro /dev/vda2 /new_root"
+	check "a disk boot loads no image" sh -c "! grep -q 'loop\\|mount-overlay' '$T/out'"
+
+	plan break=premount live.media=LABEL=L
+	check "break=premount stops before the medium is searched" \
+		has_in_order "break: premount" "run: findmedia -t 30 -m /run/initbox/medium LABEL=L"
+	plan break=postmount
+	check "break=postmount stops after /new_root is ready, before the switch" \
+		has_in_order "run: mount-overlay -c /run/initbox/cow /run/initbox/rootfs /new_root" \
+		"break: postmount" "run: switch_root -n /new_root /sbin/init"
+
+	plan live.timeout=soon rootdelay=-1
+	check "malformed numbers are reported and the defaults kept" \
+		has_in_order "initbox: ignoring live.timeout=soon (not a number of seconds); using 30" \
+		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs"
+	plan 'root=$(reboot)' '*'
+	check "values are data: no expansion, no globbing" \
+		has 'root=$(reboot)'
+
+	# Without INIT_DRYRUN and not PID 1, it refuses before touching anything.
+	(cd "$T" && $sh "$init" > "$T/out" 2>&1)
+	rc=$?
+	check "outside PID 1 it refuses with exit 2 and mounts nothing" sh -c \
+		"[ $rc = 2 ] && grep -q 'not PID 1' '$T/out' && ! grep -q ' /run/initbox' /proc/self/mountinfo"
+done
+
+ns_done
