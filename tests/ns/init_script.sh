@@ -84,7 +84,7 @@ for sh in "busybox sh" dash; do
 	plan live.cow=LABEL=PERSIST
 	check "live.cow=SPEC keeps the upper on that device" \
 		has_in_order "cow=persistent:LABEL=PERSIST" \
-		"run: findmedia -t 30 -m /run/initbox/persist -o rw LABEL=PERSIST" \
+		"run: findmedia -t 30 -m /run/initbox/persist -w LABEL=PERSIST" \
 		"run: mount-overlay -p /run/initbox/persist /run/initbox/rootfs /new_root"
 
 	plan archisolabel=ARCH_202601 archisobasedir=arch copytoram cow_spacesize=1G

@@ -134,3 +134,32 @@ live_meminfo() { # LOG KEY
 live_log_has() { # LOG REGEX
 	grep -qE "$2" "$1"
 }
+
+# live_expect NAME LOG REGEX: PASS when the serial log has a matching line
+live_expect() {
+	if grep -qE "$3" "$2"; then
+		echo "PASS: $1"
+	else
+		echo "FAIL: $1: no line matching '$3' in $2"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	fi
+}
+# live_refute NAME LOG REGEX: PASS when no line matches
+live_refute() {
+	if grep -E "$3" "$2" > /dev/null; then
+		echo "FAIL: $1: $(grep -m1 -E "$3" "$2")"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	else
+		echo "PASS: $1"
+	fi
+}
+# live_boot NAME TEST-NAME INITRD APPEND [QEMU...]: boot_run + its result
+live_boot() {
+	n=$1 tn=$2
+	shift 2
+	boot_run "$n" "$@"
+	boot_report "$n" "$tn"
+	grep -q '^BOOT-RESULT: PASS' "$LOGS/boot-$n.serial" ||
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+}
+live_done() { [ "${LIVE_FAILS:-0}" -eq 0 ]; }

@@ -1,0 +1,27 @@
+# live_seed.sh - scenario 1, the seed case: a labelled ext4 medium holding
+# live/rootfs.squashfs, 128 MiB of RAM, the initramfs made by
+# scripts/mkinitramfs. The live root comes up as an overlay, the mounts
+# /init made under /run/initbox are visible in it, and the initramfs is
+# freed entirely.
+. "$TOP/tests/boot/lib.sh"
+. "$TOP/tests/boot/live/lib.sh"
+boot_need live_seed
+boot_kernel || { echo "FAIL: live_seed: cannot fetch the test kernel"; exit 1; }
+w=$BUILD/boot-work/live_seed
+rm -rf "$w" && mkdir -p "$w/medium/live"
+live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
+	live_ext4 "$w/medium.img" INITBOX_LIVE 16 "$w/medium" ||
+	{ echo "FAIL: live_seed: cannot build the medium"; exit 1; }
+live_initramfs "$w/initrd.img" > "$w/mkinitramfs.out" ||
+	{ echo "FAIL: live_seed: mkinitramfs failed: $(tail -n 3 "$w/mkinitramfs.out")"; exit 1; }
+cat "$w/mkinitramfs.out"
+log=$LOGS/boot-live-seed.serial
+BOOT_MEM=128M live_boot live-seed \
+	"a live root from LABEL=INITBOX_LIVE comes up in 128 MiB with /run/initbox mounts visible and the initramfs freed" \
+	"$w/initrd.img" "live.media=LABEL=INITBOX_LIVE livecheck=live,medium,freed" \
+	-drive "file=$w/medium.img,format=raw,if=virtio"
+live_expect "switch_root reports what it freed" "$log" '^switch_root: freed [0-9.]+ [KMG]iB'
+live_refute "nothing pins the initramfs after the switch" "$log" 'still pinned'
+live_refute "no kernel panic" "$log" 'Kernel panic'
+grep -E '^LIVE: (Mem|Shmem|init started|initramfs)' "$log"
+live_done
