@@ -9,6 +9,9 @@
 #                    (default 256M); the serial log is build/test-logs/
 #                    boot-NAME.serial. Returns 0 only if the console printed
 #                    a "BOOT-RESULT: PASS" line.
+#                    BOOT_INPUT=FILE types FILE on the serial console once
+#                    the log matches the regex BOOT_INPUT_AFTER (default: at
+#                    once); without it qemu's stdin is /dev/null
 # boot_report NAME   after boot_run: the PASS/FAIL line for tests/run
 #
 # A scenario's /init prints "BOOT-RESULT: PASS" (or FAIL: why) and then
@@ -61,10 +64,24 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 	log=$LOGS/boot-$name.serial
 	limit=${BOOT_TIMEOUT:-180}
 	rm -f "$log"
+	in=/dev/null inpid=
+	if [ -n "${BOOT_INPUT:-}" ]; then
+		in=$log.in
+		rm -f "$in" && mkfifo "$in" || return 1
+		(n=0
+		until grep -qE "${BOOT_INPUT_AFTER:-.}" "$log" 2>/dev/null; do
+			n=$((n + 1))
+			[ $n -lt $((limit * 10)) ] || exit 0
+			sleep 0.1
+		done
+		cat "$BOOT_INPUT"
+		exec sleep "$limit") > "$in" &
+		inpid=$!
+	fi
 	qemu-system-x86_64 -nographic -no-reboot -m "${BOOT_MEM:-256M}" \
 		-cpu max -smp 1 -kernel "$VMLINUZ" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 $append" "$@" \
-		< /dev/null > "$log" 2>&1 &
+		< "$in" > "$log" 2>&1 &
 	qpid=$!
 	t=0 seen=
 	# Poll the log: qemu ends by itself on poweroff or panic; a boot that
@@ -85,6 +102,11 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 	done
 	kill "$qpid" 2>/dev/null && sleep 0.2 && kill -9 "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
+	if [ -n "$inpid" ]; then
+		kill "$inpid" 2>/dev/null
+		wait "$inpid" 2>/dev/null
+		rm -f "$in"
+	fi
 	BOOT_SECONDS=$(awk "BEGIN { print $t / 10 }")
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	grep -q '^BOOT-RESULT: PASS' "$log"
@@ -102,9 +124,14 @@ boot_report() { # NAME [TEST-NAME]
 	fi
 }
 
-# boot_cpio DIR OUT: pack DIR as a gzip-compressed newc initramfs.
-# (To be switched to initbox's own cpio-pack once it lands.)
+# boot_cpio DIR OUT: pack DIR as a gzip-compressed newc initramfs, owned
+# by root, with initbox's own cpio-pack (host profile, $INITBOX_HOST);
+# GNU cpio + gzip only when no host binary was built.
 boot_cpio() {
-	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
-		gzip -n -1 > "$2"
+	if [ -x "${INITBOX_HOST:-}" ]; then
+		"$INITBOX_HOST" cpio-pack -c gzip -l 1 -R 0:0 -o "$2" "$1"
+	else
+		(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
+			gzip -n -1 > "$2"
+	fi
 }
