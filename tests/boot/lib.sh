@@ -12,9 +12,6 @@
 #                    BOOT_INPUT=FILE types FILE on the serial console once
 #                    the log matches the regex BOOT_INPUT_AFTER (default: at
 #                    once); without it qemu's stdin is /dev/null
-#                    BOOT_INPUT=FILE types FILE on the serial console once
-#                    the log matches the regex BOOT_INPUT_AFTER (default: at
-#                    once); without it qemu's stdin is /dev/null
 # boot_report NAME   after boot_run: the PASS/FAIL line for tests/run
 #
 # A scenario's /init prints "BOOT-RESULT: PASS" (or FAIL: why) and then
@@ -67,20 +64,6 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 	log=$LOGS/boot-$name.serial
 	limit=${BOOT_TIMEOUT:-180}
 	rm -f "$log"
-	in=/dev/null inpid=
-	if [ -n "${BOOT_INPUT:-}" ]; then
-		in=$log.in
-		rm -f "$in" && mkfifo "$in" || return 1
-		(n=0
-		until grep -qE "${BOOT_INPUT_AFTER:-.}" "$log" 2>/dev/null; do
-			n=$((n + 1))
-			[ $n -lt $((limit * 10)) ] || exit 0
-			sleep 0.1
-		done
-		cat "$BOOT_INPUT"
-		exec sleep "$limit") > "$in" &
-		inpid=$!
-	fi
 	in=/dev/null inpid=
 	if [ -n "${BOOT_INPUT:-}" ]; then
 		in=$log.in
