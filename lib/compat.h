@@ -28,4 +28,17 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
+/* openat2(2), Linux 5.6: the same number on every architecture. */
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* openat2(2) resolve flags (linux/openat2.h), for cpio-unpack. */
+#ifndef RESOLVE_NO_MAGICLINKS
+#define RESOLVE_NO_MAGICLINKS 0x02
+#endif
+#ifndef RESOLVE_IN_ROOT
+#define RESOLVE_IN_ROOT 0x10
+#endif
+
 #endif

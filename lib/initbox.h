@@ -19,6 +19,10 @@
 #include "devs.h"
 #include "loop.h"
 #include "mntopt.h"
+#include "mountinfo.h"
+#include "pins.h"
+#include "caps.h"
+#include "switchroot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

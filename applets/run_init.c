@@ -1,0 +1,102 @@
+/* run_init - klibc's run-init: switch to NEWROOT and run INIT
+ *
+ * usage: run_init [-d CAP,CAP...] [-c CONSOLE] [-n] [-p] [-v] NEWROOT INIT
+ * [ARGS...] -d CAPS     drop these capabilities for good: from the bounding
+ * set, the inheritable set and the usermodehelper sets (names: cap_sys_module,
+ * CAP_SYS_MODULE, sys_module, cap_16) -c CONSOLE  put stdio on CONSOLE (default
+ * /dev/console if it exists) -n          check only, inside NEWROOT: change
+ * nothing -p          keep the initramfs's files (no deletion) -v details, as
+ * switch_root -v also: run-init
+ *
+ * The same engine as switch_root: every check first, mounts moved into
+ * NEWROOT, the old root deleted and accounted for, fallback inits, and
+ * PID 1 never exits.
+ *
+ * exit: 0 checks passed (-n); 1 a check failed, nothing changed;
+ *       2 usage; otherwise it becomes INIT
+ *
+ * Notes: unlike klibc, capabilities are dropped after the checks but
+ * before the switch, while /proc/sys is still reachable, and a failure
+ * there stops before anything else changed. A missing
+ * /proc/sys/kernel/usermodehelper is skipped, as busybox does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "initbox.h"
+
+static void say(void *ctx, const char *text)
+{
+	(void)ctx;
+	warn("%s", text);
+}
+
+static _Noreturn void failed(const struct switchroot *s)
+{
+	if (s->step_errno)
+		die("%s: %s", s->step, strerror(errno));
+	die("%s", s->step);
+}
+
+int run_init_main(int argc, char **argv)
+{
+	struct switchroot s;
+	bool dry = false, verbose = false;
+	const char *bad, *step;
+	uint64_t caps = 0;
+	size_t badlen;
+	struct opt o;
+	int c;
+
+	switchroot_init(&s);
+	opt_init(&o);
+	while ((c = opt_next(&o, argc, argv, "c:d:npv", NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			s.console = o.arg;
+			break;
+		case 'd':
+			if (caps_parse_list(o.arg, &caps, &bad, &badlen) < 0)
+				die_usage("-d: unknown capability '%.*s'",
+					  (int)badlen, bad);
+			break;
+		case 'n':
+			dry = true;
+			break;
+		case 'p':
+			s.keep = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case ':':
+			die_usage("option %s needs an argument", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
+		}
+	}
+	if (argc - o.ind < 2)
+		die_usage("need NEWROOT and INIT");
+	s.newroot = argv[o.ind];
+	s.init = argv[o.ind + 1];
+	s.dry_run = dry;
+	if (switchroot_check(&s) < 0)
+		failed(&s);
+	if (dry) {
+		printf(
+		    "run_init: ready: %s is a mount point and %s runs in it\n",
+		    s.newroot, s.init);
+		switchroot_free(&s);
+		return out_done(0);
+	}
+	if (caps &&
+	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &step) < 0)
+		die_errno("drop capabilities: %s", step);
+	if (s.init_asked) {
+		warn("%s; using %s instead", s.init_why, s.init);
+		argv[o.ind + 1] = (char *)s.init;
+	}
+	switchroot_run(&s, argv + o.ind + 1, verbose, say, NULL);
+	failed(&s);
+}

@@ -1,0 +1,952 @@
+/* switchroot.c - the root-switching engine (see switchroot.h).
+ *
+ * Kernel behaviour relied on:
+ * - rootfs (ramfs or tmpfs) cannot be unmounted before Linux 7.0, so its
+ *   memory comes back only by deleting its files; pivot_root(2) refuses
+ *   it with EINVAL (no parent mount), which selects MS_MOVE + chroot.
+ *   In a mount namespace, or on 7.0 where rootfs sits on nullfs,
+ *   pivot_root(".", ".") + umount2(".", MNT_DETACH) works.
+ * - MS_MOVE fails with EINVAL under shared propagation, hence MS_PRIVATE
+ *   on / first.
+ * - A mount left on the initramfs becomes unreachable after the switch yet
+ *   stays mounted, so every one is moved into NEWROOT.
+ * - openat2(RESOLVE_IN_ROOT) resolves INIT as a chroot into NEWROOT would,
+ *   absolute symlinks included (Linux 5.6).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "initbox.h"
+
+static int fail(struct switchroot *s, bool with_errno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct switchroot *s, bool with_errno, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->stepbuf, sizeof(s->stepbuf), fmt, ap);
+	va_end(ap);
+	s->step = s->stepbuf;
+	s->step_errno = with_errno;
+	errno = with_errno ? e : EINVAL;
+	return -1;
+}
+
+void switchroot_init(struct switchroot *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->console_fd = -1;
+	s->oldfd = -1;
+}
+
+void switchroot_free(struct switchroot *s)
+{
+	if (s->console_fd >= 0)
+		(void)close(s->console_fd); /* only ever read/written */
+	if (s->oldfd >= 0)
+		(void)close(s->oldfd); /* a directory */
+	s->console_fd = s->oldfd = -1;
+	free(s->moves);
+	free(s->del_ino);
+	free(s->del_bytes);
+	s->moves = NULL;
+	s->del_ino = NULL;
+	s->del_bytes = NULL;
+	pins_free(&s->pins);
+}
+
+const char *switchroot_result_name(enum sr_result r)
+{
+	switch (r) {
+	case SR_MOVED:
+		return "moved";
+	case SR_RELOCATED:
+		return "moved aside";
+	case SR_ABSENT:
+		return "absent";
+	case SR_NOT_MOUNT:
+		return "not a mount";
+	case SR_HOLDS_NEWROOT:
+		return "holds NEWROOT, left in place";
+	case SR_DETACHED:
+		return "could not move, detached";
+	case SR_FAILED:
+		return "could not move or detach";
+	}
+	return "?";
+}
+
+/* --- checks ------------------------------------------------------------ */
+
+static int is_mount_point(const char *abs, const struct stat *st)
+{
+	struct mountinfo_list l;
+	char parent[PATH_MAX];
+	struct stat pst;
+	int r;
+
+	if (mountinfo_read(NULL, &l) == 0) {
+		r = mountinfo_at(&l, abs) != NULL;
+		mountinfo_free(&l);
+		return r;
+	}
+	/* No /proc: a different device from the parent directory is the
+	 * best evidence left (it misses a bind mount of the same fs). */
+	snprintf(parent, sizeof(parent), "%s/..", abs);
+	if (stat(parent, &pst) < 0)
+		return 0;
+	return pst.st_dev != st->st_dev;
+}
+
+static int check_init(struct switchroot *s, const char *init)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT};
+	const char *rel = init;
+	char target[PATH_MAX];
+	struct stat st;
+	int dfd, fd;
+	ssize_t n;
+
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		return fail(s, false, "INIT %s: names no file", init);
+	dfd = open(s->newroot_abs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return fail(s, true, "open NEWROOT %s", s->newroot);
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	if (fd < 0 && errno == ENOENT) {
+		/* Tell a dangling symlink from a missing file. */
+		how.flags |= O_NOFOLLOW;
+		fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+		n = fd < 0 ? -1
+			   : readlinkat(fd, "", target, sizeof(target) - 1);
+		if (fd >= 0)
+			(void)close(fd); /* O_PATH */
+		(void)close(dfd);	 /* O_PATH */
+		if (n >= 0) {
+			target[n] = '\0';
+			return fail(
+			    s, false,
+			    "INIT %s: dangling symlink to %s inside NEWROOT %s",
+			    init, target, s->newroot);
+		}
+		return fail(s, false, "INIT %s: does not exist in NEWROOT %s",
+			    init, s->newroot);
+	}
+	(void)close(dfd); /* O_PATH */
+	if (fd < 0) {
+		if (errno == ENOSYS)
+			return fail(
+			    s, false,
+			    "INIT %s: cannot resolve it inside NEWROOT: the "
+			    "kernel lacks openat2 (Linux 5.6)",
+			    init);
+		return fail(s, true, "resolve INIT %s in NEWROOT %s", init,
+			    s->newroot);
+	}
+	if (fstat(fd, &st) < 0) {
+		(void)close(fd); /* O_PATH */
+		return fail(s, true, "stat INIT %s", init);
+	}
+	(void)close(fd); /* O_PATH */
+	if (!S_ISREG(st.st_mode))
+		return fail(s, false,
+			    "INIT %s: not a regular file in NEWROOT %s", init,
+			    s->newroot);
+	if (!(st.st_mode & 0111))
+		return fail(s, false, "INIT %s: not executable in NEWROOT %s",
+			    init, s->newroot);
+	return 0;
+}
+
+/* INIT failed its check: like the kernel with a bad init=, use the first
+ * of the usual inits that passes, so that a typo on the command line does
+ * not cost the boot. Not with -n, whose answer is about INIT itself. */
+static int init_fallback(struct switchroot *s)
+{
+	static const char *const fallback[] = {"/sbin/init", "/etc/init",
+					       "/bin/init", "/bin/sh"};
+	char why[sizeof(s->stepbuf)];
+	size_t i;
+	int e = errno;
+
+	if (s->dry_run)
+		return -1;
+	memcpy(why, s->stepbuf, sizeof(why));
+	for (i = 0; i < ARRAY_SIZE(fallback); i++) {
+		if (check_init(s, fallback[i]) == 0) {
+			snprintf(s->init_why, sizeof(s->init_why), "%s", why);
+			s->init_asked = s->init;
+			s->init = fallback[i];
+			return 0;
+		}
+	}
+	memcpy(s->stepbuf, why, sizeof(why));
+	s->step = s->stepbuf;
+	errno = e;
+	return -1;
+}
+
+int switchroot_check(struct switchroot *s)
+{
+	struct stat st, rst;
+	struct statfs sf;
+
+	if (!s->dry_run && getpid() != 1)
+		return fail(
+		    s, false,
+		    "not running as PID 1 (-n checks without switching)");
+	if (statfs("/", &sf) < 0)
+		return fail(s, true, "statfs /");
+	if ((unsigned long)sf.f_type != RAMFS_MAGIC &&
+	    (unsigned long)sf.f_type != TMPFS_MAGIC)
+		return fail(s, false,
+			    "the current root is not an initramfs (ramfs or "
+			    "tmpfs): refusing to delete it");
+	if (stat(s->newroot, &st) < 0) {
+		if (errno == ENOENT)
+			return fail(s, false, "NEWROOT %s: does not exist",
+				    s->newroot);
+		return fail(s, true, "stat NEWROOT %s", s->newroot);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return fail(s, false, "NEWROOT %s: not a directory",
+			    s->newroot);
+	if (!realpath(s->newroot, s->newroot_abs))
+		return fail(s, true, "resolve NEWROOT %s", s->newroot);
+	if (stat("/", &rst) < 0)
+		return fail(s, true, "stat /");
+	if (st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
+		return fail(s, false, "NEWROOT %s: is the current root",
+			    s->newroot);
+	if (!is_mount_point(s->newroot_abs, &st))
+		return fail(s, false,
+			    "NEWROOT %s: not a mount point (mount the new root "
+			    "there, or bind-mount it onto itself)",
+			    s->newroot);
+	if (check_init(s, s->init) < 0 && init_fallback(s) < 0)
+		return -1;
+	if (s->console) {
+		s->console_fd = open(s->console, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (s->console_fd < 0)
+			return fail(s, true, "open console %s", s->console);
+	}
+	return 0;
+}
+
+/* --- moving mounts ----------------------------------------------------- */
+
+static struct sr_move *add_move(struct switchroot *s, const char *from)
+{
+	struct sr_move *m = realloc(s->moves, (s->nmoves + 1) * sizeof(*m));
+
+	if (!m)
+		return NULL;
+	s->moves = m;
+	m = &s->moves[s->nmoves++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->from, sizeof(m->from), "%s", from);
+	return m;
+}
+
+/* Is PATH (absolute) NEWROOT itself or inside it? */
+static bool in_newroot(const struct switchroot *s, const char *path)
+{
+	size_t n = strlen(s->newroot_abs);
+
+	return !strncmp(path, s->newroot_abs, n) &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
+/* Does the mount at PATH hold NEWROOT below it? */
+static bool holds_newroot(const struct switchroot *s, const char *path)
+{
+	size_t n = strlen(path);
+
+	return !strncmp(s->newroot_abs, path, n) &&
+	       (s->newroot_abs[n] == '/' || n == 1);
+}
+
+static int mkdir_p(char *path, mode_t mode)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, mode) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Make a mount point at ABS of the kind the source is (a bind-mounted
+ * file needs a file). */
+static int make_target(char *abs, const struct stat *src)
+{
+	char *slash;
+	int fd;
+
+	if (S_ISDIR(src->st_mode))
+		return mkdir_p(abs, 0755);
+	slash = strrchr(abs, '/');
+	*slash = '\0';
+	fd = mkdir_p(abs, 0755);
+	*slash = '/';
+	if (fd < 0)
+		return -1;
+	fd = open(abs, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	return fd < 0 ? -1 : close(fd);
+}
+
+/* Move the mount at FROM into NEWROOT: same path if that is a free
+ * directory (or file, for a file bind mount), else under run/initramfs. */
+static int move_one(struct switchroot *s, const struct mountinfo_list *l,
+		    const char *from)
+{
+	struct sr_move *m = add_move(s, from);
+	char abs[PATH_MAX + 1024];
+	struct stat src, dst;
+
+	if (!m)
+		return -1;
+	snprintf(m->to, sizeof(m->to), "%s", from);
+	if (holds_newroot(s, from)) {
+		m->result = SR_HOLDS_NEWROOT;
+		return 0;
+	}
+	if (stat(from, &src) < 0)
+		goto cannot;
+	snprintf(abs, sizeof(abs), "%s%s", s->newroot_abs, from);
+	m->result = SR_MOVED;
+	if (lstat(abs, &dst) < 0 ||
+	    S_ISDIR(dst.st_mode) != S_ISDIR(src.st_mode) ||
+	    mountinfo_at(l, abs)) {
+		snprintf(m->to, sizeof(m->to), "/run/initramfs%s", from);
+		snprintf(abs, sizeof(abs), "%s%s", s->newroot_abs, m->to);
+		m->result = SR_RELOCATED;
+		if (make_target(abs, &src) < 0)
+			goto cannot;
+	}
+	if (mount(from, abs, NULL, MS_MOVE, NULL) == 0)
+		return 0;
+cannot:
+	m->err = errno;
+	/* Left here it would be unreachable after the switch yet mounted
+	 * forever; detached, it goes when its last user does. */
+	m->result = umount2(from, MNT_DETACH) == 0 ? SR_DETACHED : SR_FAILED;
+	return 0;
+}
+
+/* A mount already left in place (it holds NEWROOT, or could not be moved
+ * or detached) is not tried again. */
+static bool left_alone(const struct switchroot *s, const char *target)
+{
+	size_t k;
+
+	for (k = 0; k < s->nmoves; k++)
+		if (!strcmp(s->moves[k].from, target) &&
+		    (s->moves[k].result == SR_HOLDS_NEWROOT ||
+		     s->moves[k].result == SR_FAILED))
+			return true;
+	return false;
+}
+
+int switchroot_mounts(struct switchroot *s)
+{
+	static const char *const api[] = {"/dev", "/proc", "/sys", "/run"};
+	struct mountinfo_list l;
+	const struct mountinfo *root, *m;
+	struct stat st;
+	size_t i, pass, before;
+	char from[512];
+	bool again;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(s, true, "make / private");
+	if (mountinfo_read(NULL, &l) < 0)
+		return fail(s, true, "read /proc/self/mountinfo");
+	for (i = 0; i < ARRAY_SIZE(api); i++) {
+		if (lstat(api[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+			struct sr_move *mv = add_move(s, api[i]);
+
+			if (!mv)
+				goto nomem;
+			mv->result = SR_ABSENT;
+			continue;
+		}
+		m = mountinfo_at(&l, api[i]);
+		if (!m) {
+			struct sr_move *mv = add_move(s, api[i]);
+
+			if (!mv)
+				goto nomem;
+			mv->result = SR_NOT_MOUNT;
+			snprintf(mv->to, sizeof(mv->to), "%s", api[i]);
+			continue;
+		}
+		if (move_one(s, &l, api[i]) < 0)
+			goto nomem;
+	}
+	/* Then every other mount on the initramfs, top-level ones only: their
+	 * children travel with them. Re-read after each pass, since a move
+	 * can uncover a mount that was stacked under another. */
+	for (pass = 0; pass < 16; pass++) {
+		mountinfo_free(&l);
+		if (mountinfo_read(NULL, &l) < 0)
+			return fail(s, true, "read /proc/self/mountinfo");
+		root = mountinfo_at(&l, "/");
+		if (!root)
+			break;
+		before = s->nmoves;
+		again = false;
+		for (i = 0; i < l.n; i++) {
+			m = &l.v[i];
+			if (m->parent != root->id || m == root ||
+			    !strcmp(m->target, "/") || in_newroot(s, m->target))
+				continue;
+			if (left_alone(s, m->target))
+				continue;
+			snprintf(from, sizeof(from), "%s", m->target);
+			if (move_one(s, &l, from) < 0)
+				goto nomem;
+			again = true;
+		}
+		if (!again || s->nmoves == before)
+			break;
+	}
+	mountinfo_free(&l);
+	return 0;
+nomem:
+	mountinfo_free(&l);
+	errno = ENOMEM;
+	return fail(s, true, "record mount moves");
+}
+
+/* --- the switch -------------------------------------------------------- */
+
+int switchroot_enter(struct switchroot *s)
+{
+	struct stat st;
+
+	s->oldfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->oldfd < 0)
+		return fail(s, true, "open the old root");
+	if (fstat(s->oldfd, &st) < 0)
+		return fail(s, true, "stat the old root");
+	s->olddev = st.st_dev;
+	if (chdir(s->newroot_abs) < 0)
+		return fail(s, true, "change directory to %s", s->newroot_abs);
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		/* The old root now sits on top of the new one at "/". */
+		if (umount2(".", MNT_DETACH) < 0)
+			return fail(s, true,
+				    "detach the old root after pivot_root");
+		s->pivoted = true;
+	} else {
+		s->pivot_err = errno;
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return fail(s, true, "move %s onto /", s->newroot_abs);
+		if (chroot(".") < 0)
+			return fail(s, true, "change root to %s",
+				    s->newroot_abs);
+	}
+	if (chdir("/") < 0)
+		return fail(s, true, "change directory to the new /");
+	return 0;
+}
+
+/* --- deleting the old root --------------------------------------------- */
+
+static void clean_error(struct switchroot *s, const char *path)
+{
+	if (!s->errors++) {
+		snprintf(s->first_error, sizeof(s->first_error), "%s", path);
+		s->first_errno = errno;
+	}
+}
+
+static void note_deleted(struct switchroot *s, ino_t ino, uint64_t bytes)
+{
+	if (s->ndel == s->del_cap) {
+		size_t cap = s->del_cap ? s->del_cap * 2 : 256;
+		ino_t *ni = realloc(s->del_ino, cap * sizeof(*ni));
+		uint64_t *nb;
+
+		if (!ni)
+			return; /* only the pins correction loses precision */
+		s->del_ino = ni;
+		nb = realloc(s->del_bytes, cap * sizeof(*nb));
+		if (!nb)
+			return;
+		s->del_bytes = nb;
+		s->del_cap = cap;
+	}
+	s->del_ino[s->ndel] = ino;
+	s->del_bytes[s->ndel++] = bytes;
+}
+
+/* Delete everything in directory DFD (taken over), never leaving the old
+ * root's filesystem; PATH/LEN name it for messages. Goes on past errors. */
+static void clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
+{
+	struct dirent *de;
+	struct stat st;
+	size_t n;
+	DIR *d;
+	int sub;
+
+	d = fdopendir(dfd);
+	if (!d) {
+		clean_error(s, len ? path : "/");
+		(void)close(dfd); /* a directory */
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		n = strlen(de->d_name);
+		if (len + 1 + n >= PATH_MAX)
+			n = PATH_MAX - len - 2;
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, n);
+		path[len + 1 + n] = '\0';
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
+		    0) {
+			clean_error(s, path);
+			continue;
+		}
+		if (st.st_dev != s->olddev) {
+			/* A mount still on the old root: never enter it. */
+			s->other_fs++;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			sub = openat(dirfd(d), de->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+			if (sub < 0)
+				clean_error(s, path);
+			else
+				clean_dir(s, sub, path, len + 1 + n);
+			path[len + 1 + n] = '\0';
+			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
+				clean_error(s, path);
+			else
+				s->dirs++;
+		} else {
+			/* Only the last link gives the memory back. */
+			uint64_t b =
+			    st.st_nlink <= 1 ? pins_file_bytes(&st) : 0;
+
+			if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
+				clean_error(s, path);
+				continue;
+			}
+			s->files++;
+			s->deleted_bytes += b;
+			if (b)
+				note_deleted(s, st.st_ino, b);
+		}
+	}
+	path[len] = '\0';
+	closedir(d);
+}
+
+int switchroot_clean(struct switchroot *s)
+{
+	char path[PATH_MAX] = "";
+	struct statfs sf;
+	int fd;
+
+	if (s->keep)
+		return 0;
+	/* Checked before the switch already; this guards the fd itself. */
+	if (fstatfs(s->oldfd, &sf) < 0)
+		return fail(s, true, "statfs the old root");
+	if ((unsigned long)sf.f_type != RAMFS_MAGIC &&
+	    (unsigned long)sf.f_type != TMPFS_MAGIC)
+		return fail(
+		    s, false,
+		    "the old root is not ramfs or tmpfs: not deleting it");
+	fd = dup(s->oldfd);
+	if (fd < 0)
+		return fail(s, true, "delete the old root");
+	clean_dir(s, fd, path, 0);
+	return 0;
+}
+
+/* --- after the switch -------------------------------------------------- */
+
+int switchroot_stdio(struct switchroot *s)
+{
+	const char *path = s->console ? s->console : "/dev/console";
+	int fd, i;
+
+	/* Opened again in the new root, so no descriptor keeps the old
+	 * root's /dev/console node (or its /dev) alive. */
+	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && s->console_fd >= 0) {
+		fd = s->console_fd;
+		s->console_fd = -1;
+	}
+	if (fd < 0) {
+		if (s->console)
+			return fail(s, true, "open console %s", path);
+		return 0; /* no console in NEWROOT: stdio kept */
+	}
+	for (i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0) {
+			(void)close(fd); /* already failing */
+			return fail(s, true, "put stdio on %s", path);
+		}
+	if (close(fd) < 0)
+		return fail(s, true, "close %s", path);
+	s->stdio = path;
+	return 0;
+}
+
+int switchroot_account(struct switchroot *s)
+{
+	size_t i, k;
+
+	/* Our own descriptor is no pin: drop it before looking. */
+	if (s->oldfd >= 0) {
+		(void)close(s->oldfd); /* a directory */
+		s->oldfd = -1;
+	}
+	if (s->console_fd >= 0) {
+		(void)close(s->console_fd); /* superseded */
+		s->console_fd = -1;
+	}
+	s->freed_bytes = s->deleted_bytes;
+	if (pins_scan("/proc", "/sys", s->olddev, getpid(), &s->pins) < 0) {
+		s->pins_known = false;
+		return fail(s, true, "look for processes in /proc");
+	}
+	s->pins_known = true;
+	/* A deleted file someone holds is not freed yet. */
+	for (i = 0; i < s->pins.ninos; i++)
+		for (k = 0; k < s->ndel; k++)
+			if (s->del_ino[k] == s->pins.inos[i]) {
+				s->freed_bytes -=
+				    s->del_bytes[k] < s->freed_bytes
+					? s->del_bytes[k]
+					: s->freed_bytes;
+				break;
+			}
+	return 0;
+}
+
+/* --- pivot_root's EINVAL ----------------------------------------------- */
+
+const char *switchroot_pivot_why(const char *new_root, const char *put_old,
+				 char *buf, size_t len)
+{
+	char nabs[PATH_MAX], oabs[PATH_MAX];
+	const struct mountinfo *root, *nm, *om, *np;
+	struct mountinfo_list l;
+	size_t n;
+
+	if (mountinfo_read(NULL, &l) < 0) {
+		snprintf(buf, len, "invalid argument (no /proc to tell why)");
+		return buf;
+	}
+	root = mountinfo_at(&l, "/");
+	if (!root) {
+		snprintf(buf, len,
+			 "the current root is not a mount point (a chroot into "
+			 "a directory?)");
+		goto out;
+	}
+	/* The namespace's root is its own parent; an initramfs shows as
+	 * fstype "rootfs". */
+	if (root->parent == root->id || !strcmp(root->fstype, "rootfs")) {
+		snprintf(buf, len,
+			 "the current root is the initramfs (rootfs), which "
+			 "cannot be pivoted: use switch_root");
+		goto out;
+	}
+	if (!realpath(new_root, nabs) || !realpath(put_old, oabs)) {
+		snprintf(buf, len, "invalid argument (cannot resolve %s)",
+			 new_root);
+		goto out;
+	}
+	nm = mountinfo_at(&l, nabs);
+	om = mountinfo_containing(&l, oabs);
+	np = nm ? mountinfo_by_id(&l, nm->parent) : NULL;
+	if (om && mountinfo_is_shared(om)) {
+		snprintf(buf, len,
+			 "PUT_OLD %s is on a shared mount (%s): run 'mount "
+			 "--make-rprivate /' first",
+			 put_old, om->target);
+		goto out;
+	}
+	if (np && mountinfo_is_shared(np)) {
+		snprintf(buf, len,
+			 "the mount holding NEW_ROOT (%s) is shared: run "
+			 "'mount --make-rprivate /' first",
+			 np->target);
+		goto out;
+	}
+	if (!nm) {
+		snprintf(buf, len,
+			 "NEW_ROOT %s is not a mount point (mount --bind it "
+			 "onto itself)",
+			 new_root);
+		goto out;
+	}
+	n = strlen(nabs);
+	if (strncmp(oabs, nabs, n) ||
+	    (n > 1 && oabs[n] != '\0' && oabs[n] != '/')) {
+		snprintf(buf, len, "PUT_OLD %s is not at or under NEW_ROOT %s",
+			 put_old, new_root);
+		goto out;
+	}
+	if (mountinfo_is_shared(root)) {
+		snprintf(buf, len,
+			 "the current root is a shared mount: run 'mount "
+			 "--make-rprivate /' first");
+		goto out;
+	}
+	snprintf(buf, len, "invalid argument (no known cause found)");
+out:
+	mountinfo_free(&l);
+	return buf;
+}
+
+/* --- report and hand-over ---------------------------------------------- */
+
+static void emit(void (*line)(void *, const char *), void *ctx, const char *fmt,
+		 ...) __attribute__((format(printf, 3, 4)));
+
+static void emit(void (*line)(void *, const char *), void *ctx, const char *fmt,
+		 ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	line(ctx, buf);
+}
+
+/* The item that holds the most, for the one-line summary. */
+static const struct pin_item *biggest(const struct pin_proc *pp)
+{
+	const struct pin_item *b = &pp->items[0];
+	size_t i;
+
+	for (i = 1; i < pp->nitems; i++)
+		if (pp->items[i].bytes > b->bytes)
+			b = &pp->items[i];
+	return b;
+}
+
+static void summary(const struct switchroot *s, char *buf, size_t len)
+{
+	char h1[32], h2[32];
+	size_t n = 0, i;
+	int r;
+
+#define ADD(...)                                                               \
+	do {                                                                   \
+		r = snprintf(buf + n, len - n, __VA_ARGS__);                   \
+		if (r > 0)                                                     \
+			n = n + (size_t)r >= len ? len - 1 : n + (size_t)r;    \
+	} while (0)
+	if (s->keep)
+		ADD("kept the old root (-p)");
+	else
+		ADD("freed %s (%llu files)",
+		    num_human(s->freed_bytes, h1, sizeof(h1)),
+		    (unsigned long long)s->files);
+	if (s->errors)
+		ADD("; %llu not deleted (first: %s: %s)",
+		    (unsigned long long)s->errors, s->first_error,
+		    strerror(s->first_errno));
+	if (!s->pins_known) {
+		ADD("; still pinned: unknown (no /proc in the new root)");
+		return;
+	}
+	if (!s->pins.nprocs && !s->pins.nloops) {
+		ADD("; nothing pinned");
+		return;
+	}
+	ADD("; still pinned %s:", num_human(s->pins.bytes, h1, sizeof(h1)));
+	for (i = 0; i < s->pins.nprocs; i++) {
+		const struct pin_proc *pp = &s->pins.procs[i];
+		const struct pin_item *it = biggest(pp);
+
+		ADD("%s pid %d (%s) %s %s %s", i ? "," : "", (int)pp->pid,
+		    pp->comm, num_human(pp->bytes, h2, sizeof(h2)), it->what,
+		    it->path);
+		if (pp->nitems > 1)
+			ADD(" +%zu more", pp->nitems - 1);
+	}
+	for (i = 0; i < s->pins.nloops; i++)
+		ADD("%s %s %s backing %s", i || s->pins.nprocs ? "," : "",
+		    s->pins.loops[i].name,
+		    num_human(s->pins.loops[i].bytes, h2, sizeof(h2)),
+		    s->pins.loops[i].backing);
+#undef ADD
+}
+
+void switchroot_report(const struct switchroot *s, bool verbose,
+		       void (*line)(void *ctx, const char *text), void *ctx)
+{
+	char buf[1024], h[32];
+	size_t i, k;
+
+	summary(s, buf, sizeof(buf));
+	line(ctx, buf);
+	for (i = 0; i < s->nmoves; i++) {
+		const struct sr_move *m = &s->moves[i];
+		bool bad = m->result == SR_DETACHED || m->result == SR_FAILED ||
+			   m->result == SR_HOLDS_NEWROOT;
+
+		if (!verbose && !bad)
+			continue;
+		if (m->result == SR_MOVED || m->result == SR_RELOCATED)
+			emit(line, ctx, "mount %s: %s to %s", m->from,
+			     switchroot_result_name(m->result), m->to);
+		else if (m->err)
+			emit(line, ctx, "mount %s: %s: %s", m->from,
+			     switchroot_result_name(m->result),
+			     strerror(m->err));
+		else
+			emit(line, ctx, "mount %s: %s", m->from,
+			     switchroot_result_name(m->result));
+	}
+	if (!verbose)
+		return;
+	if (s->pivoted)
+		emit(line, ctx,
+		     "switched with pivot_root and a detach of the old root");
+	else
+		emit(line, ctx,
+		     "switched with mount --move and chroot (pivot_root: %s)",
+		     strerror(s->pivot_err));
+	if (!s->keep)
+		emit(line, ctx,
+		     "deleted %llu files (%s) and %llu directories; %llu "
+		     "entries on other filesystems left alone",
+		     (unsigned long long)s->files,
+		     num_human(s->deleted_bytes, h, sizeof(h)),
+		     (unsigned long long)s->dirs,
+		     (unsigned long long)s->other_fs);
+	emit(line, ctx, "stdio %s%s",
+	     s->stdio ? "on " : "kept (no console in the new root)",
+	     s->stdio ? s->stdio : "");
+	for (i = 0; i < s->pins.nprocs; i++) {
+		const struct pin_proc *pp = &s->pins.procs[i];
+
+		emit(line, ctx, "pinned by pid %d (%s): %s", (int)pp->pid,
+		     pp->comm, num_human(pp->bytes, h, sizeof(h)));
+		for (k = 0; k < pp->nitems; k++)
+			emit(line, ctx, "  %s %s%s%s", pp->items[k].what,
+			     pp->items[k].path, pp->items[k].bytes ? " " : "",
+			     pp->items[k].bytes
+				 ? num_human(pp->items[k].bytes, h, sizeof(h))
+				 : "");
+	}
+	for (i = 0; i < s->pins.nloops; i++)
+		emit(line, ctx,
+		     "pinned by %s: %s, backing file %s (inode %llu)",
+		     s->pins.loops[i].name,
+		     num_human(s->pins.loops[i].bytes, h, sizeof(h)),
+		     s->pins.loops[i].backing,
+		     (unsigned long long)s->pins.loops[i].ino);
+}
+
+void switchroot_exec(char **argv, void (*msg)(void *ctx, const char *text),
+		     void *ctx)
+{
+	static const char *const fallback[] = {"/sbin/init", "/etc/init",
+					       "/bin/init", "/bin/sh"};
+	char *sh[] = {"/bin/sh", NULL};
+	const char *init = argv[0], *tried = argv[0];
+	size_t i;
+
+	execv(argv[0], argv);
+	for (i = 0; i < ARRAY_SIZE(fallback); i++) {
+		if (!strcmp(fallback[i], init))
+			continue;
+		emit(msg, ctx, "run %s: %s; trying %s", tried, strerror(errno),
+		     fallback[i]);
+		tried = fallback[i];
+		if (!strcmp(fallback[i], "/bin/sh")) {
+			execv(sh[0], sh);
+		} else {
+			argv[0] = (char *)fallback[i];
+			execv(argv[0], argv);
+		}
+	}
+	emit(msg, ctx, "run %s: %s; no init could run: staying alive as PID 1",
+	     tried, strerror(errno));
+}
+
+_Noreturn void switchroot_hang(void)
+{
+	for (;;)
+		if (wait(NULL) < 0)
+			sleep(1); /* no children yet: new ones may come */
+}
+
+static void say_step(const struct switchroot *s,
+		     void (*msg)(void *ctx, const char *text), void *ctx)
+{
+	if (s->step_errno)
+		emit(msg, ctx, "%s: %s", s->step, strerror(errno));
+	else
+		msg(ctx, s->step);
+}
+
+int switchroot_run(struct switchroot *s, char **init_argv, bool verbose,
+		   void (*msg)(void *ctx, const char *text), void *ctx)
+{
+	char *sh[] = {"/bin/sh", NULL};
+
+	if (switchroot_mounts(s) < 0)
+		return -1;
+	if (switchroot_enter(s) < 0) {
+		/* Nothing is deleted, but mounts have moved: the initramfs
+		 * shell is the best place left to look from. */
+		say_step(s, msg, ctx);
+		switchroot_report(s, true, msg, ctx);
+		msg(ctx, "switch failed: staying in the initramfs");
+		switchroot_exec(sh, msg, ctx);
+		switchroot_hang();
+	}
+	if (switchroot_clean(s) < 0)
+		say_step(s, msg, ctx);
+	if (switchroot_stdio(s) < 0)
+		say_step(s, msg, ctx);
+	if (switchroot_account(s) < 0)
+		say_step(s, msg, ctx);
+	switchroot_report(s, verbose, msg, ctx);
+	switchroot_free(s);
+	switchroot_exec(init_argv, msg, ctx);
+	switchroot_hang();
+}
