@@ -1,0 +1,22 @@
+# live_iso.sh - scenario 2: the live image on an ISO 9660 medium (xorriso)
+# attached as a CD-ROM (IDE, ata_piix + sr_mod), found without naming it:
+# /init searches every medium for /live/rootfs.squashfs.
+. "$TOP/tests/boot/lib.sh"
+. "$TOP/tests/boot/live/lib.sh"
+boot_need live_iso
+command -v xorriso > /dev/null || { echo "FAIL: live_iso: needs xorriso (scripts/deps.sh tools)"; exit 1; }
+boot_kernel || { echo "FAIL: live_iso: cannot fetch the test kernel"; exit 1; }
+w=$BUILD/boot-work/live_iso
+rm -rf "$w" && mkdir -p "$w/medium/live"
+live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
+	xorriso -as mkisofs -quiet -V INITBOX_ISO -J -R -o "$w/live.iso" "$w/medium" 2> "$w/xorriso.err" ||
+	{ echo "FAIL: live_iso: cannot build the ISO: $(tail -n 2 "$w/xorriso.err")"; exit 1; }
+live_initramfs "$w/initrd.img" > /dev/null ||
+	{ echo "FAIL: live_iso: mkinitramfs failed"; exit 1; }
+log=$LOGS/boot-live-iso.serial
+BOOT_MEM=128M live_boot live-iso \
+	"a live root from an ISO 9660 CD-ROM, found by searching for /live/rootfs.squashfs" \
+	"$w/initrd.img" "livecheck=live,medium" -drive "file=$w/live.iso,media=cdrom,if=ide,format=raw"
+live_expect "the medium found is the CD-ROM" "$log" '^initbox: medium /dev/sr0 holds /live/rootfs.squashfs'
+live_refute "no kernel panic" "$log" 'Kernel panic'
+live_done
