@@ -71,7 +71,7 @@ for sh in "busybox sh" dash; do
 	plan live.toram
 	check "live.toram copies the image to a tmpfs, releases the medium, mounts the copy" \
 		has_in_order "run: mount -t tmpfs -o mode=0755 tmpfs /run/initbox/toram" \
-		"run: cpio-pack -s - <<< file rootfs.squashfs /run/initbox/medium/live/rootfs.squashfs 0644 0 0 | cpio-unpack -q -C /run/initbox/toram" \
+		"run: cpio-pack -s - <<< file rootfs.squashfs /run/initbox/medium/live/rootfs.squashfs 0644 0 0 | cpio-unpack -C /run/initbox/toram" \
 		"run: umount /run/initbox/medium" \
 		"run: mount -r -o loop /run/initbox/toram/rootfs.squashfs /run/initbox/rootfs"
 
