@@ -214,9 +214,10 @@ enum cpio_event cpio_rd_feed(struct cpio_rd *r, const uint8_t *buf,
 	for (;;) {
 		switch (r->state) {
 		case R_RESET:
+			n = u;
 			while (u < len && buf[u] == 0)
 				u++;
-			r->pos += u;
+			r->pos += u - n;
 			*used = u;
 			if (u == len)
 				return CPIO_NEED;
