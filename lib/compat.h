@@ -41,4 +41,15 @@
 #define RESOLVE_IN_ROOT 0x10
 #endif
 
+/* finit_module flags (uapi linux/module.h; COMPRESSED_FILE since 5.17) */
+#ifndef MODULE_INIT_IGNORE_MODVERSIONS
+#define MODULE_INIT_IGNORE_MODVERSIONS 1
+#endif
+#ifndef MODULE_INIT_IGNORE_VERMAGIC
+#define MODULE_INIT_IGNORE_VERMAGIC 2
+#endif
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
 #endif

@@ -17,6 +17,7 @@
 #include "cpio.h"
 #include "blkid.h"
 #include "devs.h"
+#include "kmod.h"
 #include "loop.h"
 #include "mntopt.h"
 #include "mountinfo.h"

@@ -1,0 +1,67 @@
+/* kmod.h - kernel modules: the text indexes depmod writes (modules.dep,
+ * modules.alias, modules.builtin, modules.builtin.alias, modules.softdep)
+ * and the load syscalls.
+ */
+#ifndef INITBOX_KMOD_H
+#define INITBOX_KMOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct kmod_buf {
+	char *p;	/* the file, NUL-terminated; NULL when absent */
+	size_t len;
+};
+
+enum { KMOD_MAX_PLAN = 256 };
+
+struct kmod_ctx {
+	char dir[4096];	/* BASEDIR/lib/modules/KVER */
+	char kver[128];
+	struct kmod_buf dep, alias, builtin, builtin_alias, softdep,
+		builtin_modinfo;
+	/* modules already put in the current plan (normalised names) */
+	char done[KMOD_MAX_PLAN][64];
+	size_t n_done;
+};
+
+/* Read the indexes under BASEDIR (NULL or "" for /) for KVER (NULL: the
+ * running kernel's release). -1 with errno when modules.dep is unreadable;
+ * the others are optional. */
+int kmod_open(struct kmod_ctx *k, const char *basedir, const char *kver);
+void kmod_close(struct kmod_ctx *k);
+
+/* A module name as the kernel knows it: the file name without directory
+ * and .ko[.gz|.xz|.zst], '-' turned into '_'. */
+void kmod_norm(const char *in, char *out, size_t len);
+
+enum kmod_what { KMOD_LOAD, KMOD_BUILTIN };
+/* Called for each step of a plan: a module file to load (path absolute,
+ * name normalised; params only for the module asked for, else NULL) or a
+ * built-in module (path NULL). A non-zero return stops the plan. */
+typedef int (*kmod_step_fn)(void *arg, enum kmod_what what, const char *name,
+			    const char *path, const char *params);
+
+/* Plan the loading of NAME, which may be a module name or an alias (fnmatch
+ * patterns of modules.alias; every matching module is planned): softdep
+ * "pre:" modules, then the dependencies from modules.dep in load order (the
+ * reverse of the listed order), then the module. Modules already planned
+ * since kmod_plan_reset are skipped. Returns 0, fn's non-zero result, or -1
+ * with ENOENT when NAME is neither a module, a built-in nor an alias. */
+int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
+	      kmod_step_fn fn, void *arg);
+void kmod_plan_reset(struct kmod_ctx *k);
+
+/* Whether module NAME (normalised) is loaded: /sys/module/NAME/initstate,
+ * else a "NAME " line in /proc/modules. */
+bool kmod_loaded(const char *name);
+
+/* Load the module file PATH with PARAMS: finit_module, with in-kernel
+ * decompression when /sys/module/compression names the file's codec, else
+ * decompressed here and init_module. EEXIST (already loaded) is success.
+ * On failure *step names the failed step. */
+int kmod_load(const char *path, const char *params, const char **step);
+/* kmod_load's errno in words, naming the kernel's usual reasons. */
+const char *kmod_strerror(int err);
+
+#endif
