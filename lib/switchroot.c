@@ -24,6 +24,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -232,6 +233,8 @@ int switchroot_check(struct switchroot *s)
 		return fail(s, true, "resolve NEWROOT %s", s->newroot);
 	if (stat("/", &rst) < 0)
 		return fail(s, true, "stat /");
+	s->olddev = rst.st_dev;
+	s->newdev = st.st_dev;
 	if (st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
 		return fail(s, false, "NEWROOT %s: is the current root",
 			    s->newroot);
@@ -341,7 +344,8 @@ static int move_one(struct switchroot *s, const struct mountinfo_list *l,
 	m->result = SR_MOVED;
 	if (lstat(abs, &dst) < 0 ||
 	    S_ISDIR(dst.st_mode) != S_ISDIR(src.st_mode) ||
-	    mountinfo_at(l, abs)) {
+	    (l->n ? mountinfo_at(l, abs) != NULL
+		  : dst.st_dev != s->newdev)) {
 		snprintf(m->to, sizeof(m->to), "/run/initramfs%s", from);
 		snprintf(abs, sizeof(abs), "%s%s", s->newroot_abs, m->to);
 		m->result = SR_RELOCATED;
@@ -372,12 +376,64 @@ static bool left_alone(const struct switchroot *s, const char *target)
 	return false;
 }
 
+/* A bind mount of an initramfs directory shows the initramfs's own files:
+ * deleting them would empty it under its users, so its source is spared
+ * (all of it if the whole root is bind-mounted elsewhere). */
+static void note_binds(struct switchroot *s, const struct mountinfo_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct mountinfo *m = &l->v[i];
+
+		if (m->major != major(s->olddev) ||
+		    m->minor != minor(s->olddev) || !strcmp(m->target, "/") ||
+		    in_newroot(s, m->target))
+			continue;
+		if (!strcmp(m->root, "/")) {
+			s->spare_all = true;
+		} else if (s->nspare < ARRAY_SIZE(s->spare)) {
+			snprintf(s->spare[s->nspare++], sizeof(s->spare[0]), "%s",
+				 m->root);
+		} else {
+			s->spare_all = true; /* too many to track: be safe */
+		}
+	}
+}
+
+/* One of /dev /proc /sys /run. Without mountinfo (no /proc), a mount is
+ * told by its st_dev, as util-linux does. */
+static int move_api(struct switchroot *s, const struct mountinfo_list *l,
+		    const char *path)
+{
+	struct sr_move *mv;
+	struct stat st;
+	bool mounted;
+
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		mv = add_move(s, path);
+		if (!mv)
+			return -1;
+		mv->result = SR_ABSENT;
+		return 0;
+	}
+	mounted = l->n ? mountinfo_at(l, path) != NULL : st.st_dev != s->olddev;
+	if (!mounted) {
+		mv = add_move(s, path);
+		if (!mv)
+			return -1;
+		mv->result = SR_NOT_MOUNT;
+		snprintf(mv->to, sizeof(mv->to), "%s", path);
+		return 0;
+	}
+	return move_one(s, l, path);
+}
+
 int switchroot_mounts(struct switchroot *s)
 {
-	static const char *const api[] = {"/dev", "/proc", "/sys", "/run"};
+	static const char *const api[] = {"/run", "/dev", "/sys"};
 	struct mountinfo_list l;
 	const struct mountinfo *root, *m;
-	struct stat st;
 	size_t i, pass, before;
 	char from[512];
 	bool again;
@@ -385,45 +441,34 @@ int switchroot_mounts(struct switchroot *s)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return fail(s, true, "make / private");
 	if (mountinfo_read(NULL, &l) < 0)
-		return fail(s, true, "read /proc/self/mountinfo");
-	for (i = 0; i < ARRAY_SIZE(api); i++) {
-		if (lstat(api[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-			struct sr_move *mv = add_move(s, api[i]);
-
-			if (!mv)
-				goto nomem;
-			mv->result = SR_ABSENT;
-			continue;
-		}
-		m = mountinfo_at(&l, api[i]);
-		if (!m) {
-			struct sr_move *mv = add_move(s, api[i]);
-
-			if (!mv)
-				goto nomem;
-			mv->result = SR_NOT_MOUNT;
-			snprintf(mv->to, sizeof(mv->to), "%s", api[i]);
-			continue;
-		}
-		if (move_one(s, &l, api[i]) < 0)
+		memset(&l, 0, sizeof(l)); /* no /proc: only the four */
+	note_binds(s, &l);
+	/* /run first: what is moved aside goes under NEWROOT/run/initramfs
+	 * and must not end up hidden beneath it. /proc last: the passes
+	 * below read its mountinfo. */
+	for (i = 0; i < ARRAY_SIZE(api); i++)
+		if (move_api(s, &l, api[i]) < 0)
 			goto nomem;
-	}
 	/* Then every other mount on the initramfs, top-level ones only: their
 	 * children travel with them. Re-read after each pass, since a move
 	 * can uncover a mount that was stacked under another. */
-	for (pass = 0; pass < 16; pass++) {
+	for (pass = 0; l.n && pass < 16; pass++) {
 		mountinfo_free(&l);
 		if (mountinfo_read(NULL, &l) < 0)
 			return fail(s, true, "read /proc/self/mountinfo");
+		/* In a chroot into a directory "/" is no mount of its own and
+		 * the mounts on it have parents no one can see. */
 		root = mountinfo_at(&l, "/");
-		if (!root)
-			break;
 		before = s->nmoves;
 		again = false;
 		for (i = 0; i < l.n; i++) {
 			m = &l.v[i];
-			if (m->parent != root->id || m == root ||
-			    !strcmp(m->target, "/") || in_newroot(s, m->target))
+			if (m == root || !strcmp(m->target, "/") ||
+			    !strcmp(m->target, "/proc") ||
+			    in_newroot(s, m->target))
+				continue;
+			if (root ? m->parent != root->id
+				 : mountinfo_by_id(&l, m->parent) != NULL)
 				continue;
 			if (left_alone(s, m->target))
 				continue;
@@ -435,6 +480,8 @@ int switchroot_mounts(struct switchroot *s)
 		if (!again || s->nmoves == before)
 			break;
 	}
+	if (move_api(s, &l, "/proc") < 0)
+		goto nomem;
 	mountinfo_free(&l);
 	return 0;
 nomem:
@@ -506,12 +553,24 @@ static void note_deleted(struct switchroot *s, ino_t ino, uint64_t bytes)
 	s->del_bytes[s->ndel++] = bytes;
 }
 
+static bool is_kept(const struct switchroot *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->nspare; i++)
+		if (!strcmp(s->spare[i], path))
+			return true;
+	return false;
+}
+
 /* Delete everything in directory DFD (taken over), never leaving the old
- * root's filesystem; PATH/LEN name it for messages. Goes on past errors. */
-static void clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
+ * root's filesystem and sparing what a moved bind mount shows; PATH/LEN
+ * name it. Goes on past errors. True if something was spared inside. */
+static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 {
 	struct dirent *de;
 	struct stat st;
+	bool kept = false;
 	size_t n;
 	DIR *d;
 	int sub;
@@ -520,7 +579,7 @@ static void clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 	if (!d) {
 		clean_error(s, len ? path : "/");
 		(void)close(dfd); /* a directory */
-		return;
+		return false;
 	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -539,18 +598,28 @@ static void clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 		if (st.st_dev != s->olddev) {
 			/* A mount still on the old root: never enter it. */
 			s->other_fs++;
+			kept = true;
+			continue;
+		}
+		if (is_kept(s, path)) {
+			kept = true;
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
+			bool inner = false;
+
 			sub = openat(dirfd(d), de->d_name,
 				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					 O_CLOEXEC);
 			if (sub < 0)
 				clean_error(s, path);
 			else
-				clean_dir(s, sub, path, len + 1 + n);
+				inner = clean_dir(s, sub, path, len + 1 + n);
 			path[len + 1 + n] = '\0';
-			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
+			if (inner)
+				kept = true;
+			else if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) <
+				 0)
 				clean_error(s, path);
 			else
 				s->dirs++;
@@ -571,6 +640,7 @@ static void clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 	}
 	path[len] = '\0';
 	closedir(d);
+	return kept;
 }
 
 int switchroot_clean(struct switchroot *s)
@@ -579,7 +649,7 @@ int switchroot_clean(struct switchroot *s)
 	struct statfs sf;
 	int fd;
 
-	if (s->keep)
+	if (s->keep || s->spare_all)
 		return 0;
 	/* Checked before the switch already; this guards the fd itself. */
 	if (fstatfs(s->oldfd, &sf) < 0)
@@ -592,7 +662,7 @@ int switchroot_clean(struct switchroot *s)
 	fd = dup(s->oldfd);
 	if (fd < 0)
 		return fail(s, true, "delete the old root");
-	clean_dir(s, fd, path, 0);
+	(void)clean_dir(s, fd, path, 0); /* what it spared is counted */
 	return 0;
 }
 
@@ -778,6 +848,8 @@ static void summary(const struct switchroot *s, char *buf, size_t len)
 	} while (0)
 	if (s->keep)
 		ADD("kept the old root (-p)");
+	else if (s->spare_all)
+		ADD("kept the old root (bind-mounted elsewhere)");
 	else
 		ADD("freed %s (%llu files)",
 		    num_human(s->freed_bytes, h1, sizeof(h1)),
@@ -848,7 +920,10 @@ void switchroot_report(const struct switchroot *s, bool verbose,
 		emit(line, ctx,
 		     "switched with mount --move and chroot (pivot_root: %s)",
 		     strerror(s->pivot_err));
-	if (!s->keep)
+	for (i = 0; i < s->nspare; i++)
+		emit(line, ctx, "spared %s: bind-mounted elsewhere",
+		     s->spare[i]);
+	if (!s->keep && !s->spare_all)
 		emit(line, ctx,
 		     "deleted %llu files (%s) and %llu directories; %llu "
 		     "entries on other filesystems left alone",

@@ -24,47 +24,53 @@
 #include "pins.h"
 
 enum sr_result {
-	SR_MOVED,	/* to the same path in NEWROOT */
-	SR_RELOCATED,	/* under NEWROOT/run/initramfs (no such directory, or
-			 * already a mount point there) */
-	SR_ABSENT,	/* /dev, /proc, /sys or /run: no such directory */
-	SR_NOT_MOUNT,	/* a directory of the initramfs, not a mount */
+	SR_MOVED,	  /* to the same path in NEWROOT */
+	SR_RELOCATED,	  /* under NEWROOT/run/initramfs (no such directory, or
+			   * already a mount point there) */
+	SR_ABSENT,	  /* /dev, /proc, /sys or /run: no such directory */
+	SR_NOT_MOUNT,	  /* a directory of the initramfs, not a mount */
 	SR_HOLDS_NEWROOT, /* NEWROOT is inside it: left where it is */
-	SR_DETACHED,	/* could not move it: detached (umount -l) */
-	SR_FAILED,	/* could neither move nor detach it */
+	SR_DETACHED,	  /* could not move it: detached (umount -l) */
+	SR_FAILED,	  /* could neither move nor detach it */
 };
 
 struct sr_move {
-	char from[512];	/* mount point in the initramfs */
+	char from[512]; /* mount point in the initramfs */
 	char to[512];	/* mount point as the new root sees it */
 	enum sr_result result;
-	int err;	/* errno of the failed move (DETACHED, FAILED) */
+	int err; /* errno of the failed move (DETACHED, FAILED) */
 };
 
 struct switchroot {
 	/* Set by the caller (switchroot_init gives the defaults). */
 	const char *newroot;
 	const char *init;
-	const char *console;	/* -c; NULL: /dev/console if NEWROOT has it */
-	bool dry_run;		/* -n: PID 1 not needed, INIT gets no fallback */
-	bool keep;		/* do not delete the old root (run_init -p) */
+	const char *console; /* -c; NULL: /dev/console if NEWROOT has it */
+	bool dry_run;	     /* -n: PID 1 not needed, INIT gets no fallback */
+	bool keep;	     /* do not delete the old root (run_init -p) */
 
 	/* Filled by the steps. */
-	const char *init_asked;	/* INIT failed its check and s->init is the
+	const char *init_asked; /* INIT failed its check and s->init is the
 				 * fallback that passed; init_why says why */
 	char init_why[PATH_MAX + 128];
-	const char *step;	/* what failed: points into stepbuf */
-	bool step_errno;	/* errno explains the failure */
+	const char *step; /* what failed: points into stepbuf */
+	bool step_errno;  /* errno explains the failure */
 	char stepbuf[PATH_MAX + 128];
 	char newroot_abs[PATH_MAX];
-	int console_fd;		/* -c opened during the check */
+	int console_fd; /* -c opened during the check */
 	struct sr_move *moves;
 	size_t nmoves;
-	int oldfd;		/* the old root, opened before the switch */
+	int oldfd; /* the old root, opened before the switch */
 	dev_t olddev;
-	bool pivoted;		/* pivot_root worked (else MS_MOVE + chroot) */
-	int pivot_err;		/* why pivot_root did not */
-	const char *stdio;	/* what stdio went to: a path, or NULL (kept) */
+	dev_t newdev;		/* NEWROOT's st_dev */
+	bool pivoted;	   /* pivot_root worked (else MS_MOVE + chroot) */
+	int pivot_err;	   /* why pivot_root did not */
+	const char *stdio; /* what stdio went to: a path, or NULL (kept) */
+
+	/* Bind mounts of initramfs directories: their sources are spared. */
+	char spare[16][256];
+	size_t nspare;
+	bool spare_all; /* the whole root is bind-mounted elsewhere */
 
 	/* Deletion. Bytes are what the files held in memory: see
 	 * pins_file_bytes. A file with other links frees nothing. */
@@ -76,8 +82,8 @@ struct switchroot {
 	size_t ndel, del_cap;
 
 	/* Accounting. */
-	uint64_t freed_bytes;	/* deleted and not held by anyone */
-	bool pins_known;	/* /proc was there to look */
+	uint64_t freed_bytes; /* deleted and not held by anyone */
+	bool pins_known;      /* /proc was there to look */
 	struct pins pins;
 };
 
