@@ -133,33 +133,51 @@ static int loop_node(unsigned n, char *dev, size_t len)
 	return 0;
 }
 
-int loop_number(const char *dev, unsigned *n)
+int loop_by_devno(unsigned maj, unsigned min, unsigned *n)
 {
 	char path[64], link[256];
 	const char *base;
-	struct stat st;
 	uint64_t v;
 	ssize_t k;
 
+	if (maj != LOOP_MAJOR) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", maj, min);
+	k = readlink(path, link, sizeof(link) - 1);
+	if (k < 0) {
+		/* No sysfs: minors are N unless max_part was set. */
+		*n = min;
+		return 0;
+	}
+	link[k] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	/* A partition (loop0p1) is not a loop device of its own. */
+	if (strncmp(base, "loop", 4) || num_u64(base + 4, 0xfffff, &v) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
+
+int loop_number(const char *dev, unsigned *n)
+{
+	const char *base;
+	struct stat st;
+	uint64_t v;
+
 	if (stat(dev, &st) == 0) {
-		if (!S_ISBLK(st.st_mode) || major(st.st_rdev) != LOOP_MAJOR) {
+		if (!S_ISBLK(st.st_mode)) {
 			errno = EINVAL;
 			return -1;
 		}
-		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u",
-			 major(st.st_rdev), minor(st.st_rdev));
-		k = readlink(path, link, sizeof(link) - 1);
-		if (k < 0) {
-			/* No sysfs: minors are N unless max_part was set. */
-			*n = minor(st.st_rdev);
-			return 0;
-		}
-		link[k] = '\0';
-		base = strrchr(link, '/');
-		dev = base ? base + 1 : link;
-	} else if (errno != ENOENT) {
-		return -1;
+		return loop_by_devno(major(st.st_rdev), minor(st.st_rdev), n);
 	}
+	if (errno != ENOENT)
+		return -1;
 	base = strrchr(dev, '/');
 	base = base ? base + 1 : dev;
 	if (strncmp(base, "loop", 4) || num_u64(base + 4, 0xfffff, &v) < 0 ||

@@ -34,6 +34,8 @@ int loop_find_free(char *dev, size_t len);
 /* The number N of a loop device given as /dev/loopN, loopN or a node of
  * major 7; -1 with EINVAL for anything else. */
 int loop_number(const char *dev, unsigned *n);
+/* The number N of the loop device MAJ:MIN (st_dev of a mounted image). */
+int loop_by_devno(unsigned maj, unsigned min, unsigned *n);
 
 struct loop_state {
 	unsigned num;

@@ -1,0 +1,438 @@
+/* mount - mount a filesystem
+ *
+ * usage: mount [-rwn] [-t TYPE] [-o OPTS] SOURCE DIR
+ *        mount --bind|--rbind [-o OPTS] OLDDIR NEWDIR
+ *        mount --move OLDDIR NEWDIR
+ *        mount -o remount[,OPTS] DIR
+ *        mount --make-[r]private|[r]shared|[r]slave|[r]unbindable DIR
+ *        mount [-t TYPE]        list mounts (of TYPE)
+ *   -t, --types T   filesystem type, or a comma list tried in order;
+ *                   without it (or "auto") SOURCE's superblock says
+ *   -o, --options O comma-separated options: ro rw nosuid suid nodev dev
+ *                   noexec exec sync async dirsync noatime atime
+ *                   nodiratime relatime strictatime lazytime mand silent
+ *                   nosymfollow iversion remount bind rbind move; loop,
+ *                   loop=DEV, offset=N, sizelimit=N; private shared slave
+ *                   unbindable and r* forms. x-* and fstab-only options
+ *                   (defaults, noauto, nofail, ...) are dropped; the rest
+ *                   go to the filesystem
+ *   -r, --read-only same as -o ro;  -w, --rw  same as -o rw
+ *   -n              accepted and ignored (there is no mtab)
+ * A SOURCE that is a regular file (or -o loop) is mounted through a loop
+ * device that goes away with the mount (autoclear).
+ *
+ * exit: 0 ok; 1 failed; 2 usage
+ *
+ * Notes: a bind mount ignores flags, so ro/nosuid/... after --bind are a
+ * second MS_REMOUNT|MS_BIND call (undone with the bind if it fails). A
+ * remount keeps the flags it does not name (from statvfs). A failed mount
+ * leaves no loop device behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "initbox.h"
+#include "mountinfo.h"
+
+enum {
+	L_BIND = 256, L_RBIND, L_MOVE,
+	L_PRIVATE, L_RPRIVATE, L_SHARED, L_RSHARED,
+	L_SLAVE, L_RSLAVE, L_UNBINDABLE, L_RUNBINDABLE,
+};
+
+struct mount {
+	const char *types;
+	const char *src, *dir;	/* as given */
+	const char *dev;	/* what mount(2) gets: SOURCE or the loop */
+	struct mntopt o;
+	bool blk;		/* dev is a block device */
+	char loop[64];
+	int loop_fd;
+};
+
+static const struct opt_long longs[] = {
+	{ "types", OPT_ARG, 't' },	     { "options", OPT_ARG, 'o' },
+	{ "read-only", OPT_NONE, 'r' },	     { "rw", OPT_NONE, 'w' },
+	{ "bind", OPT_NONE, L_BIND },	     { "rbind", OPT_NONE, L_RBIND },
+	{ "move", OPT_NONE, L_MOVE },
+	{ "make-private", OPT_NONE, L_PRIVATE },
+	{ "make-rprivate", OPT_NONE, L_RPRIVATE },
+	{ "make-shared", OPT_NONE, L_SHARED },
+	{ "make-rshared", OPT_NONE, L_RSHARED },
+	{ "make-slave", OPT_NONE, L_SLAVE },
+	{ "make-rslave", OPT_NONE, L_RSLAVE },
+	{ "make-unbindable", OPT_NONE, L_UNBINDABLE },
+	{ "make-runbindable", OPT_NONE, L_RUNBINDABLE },
+	{ 0 }
+};
+
+static const unsigned long make_prop[] = {
+	[L_PRIVATE - L_PRIVATE] = MS_PRIVATE,
+	[L_RPRIVATE - L_PRIVATE] = MS_PRIVATE | MS_REC,
+	[L_SHARED - L_PRIVATE] = MS_SHARED,
+	[L_RSHARED - L_PRIVATE] = MS_SHARED | MS_REC,
+	[L_SLAVE - L_PRIVATE] = MS_SLAVE,
+	[L_RSLAVE - L_PRIVATE] = MS_SLAVE | MS_REC,
+	[L_UNBINDABLE - L_PRIVATE] = MS_UNBINDABLE,
+	[L_RUNBINDABLE - L_PRIVATE] = MS_UNBINDABLE | MS_REC,
+};
+
+/* util-linux's "SOURCE on DIR type TYPE (OPTIONS)". */
+static int list(const char *types)
+{
+	char *line = NULL, *f[4], *p;
+	size_t cap = 0;
+	FILE *fp;
+	int i;
+
+	fp = fopen("/proc/self/mounts", "re");
+	if (!fp)
+		die_errno("open /proc/self/mounts");
+	while (getline(&line, &cap, fp) > 0) {
+		p = line;
+		for (i = 0; i < 4; i++) {
+			f[i] = strsep(&p, " \n");
+			if (!f[i])
+				break;
+		}
+		if (i < 4)
+			continue;
+		if (types && strcmp(types, f[2]))
+			continue;
+		printf("%s on %s type %s (%s)\n", mountinfo_unescape(f[0]),
+		       mountinfo_unescape(f[1]), f[2], f[3]);
+	}
+	free(line);
+	fclose(fp);
+	return out_done(0);
+}
+
+/* The loop device goes with the failed mount: it is ours, attached with
+ * autoclear a moment ago. */
+static void drop_loop(struct mount *m)
+{
+	if (m->loop_fd < 0)
+		return;
+	/* Best effort while reporting the error that brought us here;
+	 * closing the autoclear fd releases it in any case. */
+	(void)loop_clear(m->loop_fd);
+	close(m->loop_fd);
+	m->loop_fd = -1;
+}
+
+static _Noreturn void fail(struct mount *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail(struct mount *m, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	drop_loop(m);
+	die("%s", buf);
+}
+
+static void attach_loop(struct mount *m, unsigned long flags)
+{
+	struct loop_conf c = { 0 };
+	const char *step;
+	bool ro;
+
+	c.offset = m->o.offset;
+	c.sizelimit = m->o.sizelimit;
+	c.read_only = flags & MS_RDONLY;
+	c.autoclear = true;
+	snprintf(m->loop, sizeof(m->loop), "%s", m->o.loop_dev);
+	m->loop_fd = loop_setup(m->src, &c, m->loop, sizeof(m->loop), &step,
+				&ro);
+	if (m->loop_fd < 0) {
+		if (errno == ENOENT && !strcmp(step, "open /dev/loop-control"))
+			die("%s: open /dev/loop-control: no such file (load "
+			    "the loop module)", m->src);
+		die_errno("%s: %s%s%s", m->src, step, m->loop[0] ? " " : "",
+			  m->loop);
+	}
+	if (ro && !(flags & MS_RDONLY))
+		warn("%s: write-protected, mounting read-only", m->src);
+	m->o.flags |= ro ? MS_RDONLY : 0;
+	m->dev = m->loop;
+}
+
+static bool in_proc_filesystems(const char *type)
+{
+	char line[128], *p;
+	bool found = false;
+	FILE *fp = fopen("/proc/filesystems", "re");
+
+	if (!fp)
+		return true;	/* cannot tell: let mount(2) decide */
+	while (!found && fgets(line, sizeof(line), fp)) {
+		p = strchr(line, '\t');
+		p = p ? p + 1 : line;
+		p[strcspn(p, "\n")] = '\0';
+		found = !strcmp(p, type);
+	}
+	fclose(fp);
+	return found;
+}
+
+/* The type from SOURCE's superblock (blkid). */
+static void probe(struct mount *m, char *type, size_t len)
+{
+	struct blkid_info bi;
+	int fd, r, e;
+
+	fd = open(m->dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fail(m, "%s: open: %s", m->src, strerror(errno));
+	r = blkid_probe(fd, &bi);
+	e = errno;
+	close(fd);
+	if (r < 0 && e == ENODATA)
+		fail(m, "%s: no filesystem recognised (unknown type or "
+			"corrupt superblock)", m->src);
+	if (r < 0)
+		fail(m, "%s: read superblock: %s", m->src, strerror(e));
+	snprintf(type, len, "%s", bi.type);
+}
+
+static void why(struct mount *m, const char *type, int e)
+{
+	const char *s = m->src;
+
+	switch (e) {
+	case ENODEV:
+		if (type && !in_proc_filesystems(type))
+			fail(m, "%s: unknown filesystem type '%s' (load the "
+				"%s module)", s, type, type);
+		fail(m, "%s: filesystem type '%s' cannot mount it", s,
+		     type ? type : "?");
+	case EINVAL:
+		/* The kernel's reason is only in dmesg. */
+		fail(m, "mount %s on %s: bad superblock, option or type '%s' "
+			"(see dmesg)", s, m->dir, type ? type : "?");
+	case ENOTBLK:
+		fail(m, "%s: not a block device", s);
+	case ENOENT:
+		if (access(m->dir, F_OK) < 0)
+			fail(m, "mount point %s: %s", m->dir, strerror(e));
+		break;
+	}
+	fail(m, "mount %s on %s: %s", s, m->dir, strerror(e));
+}
+
+static int try_mount(struct mount *m, const char *type, unsigned long flags)
+{
+	if (mount(m->dev, m->dir, type, flags, m->o.data) == 0)
+		return 0;
+	/* A write-protected medium (ISO, ro loop): util-linux retries
+	 * read-only and says so. */
+	if ((errno == EROFS || errno == EACCES) && !(flags & MS_RDONLY) &&
+	    m->blk && mount(m->dev, m->dir, type, flags | MS_RDONLY,
+				      m->o.data) == 0) {
+		warn("%s: write-protected, mounted read-only", m->src);
+		return 0;
+	}
+	return -1;
+}
+
+static void mount_fs(struct mount *m)
+{
+	char probed[sizeof(((struct blkid_info *)0)->type)];
+	char *list, *t, *p, *last = NULL;
+	unsigned long flags;
+	struct stat st;
+	int e = 0;
+
+	m->dev = m->src;
+	if (stat(m->dir, &st) < 0)
+		die_errno("mount point %s", m->dir);
+	if (m->o.loop || (stat(m->src, &st) == 0 && S_ISREG(st.st_mode)))
+		attach_loop(m, m->o.flags);
+	else if (m->o.has_offset || m->o.has_sizelimit)
+		die("%s: offset= and sizelimit= need a file or -o loop",
+		    m->src);
+	flags = mntopt_flags(&m->o, 0);
+	m->blk = stat(m->dev, &st) == 0 && S_ISBLK(st.st_mode);
+	if (!m->types || !strcmp(m->types, "auto")) {
+		if (stat(m->dev, &st) < 0)
+			die_errno("%s", m->src);
+		if (!m->blk)
+			die("%s: no type given (-t) and not a block device "
+			    "or file to probe", m->src);
+		probe(m, probed, sizeof(probed));
+		if (try_mount(m, probed, flags) < 0)
+			why(m, probed, errno);
+		return;
+	}
+	list = strdup(m->types);
+	if (!list)
+		fail(m, "out of memory");
+	for (p = list; (t = strsep(&p, ","));) {
+		last = t;
+		if (try_mount(m, t, flags) == 0) {
+			free(list);
+			return;
+		}
+		e = errno;
+		/* The next type only when this one was the wrong guess. */
+		if (p && e != ENODEV && e != EINVAL)
+			break;
+	}
+	why(m, last, e);
+}
+
+static void bind(struct mount *m)
+{
+	unsigned long extra = m->o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	struct statvfs sv;
+
+	if (mount(m->src, m->dir, NULL, m->o.flags & (MS_BIND | MS_REC),
+		  NULL) < 0)
+		die_errno("bind %s on %s", m->src, m->dir);
+	if (!extra && !m->o.clear)
+		return;
+	/* The new mount starts with its source's flags. */
+	if (statvfs(m->dir, &sv) < 0 ||
+	    mount(NULL, m->dir, NULL,
+		  MS_REMOUNT | MS_BIND |
+			  ((mntopt_from_statvfs(sv.f_flag) & ~m->o.clear) |
+			   extra),
+		  NULL) < 0) {
+		int e = errno;
+
+		/* Undo the bind rather than leave it with the wrong flags;
+		 * the error being reported is the one that matters. */
+		(void)umount2(m->dir, MNT_DETACH);
+		errno = e;
+		die_errno("set options of bind mount %s", m->dir);
+	}
+}
+
+static void remount(struct mount *m)
+{
+	struct statvfs sv;
+
+	if (statvfs(m->dir, &sv) < 0)
+		die_errno("remount %s", m->dir);
+	if (mount(m->src ? m->src : "none", m->dir, NULL,
+		  mntopt_flags(&m->o, mntopt_from_statvfs(sv.f_flag)),
+		  m->o.flags & MS_BIND ? NULL : m->o.data) < 0) {
+		if (errno == EINVAL)
+			die("remount %s: not a mount point, or bad option "
+			    "(see dmesg)", m->dir);
+		die_errno("remount %s", m->dir);
+	}
+}
+
+int mount_main(int argc, char **argv)
+{
+	struct mount m;
+	struct opt o;
+	unsigned long make = 0;
+	const char *ops[2];
+	int c, nops = 0;
+
+	memset(&m, 0, sizeof(m));
+	mntopt_init(&m.o);
+	m.loop_fd = -1;
+	opt_init(&o);
+	/* Options may follow the operands, as util-linux allows. */
+	while (o.ind < argc) {
+		if (o.pos == 0 && (argv[o.ind][0] != '-' || !argv[o.ind][1])) {
+			if (nops == 2)
+				die_usage("unexpected operand %s", argv[o.ind]);
+			ops[nops++] = argv[o.ind++];
+			continue;
+		}
+		if (o.pos == 0 && !strcmp(argv[o.ind], "--")) {
+			for (o.ind++; o.ind < argc; o.ind++) {
+				if (nops == 2)
+					die_usage("unexpected operand %s",
+						  argv[o.ind]);
+				ops[nops++] = argv[o.ind];
+			}
+			break;
+		}
+		c = opt_next(&o, argc, argv, "t:o:rwn", longs);
+		switch (c) {
+		case 't': m.types = o.arg; break;
+		case 'o':
+			if (mntopt_parse(&m.o, o.arg) < 0)
+				die_usage("bad option '%s': %s", m.o.bad,
+					  strerror(errno));
+			break;
+		case 'r': (void)mntopt_parse(&m.o, "ro"); break;
+		case 'w': (void)mntopt_parse(&m.o, "rw"); break;
+		case 'n': break;
+		case L_BIND: (void)mntopt_parse(&m.o, "bind"); break;
+		case L_RBIND: (void)mntopt_parse(&m.o, "rbind"); break;
+		case L_MOVE: (void)mntopt_parse(&m.o, "move"); break;
+		case ':': die_usage("option %s needs a value", o.bad);
+		default:
+			if (c >= L_PRIVATE && c <= L_RUNBINDABLE) {
+				make = make_prop[c - L_PRIVATE];
+				break;
+			}
+			die_usage("unknown option %s", o.bad);
+		}
+	}
+
+	if (make || m.o.prop) {
+		if (nops != 1 && !(m.o.prop && nops == 2))
+			die_usage("propagation change needs one DIR");
+		if (nops == 1) {
+			m.dir = ops[0];
+			if (mount("none", m.dir, NULL, make ? make : m.o.prop,
+				  NULL) < 0)
+				die_errno("change propagation of %s", m.dir);
+			return out_done(0);
+		}
+	}
+	if (nops == 0) {
+		if (m.o.flags || m.o.data[0] || m.o.loop)
+			die_usage("missing DIR");
+		return list(m.types);
+	}
+	m.dir = ops[nops - 1];
+	m.src = nops == 2 ? ops[0] : NULL;
+	if (m.o.flags & MS_REMOUNT) {
+		remount(&m);
+		return out_done(0);
+	}
+	if (nops == 1)
+		die_usage("missing DIR (there is no fstab)");
+	if (m.o.flags & MS_MOVE) {
+		if (mount(m.src, m.dir, NULL, MS_MOVE, NULL) < 0)
+			die_errno("move %s to %s", m.src, m.dir);
+		return out_done(0);
+	}
+	if (m.o.flags & MS_BIND) {
+		bind(&m);
+	} else {
+		mount_fs(&m);
+		/* The mount holds the device now; our autoclear fd may go. */
+		if (m.loop_fd >= 0)
+			close(m.loop_fd);
+	}
+	if (m.o.prop && mount("none", m.dir, NULL, m.o.prop, NULL) < 0) {
+		int e = errno;
+
+		/* Nothing half-done: a mount with the wrong propagation
+		 * would be shared with (or hidden from) the wrong places. */
+		(void)umount2(m.dir, MNT_DETACH);
+		errno = e;
+		die_errno("change propagation of %s", m.dir);
+	}
+	return out_done(0);
+}
