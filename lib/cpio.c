@@ -720,6 +720,7 @@ int cpio_out_entry(struct cpio_out *o, const struct cpio_entry *e,
 	}
 	if (cpio_out_pad(o, 4) < 0)
 		return -1;
+	o->crc = e->crc;
 	return cpio_out_write(o, h, cpio_put_header(h, e, name));
 }
 
@@ -729,6 +730,7 @@ int cpio_out_trailer(struct cpio_out *o)
 
 	memset(&e, 0, sizeof(e));
 	e.nlink = 1;
+	e.crc = o->crc;
 	if (cpio_out_entry(o, &e, "TRAILER!!!") < 0)
 		return -1;
 	return cpio_out_pad(o, 512);

@@ -139,6 +139,7 @@ struct cpio_out {
 	size_t len;
 	uint64_t off;		/* archive bytes so far */
 	uint64_t written;	/* bytes written to fd */
+	bool crc;		/* the last entry's magic, kept by the trailer */
 	const char *err;	/* the encoder's reason, when it failed */
 };
 
