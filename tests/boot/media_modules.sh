@@ -1,0 +1,176 @@
+# media_modules.sh - modprobe, coldplug and findmedia on Debian's cloud
+# kernel, whose virtio, loop, squashfs, overlay and isofs are modules.
+#
+# The initramfs holds initbox (modprobe, insmod, findmedia; /sbin/modprobe
+# for the kernel's request_module), busybox only as the shell, and a subset
+# of the kernel's module tree re-indexed with depmod. Four virtio disks:
+#   vda  whole-disk ext4, LABEL=MEDIA<rnd>
+#   vdb  GPT: p1 squashfs (holds /hello), p2 ext4 LABEL=GPT2<rnd>
+#   vdc  MBR, disk id 0x1234abcd: p1 (no fs), extended p2, logical p5 ext4
+#   vdd  an iso9660 image with an MBR partition 1 starting at sector 0
+#        (classic isohybrid): the same fs on vdd and vdd1
+# Each check prints "CHECK PASS: ..." or "CHECK FAIL: ...: why" on the
+# console; BOOT-RESULT: PASS only if every check passed.
+. "$TOP/tests/boot/lib.sh"
+boot_need media_modules
+boot_kernel || { echo "FAIL: media_modules: cannot fetch the test kernel"; exit 1; }
+for c in depmod sfdisk mkfs.ext4 mksquashfs xorriso; do
+	command -v $c >/dev/null 2>&1 ||
+		{ echo "FAIL: media_modules: needs $c (scripts/deps.sh tools)"; exit 1; }
+done
+: "${INITBOX:=$BUILD/initbox}"
+for a in modprobe insmod findmedia; do
+	"$INITBOX" --list 2>/dev/null | grep -qx $a ||
+		{ echo "FAIL: media_modules: $INITBOX lacks the $a applet"; exit 1; }
+done
+
+w=$BUILD/boot-work/media_modules
+r=$w/root
+rm -rf "$w" && mkdir -p "$w" "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/mnt" "$r/tmp" "$r/run"
+R=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+
+# --- initramfs ---------------------------------------------------------------
+cp "$(command -v busybox)" "$r/bin/busybox"
+ln -s busybox "$r/bin/sh"
+cp "$INITBOX" "$r/bin/initbox"
+for a in modprobe insmod findmedia; do ln -s ../bin/initbox "$r/sbin/$a"; done
+M=$KROOT/lib/modules/$KVER
+mods="virtio_pci virtio_blk loop squashfs overlay isofs"
+for m in $mods; do
+	"$INITBOX" modprobe -D -d "$KROOT" -S "$KVER" "$m" ||
+		{ echo "FAIL: media_modules: host modprobe -D $m failed"; exit 1; }
+done | sed -n 's/^insmod //p' | sort -u > "$w/files"
+while read -r f; do
+	rel=${f#"$M"/}
+	mkdir -p "$r/lib/modules/$KVER/$(dirname "$rel")"
+	cp "$f" "$r/lib/modules/$KVER/$rel"
+done < "$w/files"
+cp "$M/modules.builtin" "$M/modules.builtin.modinfo" "$M/modules.order" \
+	"$r/lib/modules/$KVER/"
+depmod -b "$r" "$KVER" || { echo "FAIL: media_modules: depmod on the subset"; exit 1; }
+rm -f "$r/lib/modules/$KVER"/*.bin
+
+# --- disks -------------------------------------------------------------------
+LINUX=0FC63DAF-8483-4772-8E79-3D69D8477DE4
+mkdir -p "$w/sq" && echo "hello $R" > "$w/sq/hello"
+mksquashfs "$w/sq" "$w/p1.sqfs" -noappend -quiet > /dev/null
+truncate -s 16M "$w/vda" && mkfs.ext4 -q -F -L "MEDIA$R" "$w/vda"
+truncate -s 16M "$w/vdb"
+printf 'label: gpt\nstart=2048, size=8192, type=%s\nstart=10240, size=20480, type=%s\n' \
+	$LINUX $LINUX | sfdisk -q "$w/vdb"
+dd if="$w/p1.sqfs" of="$w/vdb" bs=512 seek=2048 conv=notrunc 2>/dev/null
+truncate -s 10M "$w/p2" && mkfs.ext4 -q -F -L "GPT2$R" "$w/p2"
+dd if="$w/p2" of="$w/vdb" bs=512 seek=10240 conv=notrunc 2>/dev/null
+G1=$(sfdisk --part-uuid "$w/vdb" 1 | tr A-F a-f)
+G2=$(sfdisk --part-uuid "$w/vdb" 2 | tr A-F a-f)
+truncate -s 16M "$w/vdc"
+printf 'label: dos\nlabel-id: 0x1234abcd\nstart=2048, size=4096, type=83\nstart=6144, size=24576, type=5\nstart=8192, size=20480, type=83\n' |
+	sfdisk -q "$w/vdc"
+truncate -s 10M "$w/p5" && mkfs.ext4 -q -F -L "LOGI$R" "$w/p5"
+dd if="$w/p5" of="$w/vdc" bs=512 seek=8192 conv=notrunc 2>/dev/null
+xorriso -as mkisofs -quiet -V "HYB$R" -o "$w/vdd" "$w/sq" 2>/dev/null
+# classic isohybrid: MBR in the ISO's system area, partition 1 from 0
+sec=$(( $(stat -c %s "$w/vdd") / 512 ))
+printf "\\200\\000\\001\\000\\027\\000\\000\\000\\000\\000\\000\\000$(printf '\\%03o\\%03o\\%03o\\%03o' \
+	$((sec & 255)) $((sec >> 8 & 255)) $((sec >> 16 & 255)) $((sec >> 24)))" |
+	dd of="$w/vdd" bs=1 seek=446 conv=notrunc 2>/dev/null
+printf '\125\252' | dd of="$w/vdd" bs=1 seek=510 conv=notrunc 2>/dev/null
+HU=$(blkid -p -o value -s UUID "$w/vdd")
+
+# --- /init -------------------------------------------------------------------
+cat > "$r/init" <<EOT
+#!/bin/sh
+export PATH=/sbin:/bin
+echo  # the firmware leaves terminal escapes on the first console line
+busybox mount -t proc proc /proc
+busybox mount -t sysfs sysfs /sys
+busybox mount -t devtmpfs devtmpfs /dev
+busybox mount -t tmpfs tmpfs /run
+# busybox's shell would run its own modprobe applet for a bare name
+modprobe() { /sbin/modprobe "\$@"; }
+findmedia() { /sbin/findmedia "\$@"; }
+fails=0
+ok() { echo "CHECK PASS: \$1"; }
+no() { echo "CHECK FAIL: \$1: \$2"; fails=\$((fails + 1)); }
+live() { [ "\$(busybox cat /sys/module/\$1/initstate 2>/dev/null)" = live ]; }
+has_fs() { busybox grep -qw "\$1" /proc/filesystems; }
+
+if modprobe -v loop > /tmp/o 2>&1 && live loop && [ -c /dev/loop-control ]; then
+	ok "modprobe loop: loaded, /dev/loop-control exists"
+else no "modprobe loop" "\$(busybox cat /tmp/o)"; fi
+
+modprobe -v isofs > /tmp/o 2>&1
+if live cdrom && live isofs && has_fs iso9660 &&
+	[ "\$(busybox sed -n 's|^insmod .*/||p' /tmp/o | busybox tr '\n' ' ')" = "cdrom.ko isofs.ko " ]; then
+	ok "modprobe isofs loads its dependency cdrom first"
+else no "modprobe isofs loads cdrom first" "\$(busybox cat /tmp/o)"; fi
+
+if modprobe overlay && live overlay && has_fs overlay; then
+	ok "modprobe overlay: overlay in /proc/filesystems"
+else no "modprobe overlay" "not live"; fi
+
+if modprobe virtio-blk > /tmp/o 2>&1 && live virtio_blk && live virtio && live virtio_ring; then
+	ok "modprobe virtio-blk (dash): virtio_blk with virtio and virtio_ring"
+else no "modprobe virtio-blk" "\$(busybox cat /tmp/o)"; fi
+
+if modprobe ext4 && modprobe fs-ext4; then ok "a built-in module (ext4, fs-ext4) is success"
+else no "built-in module is success" "modprobe ext4 failed"; fi
+
+modprobe nosuchmod 2> /tmp/e; rc=\$?
+if [ \$rc = 1 ] && busybox grep -q "module nosuchmod not found in modules.dep (\$(busybox uname -r))" /tmp/e; then
+	ok "a missing module: exit 1 and one clear line"
+else no "a missing module" "rc \$rc: \$(busybox cat /tmp/e)"; fi
+
+if modprobe -q nosuchmod 2> /tmp/e; then no "modprobe -q" "exit 0"
+elif [ -s /tmp/e ]; then no "modprobe -q is quiet" "\$(busybox cat /tmp/e)"
+else ok "modprobe -q: exit 1, no message"; fi
+
+if [ -e /sys/class/block/vda ]; then no "no disk before coldplug" "vda exists"
+else ok "no virtio disk before coldplug"; fi
+modprobe -C 2> /tmp/e
+if live virtio_pci && [ -e /sys/class/block/vda ] && [ -e /sys/class/block/vdd ]; then
+	ok "coldplug loads virtio_pci and the four virtio disks appear"
+else no "coldplug makes the disks appear" "\$(busybox cat /tmp/e; busybox ls /sys/class/block)"; fi
+
+expect() { # NAME WANT FINDMEDIA-ARGS...
+	n=\$1 want=\$2; shift 2
+	got=\$(findmedia "\$@" 2>/tmp/e)
+	if [ "\$got" = "\$want" ]; then ok "\$n"
+	else no "\$n" "findmedia \$* gave '\$got' \$(busybox cat /tmp/e)"; fi
+}
+expect "findmedia LABEL= finds the whole-disk ext4 (vda)" /dev/vda -t 5 LABEL=MEDIA$R
+expect "LABEL= finds a GPT partition (vdb2)" /dev/vdb2 LABEL=GPT2$R
+expect "PARTUUID= of a GPT partition entry (vdb2)" /dev/vdb2 PARTUUID=$G2
+expect "PARTUUID= of an MBR logical partition (1234abcd-05)" /dev/vdc5 PARTUUID=1234abcd-05
+expect "PARTUUID= of an MBR primary partition without a fs" /dev/vdc1 PARTUUID=1234ABCD-01
+expect "the partition is preferred over its whole disk (isohybrid)" /dev/vdd1 LABEL=HYB$R
+expect "UUID= of the hybrid ISO also gives the partition" /dev/vdd1 UUID=$HU
+if findmedia -p /dev/vdb1 | busybox grep -qx "PARTUUID=$G1"; then
+	ok "findmedia -p prints the GPT PARTUUID of vdb1"
+else no "findmedia -p vdb1 PARTUUID" "\$(findmedia -p /dev/vdb1 2>&1)"; fi
+
+# mount(2) of squashfs makes the kernel run /sbin/modprobe -q -- fs-squashfs
+if live squashfs; then no "squashfs not loaded before" "already live"; fi
+if findmedia -m /mnt PARTUUID=$G1 > /tmp/o 2> /tmp/e &&
+	[ "\$(busybox cat /mnt/hello)" = "hello $R" ] && live squashfs; then
+	ok "findmedia -m mounts squashfs; the kernel's request_module ran our /sbin/modprobe"
+else no "findmedia -m squashfs via request_module" "\$(busybox cat /tmp/o /tmp/e)"; fi
+
+if [ \$fails = 0 ]; then echo "BOOT-RESULT: PASS"
+else echo "BOOT-RESULT: FAIL: \$fails checks failed"; fi
+busybox poweroff -f
+EOT
+chmod +x "$r/init"
+boot_cpio "$r" "$w/initrd.img"
+
+disks=
+for d in vda vdb vdc vdd; do
+	disks="$disks -drive file=$w/$d,if=virtio,format=raw"
+done
+# shellcheck disable=SC2086
+boot_run media_modules "$w/initrd.img" "quiet" -nic none $disks
+log=$LOGS/boot-media_modules.serial
+grep -a '^CHECK \(PASS\|FAIL\): ' "$log" | sed 's/^CHECK //'
+[ "$(grep -ac '^CHECK PASS: ' "$log")" -ge 18 ] ||
+	echo "FAIL: media_modules: expected 18 checks, saw $(grep -ac '^CHECK ' "$log")"
+boot_report media_modules "the media and modules boot scenario passes every check"
