@@ -1,0 +1,94 @@
+# modprobe.sh - module resolution from a fake module tree (modules.dep,
+# modules.alias, modules.builtin, modules.softdep), asserted through the
+# dry run; the host's kernel has its drivers built in, so real loading is
+# tested under qemu (tests/boot/media_modules.sh). insmod's failures are
+# real: a garbage module is refused by the kernel.
+. "$TOP/tests/ns/lib.sh"
+ns_enter "$0" "$@"
+need xz
+ns_tmp
+K=6.1.0-test
+D=$T/lib/modules/$K
+mkdir -p "$D/kernel/a" "$D/kernel/fs"
+for f in base.ko mid.ko top-mod.ko fs/sqfs.ko.xz fs/lonely.ko.zst crc.ko \
+	crcgen.ko drv.ko drv2.ko; do
+	: > "$D/kernel/$f"
+done
+cat > "$D/modules.dep" <<'EOF'
+kernel/base.ko:
+kernel/mid.ko: kernel/base.ko
+kernel/top-mod.ko: kernel/mid.ko kernel/base.ko
+kernel/fs/sqfs.ko.xz: kernel/crc.ko
+kernel/fs/lonely.ko.zst:
+kernel/crc.ko:
+kernel/crcgen.ko:
+kernel/drv.ko: kernel/base.ko
+kernel/drv2.ko:
+EOF
+cat > "$D/modules.alias" <<'EOF'
+# Aliases extracted from modules themselves.
+alias fs-sqfs sqfs
+alias pci:v00001AF4d*sv*sd*bc*sc*i* drv
+alias pci:v00001AF4d00001001sv*sd*bc01sc*i* drv2
+alias crypto-crc crcgen
+alias crypto-crc crc
+EOF
+printf 'kernel/fs/ext9.ko\n' > "$D/modules.builtin"
+printf 'softdep sqfs pre: crypto-crc post: lonely\n' > "$D/modules.softdep"
+mp() { "$INITBOX" modprobe -d "$T" -S "$K" "$@"; }
+plan() { mp -n "$@" 2>&1 | sed "s|$D/kernel/||" | tr '\n' ' '; }
+
+got=$(plan top-mod)
+[ "$got" = "insmod base.ko insmod mid.ko insmod top-mod.ko " ] &&
+	pass "dependencies load first, in modules.dep's reverse order" ||
+	fail "dependencies load first" "$got"
+got=$(plan top_mod)
+[ "$got" = "insmod base.ko insmod mid.ko insmod top-mod.ko " ] &&
+	pass "'-' and '_' are the same in module names" ||
+	fail "'-' and '_' are the same in module names" "$got"
+got=$(plan fs-sqfs)
+[ "$got" = "insmod crcgen.ko insmod crc.ko insmod fs/sqfs.ko.xz " ] &&
+	pass "an alias resolves; softdep pre: (itself an alias of two) comes first" ||
+	fail "alias with softdep pre:" "$got"
+got=$(plan 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00')
+[ "$got" = "insmod base.ko insmod drv.ko insmod drv2.ko " ] &&
+	pass "a modalias matches every fnmatch pattern in modules.alias" ||
+	fail "modalias fnmatch" "$got"
+got=$(plan mid foo=1 bar=two)
+[ "$got" = "insmod base.ko insmod mid.ko foo=1 bar=two " ] &&
+	pass "parameters go to the module asked for, not its dependencies" ||
+	fail "parameters" "$got"
+got=$(mp -v -n ext9 2>&1)
+[ "$got" = "builtin ext9" ] && pass "a built-in module is success (and says so with -v)" ||
+	fail "built-in module" "$got"
+got=$(plan -a mid lonely)
+[ "$got" = "insmod base.ko insmod mid.ko insmod fs/lonely.ko.zst " ] &&
+	pass "-a takes several modules" || fail "-a" "$got"
+t "a missing module: exit 1, one clear line naming the kernel version" sh -c \
+	"'$INITBOX' modprobe -d '$T' -S $K nosuch 2> $T/err; [ \$? = 1 ] &&
+	 [ \"\$(cat $T/err)\" = 'modprobe: module nosuch not found in modules.dep ($K)' ]"
+t "-q: a missing module exits 1 without a message" sh -c \
+	"'$INITBOX' modprobe -q -d '$T' -S $K -- nosuch 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
+t "no modules.dep: exit 1 naming the file" sh -c \
+	"'$INITBOX' modprobe -d '$T' -S 0.0-none base 2> $T/err; [ \$? = 1 ] &&
+	 grep -q 'read $T/lib/modules/0.0-none/modules.dep' $T/err"
+t "no operand is a usage error" sh -c "'$INITBOX' modprobe 2>/dev/null; [ \$? = 2 ]"
+t "-C with an operand is a usage error" sh -c "'$INITBOX' modprobe -C x 2>/dev/null; [ \$? = 2 ]"
+mkdir -p "$T/lib/modules/$(uname -r)"
+: > "$T/lib/modules/$(uname -r)/modules.dep"
+t "coldplug reads /sys/devices and finds no driver in an empty tree" sh -c \
+	"'$INITBOX' modprobe -C -d '$T' 2> $T/err; [ \$? = 0 ] && [ ! -s $T/err ]"
+
+# insmod: the kernel's own refusal and the userspace decompressor
+head -c 4096 /dev/urandom > "$T/junk.ko"
+xz -c "$T/junk.ko" > "$T/junk.ko.xz"
+head -c 100 "$T/junk.ko.xz" > "$T/cut.ko.xz"
+t "insmod of a missing file: exit 1, 'open'" sh -c \
+	"'$INITBOX' insmod $T/none.ko 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/none.ko: open: No such file' $T/err"
+t "insmod of garbage: the kernel refuses, exit 1" sh -c \
+	"'$INITBOX' insmod $T/junk.ko 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/junk.ko: ' $T/err"
+t "insmod of xz garbage: decompressed here, then refused by the kernel" sh -c \
+	"'$INITBOX' insmod $T/junk.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/junk.ko.xz: \\(init\\|finit\\)_module' $T/err"
+t "insmod of a truncated .ko.xz fails at decompress" sh -c \
+	"'$INITBOX' insmod $T/cut.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/cut.ko.xz: decompress' $T/err"
+ns_done
