@@ -275,9 +275,15 @@ int losetup_main(int argc, char **argv)
 		if (c == -1)
 			break;
 		switch (c) {
-		case 'f': s.find = true; break;
-		case L_SHOW: s.show = true; break;
-		case 'r': s.conf.read_only = true; break;
+		case 'f':
+			s.find = true;
+			break;
+		case L_SHOW:
+			s.show = true;
+			break;
+		case 'r':
+			s.conf.read_only = true;
+			break;
 		case 'o':
 			s.conf.offset = size_arg("offset", o.arg);
 			s.has_offset = true;
@@ -285,19 +291,35 @@ int losetup_main(int argc, char **argv)
 		case L_SIZELIMIT:
 			s.conf.sizelimit = size_arg("sizelimit", o.arg);
 			break;
-		case 'P': s.conf.partscan = true; break;
-		case L_DIO: s.conf.direct_io = true; break;
-		case 'a': s.mode = M_LIST; s.all = true; break;
-		case 'l': s.mode = M_LIST; s.table = true; break;
+		case 'P':
+			s.conf.partscan = true;
+			break;
+		case L_DIO:
+			s.conf.direct_io = true;
+			break;
+		case 'a':
+			s.mode = M_LIST;
+			s.all = true;
+			break;
+		case 'l':
+			s.mode = M_LIST;
+			s.table = true;
+			break;
 		case 'j':
 			if (s.mode == M_ATTACH)
 				s.mode = M_LIST;
 			s.assoc = o.arg;
 			break;
-		case 'd': s.mode = M_DETACH; break;
-		case 'D': s.mode = M_DETACH_ALL; break;
-		case ':': die_usage("option %s needs a value", o.bad);
-		default: die_usage("unknown option %s", o.bad);
+		case 'd':
+			s.mode = M_DETACH;
+			break;
+		case 'D':
+			s.mode = M_DETACH_ALL;
+			break;
+		case ':':
+			die_usage("option %s needs a value", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
 		}
 	}
 	argv += o.ind;

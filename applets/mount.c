@@ -43,9 +43,17 @@
 #include "mountinfo.h"
 
 enum {
-	L_BIND = 256, L_RBIND, L_MOVE,
-	L_PRIVATE, L_RPRIVATE, L_SHARED, L_RSHARED,
-	L_SLAVE, L_RSLAVE, L_UNBINDABLE, L_RUNBINDABLE,
+	L_BIND = 256,
+	L_RBIND,
+	L_MOVE,
+	L_PRIVATE,
+	L_RPRIVATE,
+	L_SHARED,
+	L_RSHARED,
+	L_SLAVE,
+	L_RSLAVE,
+	L_UNBINDABLE,
+	L_RUNBINDABLE,
 };
 
 struct mount {
@@ -366,19 +374,33 @@ int mount_main(int argc, char **argv)
 		}
 		c = opt_next(&o, argc, argv, "t:o:rwn", longs);
 		switch (c) {
-		case 't': m.types = o.arg; break;
+		case 't':
+			m.types = o.arg;
+			break;
 		case 'o':
 			if (mntopt_parse(&m.o, o.arg) < 0)
 				die_usage("bad option '%s': %s", m.o.bad,
 					  strerror(errno));
 			break;
-		case 'r': (void)mntopt_parse(&m.o, "ro"); break;
-		case 'w': (void)mntopt_parse(&m.o, "rw"); break;
-		case 'n': break;
-		case L_BIND: (void)mntopt_parse(&m.o, "bind"); break;
-		case L_RBIND: (void)mntopt_parse(&m.o, "rbind"); break;
-		case L_MOVE: (void)mntopt_parse(&m.o, "move"); break;
-		case ':': die_usage("option %s needs a value", o.bad);
+		case 'r':
+			(void)mntopt_parse(&m.o, "ro");
+			break;
+		case 'w':
+			(void)mntopt_parse(&m.o, "rw");
+			break;
+		case 'n':
+			break;
+		case L_BIND:
+			(void)mntopt_parse(&m.o, "bind");
+			break;
+		case L_RBIND:
+			(void)mntopt_parse(&m.o, "rbind");
+			break;
+		case L_MOVE:
+			(void)mntopt_parse(&m.o, "move");
+			break;
+		case ':':
+			die_usage("option %s needs a value", o.bad);
 		default:
 			if (c >= L_PRIVATE && c <= L_RUNBINDABLE) {
 				make = make_prop[c - L_PRIVATE];

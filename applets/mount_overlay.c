@@ -344,16 +344,24 @@ int mount_overlay_main(int argc, char **argv)
 	opt_init(&o);
 	while ((c = opt_next(&o, argc, argv, "s:c:p:o:", NULL)) != -1) {
 		switch (c) {
-		case 's': s.size = o.arg; break;
-		case 'c': s.cowdir = o.arg; break;
-		case 'p': s.spec = o.arg; break;
+		case 's':
+			s.size = o.arg;
+			break;
+		case 'c':
+			s.cowdir = o.arg;
+			break;
+		case 'p':
+			s.spec = o.arg;
+			break;
 		case 'o':
 			if (mntopt_parse(&s.extra, o.arg) < 0)
 				die_usage("bad option '%s': %s", s.extra.bad,
 					  strerror(errno));
 			break;
-		case ':': die_usage("option %s needs a value", o.bad);
-		default: die_usage("unknown option %s", o.bad);
+		case ':':
+			die_usage("option %s needs a value", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
 		}
 	}
 	if (argc - o.ind != 2)

@@ -105,12 +105,21 @@ int umount_main(int argc, char **argv)
 	opt_init(&o);
 	while ((c = opt_next(&o, argc, argv, "ldfn", longs)) != -1) {
 		switch (c) {
-		case 'l': u.flags |= MNT_DETACH; break;
-		case 'd': u.detach_loop = true; break;
-		case 'f': u.flags |= MNT_FORCE; break;
-		case 'n': break;
-		case ':': die_usage("option %s needs a value", o.bad);
-		default: die_usage("unknown option %s", o.bad);
+		case 'l':
+			u.flags |= MNT_DETACH;
+			break;
+		case 'd':
+			u.detach_loop = true;
+			break;
+		case 'f':
+			u.flags |= MNT_FORCE;
+			break;
+		case 'n':
+			break;
+		case ':':
+			die_usage("option %s needs a value", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
 		}
 	}
 	if (o.ind >= argc)
