@@ -438,7 +438,10 @@ int switchroot_mounts(struct switchroot *s)
 	char from[512];
 	bool again;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	/* EINVAL when / is a directory, not a mount (a chroot): the mount
+	 * holding it is out of reach, and the moves say if it mattered. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 &&
+	    errno != EINVAL)
 		return fail(s, true, "make / private");
 	if (mountinfo_read(NULL, &l) < 0)
 		memset(&l, 0, sizeof(l)); /* no /proc: only the four */

@@ -15,13 +15,13 @@
 #                     lazily unmounted) and run STAGE with busybox sh as
 #                     PID 1. stdout and stderr to OUT; killed after
 #                     ROOT_TIMEOUT (default 20) s. Returns PID 1's status.
-# ROOT_STD            a SETUP: proc, sysfs, a /dev tmpfs with null, a /run
+# ROOT_STD            a SETUP (under $ROOT_PREFIX, e.g. "sub/"): proc, sysfs, a /dev tmpfs with null, a /run
 #                     tmpfs and an /image tmpfs holding canaries, $T/other
 #                     bound on /bound, $T/nr (NEWROOT, a tmpfs of the outer
 #                     namespace, so tests can look at it afterwards) bound
 #                     on /newroot
 # root_sum DIR        one checksum of a tree: names, types, modes, sizes,
-#                     contents (not times)
+#                     contents (not times; not root_boot's own /stage0)
 #
 # Everything the new init prints reaches OUT through the inherited stdout;
 # the initramfs's tmpfs is the same superblock seen from the test, so what
@@ -63,16 +63,16 @@ root_init() { # N PATH TEXT
 }
 
 ROOT_STD='
-mount -t proc proc proc
-mount -t sysfs sys sys
-mount -t tmpfs -o mode=0755 devfs dev
-touch dev/null && mount --bind /dev/null dev/null
-mount -t tmpfs -o mode=0755 runfs run
-echo run-canary > run/canary
-mount -t tmpfs -o size=8m imgfs image
-echo image-canary > image/canary
-mount --bind "$T/other" bound
-mount --bind "$T/nr" newroot
+mount -t proc proc ${P}proc
+mount -t sysfs sys ${P}sys
+mount -t tmpfs -o mode=0755 devfs ${P}dev
+touch ${P}dev/null && mount --bind /dev/null ${P}dev/null
+mount -t tmpfs -o mode=0755 runfs ${P}run
+echo run-canary > ${P}run/canary
+mount -t tmpfs -o size=8m imgfs ${P}image
+echo image-canary > ${P}image/canary
+mount --bind "$T/other" ${P}bound
+mount --bind "$T/nr" ${P}newroot
 '
 
 root_boot() { # R OUT SETUP STAGE
@@ -80,6 +80,7 @@ root_boot() { # R OUT SETUP STAGE
 	cat > "$T/setup.sh" <<EOSETUP
 set -e
 T='$T'
+P='${ROOT_PREFIX:-}'
 cd '$1'
 $3
 mkdir -p .old
@@ -91,7 +92,7 @@ EOSETUP
 }
 
 root_sum() { # DIR
-	(cd "$1" && find . -xdev | LC_ALL=C sort | while read -r f; do
+	(cd "$1" && find . -xdev ! -path ./stage0 | LC_ALL=C sort | while read -r f; do
 		if [ -L "$f" ]; then
 			echo "$f L $(readlink "$f")"
 		elif [ -f "$f" ]; then

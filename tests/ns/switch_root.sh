@@ -1,0 +1,215 @@
+# switch_root.sh - switch_root as PID 1 of its own namespace on a fake
+# initramfs (a tmpfs made the root), with real mounts.
+. "$TOP/tests/ns/lib.sh"
+ns_enter "$0" "$@"
+ns_tmp
+. "$TOP/tests/ns/lib_root.sh"
+
+# What the new init reports about the world it finds itself in.
+REPORT='
+echo "INIT-ARGS: $0|$1|$2"
+echo "INIT-PID: $$"
+for m in /dev /proc /sys /run /image /bound /run/initramfs/bound; do
+	/bin/busybox grep -q "^[0-9]* [0-9]* [^ ]* [^ ]* $m " /proc/self/mountinfo && echo "MOUNTED: $m"
+done
+for f in /run/canary /image/canary /bound/canary /run/initramfs/bound/canary; do
+	[ -f $f ] && echo "CANARY: $f $(/bin/busybox cat $f)"
+done
+echo "ROOT-ENTRIES: $(/bin/busybox ls -A / | /bin/busybox tr "\n" " ")"'
+O=$T/out
+
+has() { grep -qF -- "$1" "$O"; }
+# expect NAME PATTERN... : pass when every fixed string is in $O
+expect() {
+	n=$1
+	shift
+	for p in "$@"; do
+		has "$p" || { fail "$n" "no '$p' in output: $(tail -n 4 "$O" | tr '\n' '|')"; return; }
+	done
+	pass "$n"
+}
+
+# --- the switch itself (pivot_root path: a mount namespace allows it) -----
+root_fresh || { fail "setup" "cannot build the fake initramfs"; exit 1; }
+root_init "$T/nr" sbin/init "$REPORT"
+mkdir "$T/nr/usr"
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root -v /newroot /sbin/init "a 1" b2'
+expect "INIT runs as PID 1 with its arguments" "INIT-ARGS: /sbin/init|a 1|b2" "INIT-PID: 1"
+expect "/dev /proc /sys /run are moved into the new root" \
+	"MOUNTED: /dev" "MOUNTED: /proc" "MOUNTED: /sys" "MOUNTED: /run" \
+	"mount /dev: moved to /dev" "mount /proc: moved to /proc"
+expect "a tmpfs at /image is moved to /image with its files" \
+	"MOUNTED: /image" "CANARY: /image/canary image-canary"
+expect "/run content survives" "CANARY: /run/canary run-canary"
+expect "a bind mount with no directory in NEWROOT is moved under /run/initramfs" \
+	"MOUNTED: /run/initramfs/bound" "CANARY: /run/initramfs/bound/canary bound-canary" \
+	"mount /bound: moved aside to /run/initramfs/bound"
+expect "the new root is NEWROOT, nothing of the initramfs shows" \
+	"ROOT-ENTRIES: bin dev etc image proc run sbin sys usr "
+if [ -z "$(ls -A "$T/ir")" ]; then
+	pass "every file and directory of the old root is deleted"
+else
+	fail "every file and directory of the old root is deleted" "left: $(ls -A "$T/ir" | tr '\n' ' ')"
+fi
+# 6 MiB padding + busybox + initbox + small files, all on tmpfs
+freed=$(sed -n 's/^switch_root: freed \([0-9.]*\) MiB (\([0-9]*\) files); nothing pinned$/\1 \2/p' "$O")
+if [ -n "$freed" ] && awk -v f="${freed% *}" 'BEGIN { exit !(f >= 6.5) }' &&
+	[ "${freed#* }" -ge 20 ]; then
+	pass "the summary line tells bytes and files freed and that nothing is pinned ($freed)"
+else
+	fail "the summary line tells bytes and files freed and that nothing is pinned" "$(grep 'switch_root: freed' "$O")"
+fi
+expect "-v names the switch method and the deletion" \
+	"switched with pivot_root" "deleted 21 files" "and 13 directories"
+[ "$(cat "$T/other/canary")" = bound-canary ] && pass "files behind a bind mount from another fs are untouched" ||
+	fail "files behind a bind mount from another fs are untouched" "canary changed"
+
+# --- the move + chroot path: the initramfs is a chroot into a directory,
+# so pivot_root refuses it (EINVAL), as with the real rootfs. --------------
+root_fresh || exit 1
+root_init "$T/nr" sbin/init "$REPORT"
+mkdir "$T/ir/sub"
+(cd "$T/ir" && for f in *; do case $f in sub|proc) ;; *) mv "$f" sub/ ;; esac; done)
+mkdir "$T/ir/sub/proc" "$T/ir/bin"
+cp "$BUSYBOX" "$T/ir/bin/busybox"	# root_boot's own, outside the chroot
+ROOT_PREFIX=sub/ root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/busybox chroot /sub /bin/switch_root -v /newroot /sbin/init x'
+expect "without pivot_root it moves NEWROOT onto / and chroots" \
+	"switched with mount --move and chroot (pivot_root: Invalid argument)" "INIT-ARGS: /sbin/init|x|" "INIT-PID: 1"
+expect "moves the mounts on the chrooted initramfs too" \
+	"MOUNTED: /proc" "MOUNTED: /run" "CANARY: /image/canary image-canary" "CANARY: /run/initramfs/bound/canary bound-canary"
+left=$(ls -A "$T/ir/sub" 2>/dev/null)
+if [ -d "$T/ir/sub" ] && [ -z "$left" ]; then
+	pass "the move path deletes the old root's files through the saved descriptor"
+else
+	fail "the move path deletes the old root's files through the saved descriptor" "left: $(echo $left)"
+fi
+
+# --- refusals: nothing changes, exit 1, a reason, no usage text -----------
+refuse() { # NAME EXPECTED-MESSAGE SETUP-EXTRA STAGE [overlay] [STATUS]
+	root_fresh "${5:-}" || { fail "$1" "setup failed"; return; }
+	root_init "$T/nr" sbin/init 'echo INIT-RAN'
+	eval "$3"
+	before="$(root_sum "$T/ir") $(root_sum "$T/nr")"
+	root_boot "$T/ir" "$O" "$ROOT_STD" "$4"
+	rc=$?
+	after="$(root_sum "$T/ir") $(root_sum "$T/nr")"
+	if [ "$before" != "$after" ]; then
+		fail "$1" "the trees changed"
+	elif has INIT-RAN; then
+		fail "$1" "init ran"
+	elif ! grep -q "^switch_root: .*$2" "$O"; then
+		fail "$1" "no '$2' in: $(head -n 3 "$O" | tr '\n' '|')"
+	elif has "usage:"; then
+		fail "$1" "printed usage text"
+	elif [ "$rc" != "${6:-1}" ] && ! grep -q "RC=${6:-1}" "$O"; then
+		fail "$1" "exit status $rc"
+	else
+		pass "$1"
+	fi
+}
+refuse "refuses when not PID 1, tree untouched" "not running as PID 1" "" \
+	'/bin/switch_root /newroot /sbin/init; echo RC=$?'
+refuse "refuses when / is not tmpfs or ramfs, tree untouched" "not an initramfs (ramfs or tmpfs)" "" \
+	'exec /bin/switch_root /newroot /sbin/init' overlay
+refuse "refuses a NEWROOT that does not exist" "NEWROOT /nowhere: does not exist" "" \
+	'exec /bin/switch_root /nowhere /sbin/init'
+refuse "refuses a NEWROOT that is not a mount point" "NEWROOT /etc: not a mount point" "" \
+	'exec /bin/switch_root /etc /sbin/init'
+refuse "refuses NEWROOT = /" "NEWROOT /: is the current root" "" \
+	'exec /bin/switch_root / /sbin/init'
+refuse "refuses a missing INIT when NEWROOT has no init at all" "INIT /sbin/nope: does not exist in NEWROOT" \
+	'rm "$T/nr/sbin/init"' 'exec /bin/switch_root /newroot /sbin/nope'
+refuse "refuses an INIT that is not executable" "INIT /sbin/init: not executable" \
+	'chmod 644 "$T/nr/sbin/init"' 'exec /bin/switch_root /newroot /sbin/init'
+refuse "refuses a dangling INIT symlink" "INIT /sbin/init: dangling symlink to /nonexistent" \
+	'rm "$T/nr/sbin/init"; ln -s /nonexistent "$T/nr/sbin/init"' 'exec /bin/switch_root /newroot /sbin/init'
+refuse "refuses an absolute INIT symlink valid only in the old root" "INIT /sbin/init: dangling symlink to /bin/oldonly" \
+	'rm "$T/nr/sbin/init"; ln -s /bin/oldonly "$T/nr/sbin/init"' 'exec /bin/switch_root /newroot /sbin/init'
+refuse "refuses a console that does not open" "open console /dev/nottyhere: No such file" "" \
+	'exec /bin/switch_root -c /dev/nottyhere /newroot /sbin/init'
+refuse "-n checks, answers 0, says ready and changes nothing" "ready: /newroot is a mount point and /sbin/init runs in it" "" \
+	'/bin/switch_root -n /newroot /sbin/init; echo RC=$?' "" 0
+
+# --- INIT resolution and fallbacks --------------------------------------
+root_fresh || exit 1
+root_init "$T/nr" bin/realinit "$REPORT"
+ln -s /bin/realinit "$T/nr/sbin/init"
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root /newroot /sbin/init abs'
+expect "an absolute INIT symlink is resolved inside NEWROOT" "INIT-ARGS: /sbin/init|abs|" "INIT-PID: 1"
+
+root_fresh || exit 1
+root_init "$T/nr" sbin/init 'echo "FALLBACK-RAN: $0 $1"'
+printf '#!/no/such/interpreter\n' > "$T/nr/sbin/broken" && chmod 755 "$T/nr/sbin/broken"
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root /newroot /sbin/broken arg'
+expect "an INIT that fails to exec falls back to /sbin/init, saying so" \
+	"run /sbin/broken: No such file or directory; trying /sbin/init" "FALLBACK-RAN: /sbin/init arg"
+
+root_fresh || exit 1
+root_init "$T/nr" sbin/init 'echo "FALLBACK-RAN: $0 $1"'
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root /newroot /sbin/typo arg'
+expect "a missing INIT with an init in NEWROOT: warns and uses it (as the kernel does)" \
+	"INIT /sbin/typo: does not exist in NEWROOT /newroot; using /sbin/init instead" "FALLBACK-RAN: /sbin/init arg"
+
+root_fresh || exit 1
+printf '#!/no/such/interpreter\n' > "$T/nr/sbin/broken" && chmod 755 "$T/nr/sbin/broken"
+ROOT_TIMEOUT=5 root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root /newroot /sbin/broken'
+rc=$?
+if [ "$rc" = 137 ] && has "run /bin/sh: No such file or directory; no init could run: staying alive as PID 1" &&
+	has "trying /etc/init"; then
+	pass "when no init can run it says why and stays alive as PID 1"
+else
+	fail "when no init can run it says why and stays alive as PID 1" "rc=$rc $(tail -n 2 "$O" | tr '\n' '|')"
+fi
+
+# --- accounting: a process keeps a deleted file open ------------------------
+root_fresh || exit 1
+root_init "$T/nr" sbin/init 'echo INIT-RAN'
+dd if=/dev/urandom of="$T/ir/held" bs=1M count=4 2>/dev/null
+root_boot "$T/ir" "$O" "$ROOT_STD" '/bin/sleep 30 < /held &
+echo "HOLDER: $!"
+exec /bin/switch_root -v /newroot /sbin/init'
+holder=$(sed -n 's/^HOLDER: //p' "$O")
+line=$(grep '^switch_root: freed' "$O")
+# The holder is busybox run from the initramfs: its executable pins too.
+held=$(printf '%s' "$line" | sed -n "s/.*still pinned \([0-9.]*\) MiB: pid $holder (sleep) \([0-9.]*\) MiB fd 0 \/held +1 more$/\1 \2/p")
+if [ -n "$held" ] && awk -v a="${held% *}" -v b="${held#* }" 'BEGIN { exit !(a == b && a >= 4.5) }'; then
+	pass "names the process, pid, bytes and file that still pin the old root"
+else
+	fail "names the process, pid, bytes and file that still pin the old root" "holder $holder: $line"
+fi
+expect "-v lists every pinned item: the file and the executable" \
+	"pinned by pid $holder (sleep):" "  fd 0 /held 4.0 MiB" "  exe /bin/busybox"
+deleted=$(sed -n 's/^switch_root: deleted [0-9]* files (\([0-9.]*\) MiB).*/\1/p' "$O")
+freed=$(printf '%s' "$line" | sed -n 's/^switch_root: freed \([0-9.]*\) MiB.*/\1/p')
+if [ -n "$freed" ] && [ -n "$deleted" ] &&
+	awk -v f="$freed" -v d="$deleted" -v p="${held% *}" 'BEGIN { x = d - p - f; exit !(x < 0.11 && x > -0.11) }'; then
+	pass "held files are not counted as freed (deleted $deleted = freed $freed + pinned ${held% *} MiB)"
+else
+	fail "held files are not counted as freed" "deleted $deleted, $line"
+fi
+
+# --- console: -c puts stdio on it, opened again in the new root -------------
+root_fresh || exit 1
+mkdir "$T/nr/bound"
+root_init "$T/nr" sbin/init 'echo "ON-CONSOLE: $0"; echo "ERR-ON-CONSOLE" >&2'
+: > "$T/other/console"
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root -c /bound/console /newroot /sbin/init'
+if grep -q "ON-CONSOLE: /sbin/init" "$T/other/console" && grep -q ERR-ON-CONSOLE "$T/other/console" &&
+	grep -q "^switch_root: freed" "$T/other/console" && ! has "ON-CONSOLE"; then
+	pass "-c puts stdin, stdout and stderr (the report too) on the console"
+else
+	fail "-c puts stdin, stdout and stderr (the report too) on the console" "console: $(cat "$T/other/console" | tr '\n' '|')"
+fi
+
+# --- an overlay NEWROOT ------------------------------------------------------
+root_fresh || exit 1
+mkdir -p "$T/lower" "$T/upper" "$T/work"
+root_newroot "$T/lower"
+root_init "$T/lower" sbin/init "$REPORT"
+root_boot "$T/ir" "$O" "$ROOT_STD
+umount newroot
+mount -t overlay -o lowerdir=$T/lower,upperdir=$T/upper,workdir=$T/work ov newroot" \
+	'exec /bin/switch_root /newroot /sbin/init ov'
+expect "switches into an overlay NEWROOT" "INIT-ARGS: /sbin/init|ov|" "CANARY: /image/canary image-canary" "MOUNTED: /run"
+
+ns_done
