@@ -580,6 +580,9 @@ static void guid_str(const uint8_t *g, char *out, size_t len)
 		 g[13], g[14], g[15]);
 }
 
+/* a valid GPT without that partition: the MBR is only its protective one */
+enum { GPT_NO_ENTRY = 2 };
+
 static int gpt_partuuid(const struct rd *r, uint32_t ssz, unsigned partno,
 			char *out, size_t len)
 {
@@ -602,14 +605,14 @@ static int gpt_partuuid(const struct rd *r, uint32_t ssz, unsigned partno,
 	count = le32(h + 80);
 	esize = le32(h + 84);
 	if (esize < 128 || esize > 4096 || partno > count)
-		return NO;
+		return GPT_NO_ENTRY;
 	if (rd_at(r, lba * ssz + (uint64_t)(partno - 1) * esize, e,
 		  sizeof(e)) < 0)
-		return rd_fail();
+		return rd_fail() == NO ? GPT_NO_ENTRY : -1;
 	for (hsize = 0; hsize < 16 && !e[hsize]; hsize++)
 		;
 	if (hsize == 16)
-		return NO; /* unused entry */
+		return GPT_NO_ENTRY; /* unused entry */
 	guid_str(e + 16, out, len);
 	return YES;
 }
@@ -632,8 +635,9 @@ static int mbr_partuuid(const struct rd *r, unsigned partno, char *out,
 	if (m[510] != 0x55 || m[511] != 0xAA)
 		return NO;
 	for (i = 0; i < 4; i++)
-		if (m[446 + 16 * i] != 0 && m[446 + 16 * i] != 0x80)
-			return NO;
+		if ((m[446 + 16 * i] != 0 && m[446 + 16 * i] != 0x80) ||
+		    m[446 + 16 * i + 4] == 0xEE)
+			return NO; /* not an MBR, or GPT's protective one */
 	id = le32(m + 440);
 	if (partno >= 1 && partno <= 4) {
 		if (!m[446 + 16 * (partno - 1) + 4])
@@ -710,7 +714,7 @@ int blkid_partuuid(int disk_fd, unsigned partno, char *out, size_t len)
 		rc = mbr_partuuid(&r, partno, out, len);
 	if (rc == YES)
 		return 0;
-	if (rc == NO)
+	if (rc != -1)
 		errno = ENODATA;
 	return -1;
 }

@@ -1,0 +1,203 @@
+/* blkid_test.c - lib/blkid.c on hand-made superblocks and partition tables:
+ * exact strings, and no crash or false match on short or garbage input. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "initbox.h"
+#include "t.h"
+
+static uint8_t img[1 << 20];
+
+/* img[0..len) as a file; returns an fd */
+static int as_file(size_t len)
+{
+	char path[] = "/tmp/blkid_test.XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (write(fd, img, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static void iso_date_uuid(void)
+{
+	struct blkid_info bi;
+	uint8_t *pvd = img + 0x8000;
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	pvd[0] = 1;
+	memcpy(pvd + 1, "CD001", 5);
+	memset(pvd + 40, ' ', 32);
+	memcpy(pvd + 40, "MY_LABEL", 8);
+	memcpy(pvd + 813, "2024010203040506", 16); /* created */
+	memset(pvd + 830, '0', 16);		    /* modified: unset */
+	img[0x8800] = 0xFF;			    /* terminator */
+	fd = as_file(0x9000);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "MY_LABEL");
+	/* the modification date is unset: the creation date is used */
+	CHECK_STR(bi.uuid, "2024-01-02-03-04-05-06");
+	close(fd);
+}
+
+static void erofs_label_uuid(void)
+{
+	struct blkid_info bi;
+	uint8_t *sb = img + 1024;
+	int fd, i;
+
+	memset(img, 0, sizeof(img));
+	put32(sb, 0xE0F5E1E2);
+	sb[12] = 12;
+	for (i = 0; i < 16; i++)
+		sb[48 + i] = (uint8_t)(0xa0 + i);
+	memcpy(sb + 64, "ero lab  ", 9);
+	fd = as_file(8192);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "erofs");
+	CHECK_STR(bi.label, "ero lab"); /* trailing blanks trimmed */
+	CHECK_STR(bi.uuid, "a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf");
+	close(fd);
+	/* the checksum feature with a wrong checksum: not erofs */
+	put32(sb + 8, 1);
+	put32(sb + 4, 0x12345678);
+	fd = as_file(8192);
+	CHECK(blkid_probe(fd, &bi) == -1 && errno == ENODATA);
+	close(fd);
+}
+
+static void short_and_garbage(void)
+{
+	struct blkid_info bi;
+	size_t len;
+	int fd;
+
+	/* squashfs magic with a truncated rest, at every short length */
+	memset(img, 0, sizeof(img));
+	memcpy(img, "hsqs", 4);
+	img[28] = 4;
+	for (len = 0; len < 96; len += 7) {
+		fd = as_file(len);
+		CHECK(blkid_probe(fd, &bi) == -1 && errno == ENODATA);
+		close(fd);
+	}
+	fd = as_file(4096);
+	CHECK(blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "squashfs");
+	CHECK_STR(bi.uuid, "");
+	close(fd);
+	/* pseudo-random bytes: nothing */
+	srand(1);
+	for (len = 0; len < sizeof(img); len++)
+		img[len] = (uint8_t)rand();
+	img[0x438] = 0; /* no accidental ext magic */
+	fd = as_file(sizeof(img));
+	CHECK(blkid_probe(fd, &bi) == -1 && errno == ENODATA);
+	close(fd);
+}
+
+static void mbr_logical_partuuid(void)
+{
+	char out[64];
+	uint8_t *e;
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	put32(img + 440, 0x1234abcd);
+	e = img + 446;			/* p1: primary */
+	e[4] = 0x83;
+	put32(e + 8, 2048);
+	put32(e + 12, 100);
+	e += 16;			/* p2: extended at LBA 200 */
+	e[4] = 0x05;
+	put32(e + 8, 200);
+	put32(e + 12, 1000);
+	img[510] = 0x55;
+	img[511] = 0xAA;
+	/* EBR 1 at 200: logical p5, next EBR at ext + 300 */
+	e = img + 200 * 512 + 446;
+	e[4] = 0x83;
+	put32(e + 8, 1);
+	put32(e + 12, 50);
+	e[16 + 4] = 0x05;
+	put32(e + 16 + 8, 300);
+	put32(e + 16 + 12, 60);
+	img[200 * 512 + 510] = 0x55;
+	img[200 * 512 + 511] = 0xAA;
+	/* EBR 2 at 500: logical p6 */
+	e = img + 500 * 512 + 446;
+	e[4] = 0x83;
+	put32(e + 8, 1);
+	put32(e + 12, 50);
+	img[500 * 512 + 510] = 0x55;
+	img[500 * 512 + 511] = 0xAA;
+	fd = as_file(600 * 512);
+	CHECK(blkid_partuuid(fd, 1, out, sizeof(out)) == 0);
+	CHECK_STR(out, "1234abcd-01");
+	CHECK(blkid_partuuid(fd, 6, out, sizeof(out)) == 0);
+	CHECK_STR(out, "1234abcd-06");
+	CHECK(blkid_partuuid(fd, 3, out, sizeof(out)) == -1 && errno == ENODATA);
+	CHECK(blkid_partuuid(fd, 7, out, sizeof(out)) == -1 && errno == ENODATA);
+	close(fd);
+}
+
+static void gpt_partuuid(void)
+{
+	static const uint8_t guid[16] = { 0x33, 0xdc, 0x3d, 0x82, 0x7f, 0xd4,
+					  0x46, 0xe9, 0xa7, 0xf2, 0x9f, 0x4c,
+					  0x30, 0xab, 0xb0, 0x8d };
+	uint8_t *h = img + 512, *ent = img + 1024 + 128;
+	char out[64];
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	img[446 + 4] = 0xEE; /* protective MBR */
+	img[510] = 0x55;
+	img[511] = 0xAA;
+	memcpy(h, "EFI PART", 8);
+	put32(h + 12, 92);
+	put32(h + 72, 2);	/* entries at LBA 2 */
+	put32(h + 80, 128);
+	put32(h + 84, 128);
+	ent[0] = 0xAF;		/* a used type GUID */
+	memcpy(ent + 16, guid, 16);
+	put32(h + 16, (uint32_t)crc32(0, h, 92));
+	fd = as_file(64 * 1024);
+	CHECK(blkid_partuuid(fd, 2, out, sizeof(out)) == 0);
+	CHECK_STR(out, "823ddc33-d47f-e946-a7f2-9f4c30abb08d");
+	CHECK(blkid_partuuid(fd, 1, out, sizeof(out)) == -1 && errno == ENODATA);
+	close(fd);
+	/* a header whose CRC does not hold is no GPT (nor an MBR here) */
+	h[80] = 127;
+	fd = as_file(64 * 1024);
+	CHECK(blkid_partuuid(fd, 2, out, sizeof(out)) == -1);
+	close(fd);
+}
+
+int main(void)
+{
+	RUN(iso_date_uuid);
+	RUN(erofs_label_uuid);
+	RUN(short_and_garbage);
+	RUN(mbr_logical_partuuid);
+	RUN(gpt_partuuid);
+	T_EXIT();
+}
