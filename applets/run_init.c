@@ -1,12 +1,14 @@
 /* run_init - klibc's run-init: switch to NEWROOT and run INIT
  *
- * usage: run_init [-d CAP,CAP...] [-c CONSOLE] [-n] [-p] [-v] NEWROOT INIT
- * [ARGS...] -d CAPS     drop these capabilities for good: from the bounding
- * set, the inheritable set and the usermodehelper sets (names: cap_sys_module,
- * CAP_SYS_MODULE, sys_module, cap_16) -c CONSOLE  put stdio on CONSOLE (default
- * /dev/console if it exists) -n          check only, inside NEWROOT: change
- * nothing -p          keep the initramfs's files (no deletion) -v details, as
- * switch_root -v also: run-init
+ * usage: run_init [-d CAPS] [-c CONSOLE] [-n] [-p] [-v] NEWROOT INIT [ARGS]
+ *   -d CAPS     drop capabilities (comma-separated) for good: from the
+ *               bounding set, the inheritable set and the usermodehelper
+ *               sets (cap_sys_module, CAP_SYS_MODULE, sys_module, cap_16)
+ *   -c CONSOLE  put stdio on CONSOLE (default /dev/console if it exists)
+ *   -n          check only, inside NEWROOT: change nothing
+ *   -p          keep the initramfs's files (no deletion)
+ *   -v          details, as switch_root -v
+ * also: run-init
  *
  * The same engine as switch_root: every check first, mounts moved into
  * NEWROOT, the old root deleted and accounted for, fallback inits, and
