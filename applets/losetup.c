@@ -104,9 +104,14 @@ static bool matches(const struct losetup *s, const struct loop_state *st)
 
 static void print_classic(const struct loop_state *st)
 {
-	printf("%s: [%04llu]:%llu (%s)", st->name,
-	       (unsigned long long)st->back_dev,
-	       (unsigned long long)st->back_ino, st->backing);
+	/* util-linux prints "[]:" when device and inode are unknown (the
+	 * node could not be opened). */
+	if (!st->back_dev && !st->back_ino)
+		printf("%s: []: (%s)", st->name, st->backing);
+	else
+		printf("%s: [%04llu]:%llu (%s)", st->name,
+		       (unsigned long long)st->back_dev,
+		       (unsigned long long)st->back_ino, st->backing);
 	if (st->offset)
 		printf(", offset %llu", (unsigned long long)st->offset);
 	if (st->sizelimit)

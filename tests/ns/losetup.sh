@@ -53,6 +53,12 @@ t "-a lists the device in the classic format" sh -c \
 	"$L -a | grep -qx '$A: \\[[0-9]*\\]:[0-9]* ($T/a.img), offset 1048576, sizelimit 2097152'"
 t "-j with a file no device uses exits 1 and prints nothing" sh -c \
 	"out=\$($L -j '$T/b.img'); [ \$? = 1 ] && [ -z \"\$out\" ]"
+# With no /dev/loopN node to ask, device and inode are unknown: util-linux
+# prints "[]:", and -j falls back to the backing file's name.
+t "without device nodes, -a prints '[]:' and -j matches by name" eval \
+	"unshare --mount sh -c 'mount -t tmpfs tmpfs /dev && $L -a > $T/nonode.a && $L -j $T/a.img > $T/nonode.j' &&
+	 grep -qx '$A: \\[\\]: ($T/a.img), offset 1048576, sizelimit 2097152' $T/nonode.a &&
+	 grep -q '^$A: ' $T/nonode.j"
 t "LOOPDEV alone shows that device" sh -c \
 	"$L '$A' | grep -q '^$A: .*($T/a.img)'"
 
