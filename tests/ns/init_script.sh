@@ -19,6 +19,15 @@ only_applets() {
 	done
 }
 
+# busybox-static's sh runs its own applet for a bare "mount" (it is built
+# with FEATURE_SH_STANDALONE), so the script must name every applet by path.
+bare=$(sed 's/#.*//' "$init" | grep -nE "(^|[|;&]|exec|then|do|else)[[:space:]]*($(echo $applets | tr ' ' '|'))([[:space:]]|\$)")
+if [ -z "$bare" ]; then
+	pass "every applet is called by path, never by a bare name busybox sh would take"
+else
+	fail "every applet is called by path, never by a bare name busybox sh would take" "$bare"
+fi
+
 for sh in "busybox sh" dash; do
 	s=${sh%% *}
 	plan() { # WORD... -> $T/out
