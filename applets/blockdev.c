@@ -47,10 +47,9 @@ static const struct {
 	const char *name;
 	enum cmd cmd;
 } cmds[] = {
-	{ "--flushbufs", C_FLUSH }, { "--getsize64", C_SIZE64 },
-	{ "--getss", C_SS },	    { "--getro", C_GETRO },
-	{ "--setro", C_SETRO },	    { "--setrw", C_SETRW },
-	{ "--rereadpt", C_REREAD },
+    {"--flushbufs", C_FLUSH}, {"--getsize64", C_SIZE64}, {"--getss", C_SS},
+    {"--getro", C_GETRO},     {"--setro", C_SETRO},	 {"--setrw", C_SETRW},
+    {"--rereadpt", C_REREAD},
 };
 
 static void run(int fd, const char *dev, enum cmd c)
@@ -82,7 +81,8 @@ static void run(int fd, const char *dev, enum cmd c)
 	case C_SETRW:
 		v = c == C_SETRO;
 		if (ioctl(fd, BLKROSET, &v) < 0)
-			die_errno("set %s %s", dev, v ? "read-only" : "read-write");
+			die_errno("set %s %s", dev,
+				  v ? "read-only" : "read-write");
 		break;
 	case C_REREAD:
 		if (ioctl(fd, BLKRRPART, 0) < 0)
@@ -116,7 +116,8 @@ static unsigned long spec_devno(const char *spec)
 	if (strncmp(spec, "LABEL=", 6) && strncmp(spec, "UUID=", 5) &&
 	    strncmp(spec, "PARTUUID=", 9))
 		die_usage("bad SPEC '%s': expected a device path, LABEL=, "
-			  "UUID=, PARTUUID= or 0xHEX", spec);
+			  "UUID=, PARTUUID= or 0xHEX",
+			  spec);
 	if (devs_scan(v, ARRAY_SIZE(v), &count) < 0)
 		die_errno("list block devices");
 	for (i = 0; i < count; i++) {
@@ -125,7 +126,7 @@ static unsigned long spec_devno(const char *spec)
 			continue;
 		memset(&bi, 0, sizeof(bi));
 		(void)blkid_probe(fd, &bi); /* no fs: tags stay empty */
-		(void)close(fd); /* read-only */
+		(void)close(fd);	    /* read-only */
 		if ((!strncmp(spec, "LABEL=", 6) && bi.type[0] &&
 		     !strcmp(bi.label, spec + 6)) ||
 		    (!strncmp(spec, "UUID=", 5) && bi.uuid[0] &&
@@ -153,7 +154,8 @@ static int set_real_root(const char *spec)
 	fd = open(real_root, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		die("no %s (Linux >= 7.0 or no initrd support): pass root= "
-		    "instead", real_root);
+		    "instead",
+		    real_root);
 	if (fd < 0)
 		die_errno("open %s", real_root);
 	n = snprintf(buf, sizeof(buf), "%lu\n", enc);

@@ -65,8 +65,8 @@ static void unescape(const char *s, char *out, size_t len)
 	unsigned v;
 
 	for (; *s && o + 1 < len; s++) {
-		if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1 &&
-		    s[2] && s[3]) {
+		if (s[0] == '\\' && s[1] == 'x' &&
+		    sscanf(s + 2, "%2x", &v) == 1 && s[2] && s[3]) {
 			out[o++] = (char)v;
 			s += 3;
 		} else {
@@ -82,14 +82,14 @@ static void parse_spec(struct fm *f, const char *spec)
 		const char *pfx;
 		enum key key;
 	} forms[] = {
-		{ "LABEL=", K_LABEL },
-		{ "UUID=", K_UUID },
-		{ "PARTUUID=", K_PARTUUID },
-		{ "TYPE=", K_TYPE },
-		{ "file=", K_FILE },
-		{ "/dev/disk/by-label/", K_LABEL },
-		{ "/dev/disk/by-uuid/", K_UUID },
-		{ "/dev/disk/by-partuuid/", K_PARTUUID },
+	    {"LABEL=", K_LABEL},
+	    {"UUID=", K_UUID},
+	    {"PARTUUID=", K_PARTUUID},
+	    {"TYPE=", K_TYPE},
+	    {"file=", K_FILE},
+	    {"/dev/disk/by-label/", K_LABEL},
+	    {"/dev/disk/by-uuid/", K_UUID},
+	    {"/dev/disk/by-partuuid/", K_PARTUUID},
 	};
 	size_t i, n;
 
@@ -119,7 +119,8 @@ static void parse_spec(struct fm *f, const char *spec)
 		return;
 	}
 	die_usage("bad SPEC '%s': expected LABEL=, UUID=, PARTUUID=, TYPE=, "
-		  "file=/PATH or a device path", spec);
+		  "file=/PATH or a device path",
+		  spec);
 }
 
 /* Probe one candidate; 0 with bi filled, -1 when it has no known fs or
@@ -161,7 +162,7 @@ static bool tag_match(const struct fm *f, const struct blkid_info *bi)
 static int mount_fs(const char *path, const char *type, const char *dir,
 		    bool rw)
 {
-	struct loop_conf lc = { .read_only = true, .autoclear = true };
+	struct loop_conf lc = {.read_only = true, .autoclear = true};
 	char dev[64];
 	struct stat st;
 	int lfd = -2;

@@ -43,10 +43,10 @@ struct mp {
 	bool quiet, all, dry, verbose, show, coldplug;
 	const char *basedir, *kver;
 	struct kmod_ctx k;
-	unsigned loaded;	/* modules loaded in this round */
+	unsigned loaded; /* modules loaded in this round */
 	bool failed;
 	char params[4096];
-	char **aliases;		/* coldplug: modalias strings, sorted */
+	char **aliases; /* coldplug: modalias strings, sorted */
 	size_t n_aliases;
 };
 
@@ -205,11 +205,15 @@ static int coldplug(struct mp *m)
 int modprobe_main(int argc, char **argv)
 {
 	static const struct opt_long longs[] = {
-		{ "quiet", OPT_NONE, 'q' },	{ "all", OPT_NONE, 'a' },
-		{ "dry-run", OPT_NONE, 'n' },	{ "verbose", OPT_NONE, 'v' },
-		{ "show-depends", OPT_NONE, 'D' },
-		{ "dirname", OPT_ARG, 'd' },	{ "set-version", OPT_ARG, 'S' },
-		{ "coldplug", OPT_NONE, 'C' },	{ NULL, 0, 0 },
+	    {"quiet", OPT_NONE, 'q'},
+	    {"all", OPT_NONE, 'a'},
+	    {"dry-run", OPT_NONE, 'n'},
+	    {"verbose", OPT_NONE, 'v'},
+	    {"show-depends", OPT_NONE, 'D'},
+	    {"dirname", OPT_ARG, 'd'},
+	    {"set-version", OPT_ARG, 'S'},
+	    {"coldplug", OPT_NONE, 'C'},
+	    {NULL, 0, 0},
 	};
 	struct mp m;
 	struct opt o;
@@ -220,16 +224,34 @@ int modprobe_main(int argc, char **argv)
 	opt_init(&o);
 	while ((c = opt_next(&o, argc, argv, "qanvDd:S:C", longs)) != -1) {
 		switch (c) {
-		case 'q': m.quiet = true; break;
-		case 'a': m.all = true; break;
-		case 'n': m.dry = true; break;
-		case 'v': m.verbose = true; break;
-		case 'D': m.show = true; break;
-		case 'd': m.basedir = o.arg; break;
-		case 'S': m.kver = o.arg; break;
-		case 'C': m.coldplug = true; break;
-		case ':': die_usage("option %s needs an argument", o.bad);
-		default: die_usage("unknown option %s", o.bad);
+		case 'q':
+			m.quiet = true;
+			break;
+		case 'a':
+			m.all = true;
+			break;
+		case 'n':
+			m.dry = true;
+			break;
+		case 'v':
+			m.verbose = true;
+			break;
+		case 'D':
+			m.show = true;
+			break;
+		case 'd':
+			m.basedir = o.arg;
+			break;
+		case 'S':
+			m.kver = o.arg;
+			break;
+		case 'C':
+			m.coldplug = true;
+			break;
+		case ':':
+			die_usage("option %s needs an argument", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
 		}
 	}
 	if (m.coldplug ? o.ind != argc : o.ind == argc)

@@ -152,7 +152,7 @@ static void set_type(struct blkid_info *bi, const char *t)
 enum {
 	ISO_SB = 0x8000,
 	ISO_SECTOR = 2048,
-	ISO_PVD_LEN = 847,   /* through the modification date */
+	ISO_PVD_LEN = 847, /* through the modification date */
 	ISO_VOLID = 40,
 	ISO_ESCAPES = 88,
 	ISO_CREATED = 813,
@@ -177,8 +177,7 @@ static bool iso_date_uuid(struct blkid_info *bi, const uint8_t *d)
 }
 
 /* Joliet's UTF-16BE label to UTF-8, stopping at U+0000, then trimmed. */
-static void set_label_utf16be(struct blkid_info *bi, const uint8_t *s,
-			      size_t n)
+static void set_label_utf16be(struct blkid_info *bi, const uint8_t *s, size_t n)
 {
 	uint8_t out[3 * 16 + 1];
 	size_t i, o = 0;
@@ -220,7 +219,8 @@ static int probe_iso9660(const struct rd *r, struct blkid_info *bi)
 		return NO;
 	set_type(bi, "iso9660");
 	if (!iso_date_uuid(bi, pvd + ISO_MODIFIED))
-		(void)iso_date_uuid(bi, pvd + ISO_CREATED); /* may be unset too */
+		(void)iso_date_uuid(bi,
+				    pvd + ISO_CREATED); /* may be unset too */
 
 	/* A Joliet supplementary descriptor wins unless its label is the
 	 * PVD's (then the PVD's 32 chars beat Joliet's 16). */
@@ -318,12 +318,11 @@ static int probe_vfat(const struct rd *r, struct blkid_info *bi)
 
 	if (rd_at(r, 0, b, sizeof(b)) < 0)
 		return rd_fail();
-	magic = !memcmp(b + 0x52, "MSWIN", 5) ||
-		!memcmp(b + 0x52, "FAT32   ", 8) ||
-		!memcmp(b + 0x36, "MSDOS", 5) ||
-		!memcmp(b + 0x36, "FAT16   ", 8) ||
-		!memcmp(b + 0x36, "FAT12   ", 8) ||
-		!memcmp(b + 0x36, "FAT     ", 8);
+	magic =
+	    !memcmp(b + 0x52, "MSWIN", 5) || !memcmp(b + 0x52, "FAT32   ", 8) ||
+	    !memcmp(b + 0x36, "MSDOS", 5) || !memcmp(b + 0x36, "FAT16   ", 8) ||
+	    !memcmp(b + 0x36, "FAT12   ", 8) ||
+	    !memcmp(b + 0x36, "FAT     ", 8);
 	if (!magic) {
 		if (b[510] != 0x55 || b[511] != 0xAA || looks_like_mbr(b))
 			return NO;
@@ -361,7 +360,8 @@ static int probe_vfat(const struct rd *r, struct blkid_info *bi)
 			serno = b + 0x27;
 	} else if (le32(b + 0x24)) {
 		uint32_t csize = (uint32_t)b[0x0D] * ssz;
-		uint32_t entries = (uint32_t)(((uint64_t)le32(b + 0x24) * ssz) / 4);
+		uint32_t entries =
+		    (uint32_t)(((uint64_t)le32(b + 0x24) * ssz) / 4);
 		uint32_t next = le32(b + 0x2C);
 		uint8_t fe[4], fsinfo[512];
 		uint16_t fsinfo_sect;
@@ -369,13 +369,15 @@ static int probe_vfat(const struct rd *r, struct blkid_info *bi)
 
 		data = reserved + fat_size;
 		while (next >= 2 && next < entries && --loops) {
-			uint64_t off = ((uint64_t)data +
-					(uint64_t)(next - 2) * b[0x0D]) * ssz;
+			uint64_t off =
+			    ((uint64_t)data + (uint64_t)(next - 2) * b[0x0D]) *
+			    ssz;
 
 			rc = fat_root_label(r, off, csize / 32, name);
 			if (rc)
 				break;
-			if (rd_at(r, (uint64_t)reserved * ssz + (uint64_t)next * 4,
+			if (rd_at(r,
+				  (uint64_t)reserved * ssz + (uint64_t)next * 4,
 				  fe, 4) < 0) {
 				if (errno != ENODATA)
 					return -1;
@@ -475,8 +477,8 @@ static int probe_xfs(const struct rd *r, struct blkid_info *bi)
 	ssz = be16(sb + 102);
 	isize = be16(sb + 104);
 	if (!agcount || !agblocks || !pow2(ssz) || ssz < 512 || ssz > 32768 ||
-	    sb[121] >= 32 || ssz != 1u << sb[121] ||
-	    !pow2(bsize) || bsize < 512 || bsize > 65536 || sb[120] >= 32 ||
+	    sb[121] >= 32 || ssz != 1u << sb[121] || !pow2(bsize) ||
+	    bsize < 512 || bsize > 65536 || sb[120] >= 32 ||
 	    bsize != 1u << sb[120] || !pow2(isize) || isize < 256 ||
 	    isize > 2048 || sb[122] >= 32 || isize != 1u << sb[122] ||
 	    !(be32(sb + 8) | be32(sb + 12)))
@@ -574,10 +576,9 @@ static int probe_btrfs(const struct rd *r, struct blkid_info *bi)
 
 static void guid_str(const uint8_t *g, char *out, size_t len)
 {
-	snprintf(out, len,
-		 "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", le32(g),
-		 le16(g + 4), le16(g + 6), g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
+	snprintf(out, len, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 le32(g), le16(g + 4), le16(g + 6), g[8], g[9], g[10], g[11],
+		 g[12], g[13], g[14], g[15]);
 }
 
 /* a valid GPT without that partition: the MBR is only its protective one */
@@ -606,8 +607,8 @@ static int gpt_partuuid(const struct rd *r, uint32_t ssz, unsigned partno,
 	esize = le32(h + 84);
 	if (esize < 128 || esize > 4096 || partno > count)
 		return GPT_NO_ENTRY;
-	if (rd_at(r, lba * ssz + (uint64_t)(partno - 1) * esize, e,
-		  sizeof(e)) < 0)
+	if (rd_at(r, lba * ssz + (uint64_t)(partno - 1) * esize, e, sizeof(e)) <
+	    0)
 		return rd_fail() == NO ? GPT_NO_ENTRY : -1;
 	for (hsize = 0; hsize < 16 && !e[hsize]; hsize++)
 		;
@@ -748,8 +749,8 @@ static void probe_partuuid(int fd, struct blkid_info *bi)
 		*end = '\0';
 	if (num_u64(link, 4096, &partno) < 0 || !partno)
 		return;
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u",
-		 major(st.st_rdev), minor(st.st_rdev));
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(st.st_rdev),
+		 minor(st.st_rdev));
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0)
 		return;
@@ -774,8 +775,8 @@ int blkid_probe(int fd, struct blkid_info *bi)
 {
 	static int (*const probers[])(const struct rd *,
 				      struct blkid_info *) = {
-		probe_vfat,	probe_xfs,   probe_ext,	  probe_iso9660,
-		probe_squashfs, probe_btrfs, probe_erofs,
+	    probe_vfat,	    probe_xfs,	 probe_ext,   probe_iso9660,
+	    probe_squashfs, probe_btrfs, probe_erofs,
 	};
 	struct rd r;
 	size_t i;

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct blkid_info {
-	char type[16];     /* "ext4", "squashfs", "iso9660", "vfat", ... */
+	char type[16];	   /* "ext4", "squashfs", "iso9660", "vfat", ... */
 	char label[256];   /* as blkid prints LABEL=, "" if none */
-	char uuid[64];     /* as blkid prints UUID=, "" if none */
+	char uuid[64];	   /* as blkid prints UUID=, "" if none */
 	char partuuid[64]; /* PARTUUID of a partition, "" if none */
 };
 

@@ -38,7 +38,8 @@ static int sys_read(const char *dir, const char *attr, char *buf, size_t len)
 	ssize_t n;
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >= (int)sizeof(path)) {
+	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >=
+	    (int)sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -101,7 +102,8 @@ static int ent_fill(const char *name, struct devs_ent *e)
 	if (!colon)
 		return 1;
 	*colon = '\0';
-	if (num_u64(buf, 0xFFF, &maj) < 0 || num_u64(colon + 1, 0xFFFFF, &min) < 0)
+	if (num_u64(buf, 0xFFF, &maj) < 0 ||
+	    num_u64(colon + 1, 0xFFFFF, &min) < 0)
 		return 1;
 	if (!realpath(dir, real))
 		return 1;
@@ -117,7 +119,8 @@ static int ent_fill(const char *name, struct devs_ent *e)
 			*slash = '\0';
 			slash = strrchr(real, '/');
 			if (slash && strlen(slash + 1) < sizeof(e->disk))
-				snprintf(e->disk, sizeof(e->disk), "%s", slash + 1);
+				snprintf(e->disk, sizeof(e->disk), "%s",
+					 slash + 1);
 			snprintf(dir, sizeof(dir), "%s", real);
 		}
 	}
@@ -186,7 +189,7 @@ int devs_scan(struct devs_ent *v, size_t max, size_t *n)
 
 void devs_wait_init(struct devs_wait *w)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
 	int fd;
 
 	w->delay_ms = 100;

@@ -13,16 +13,16 @@
 enum devs_class {
 	DEVS_REMOVABLE, /* removable flag, a CD (sr*), or on USB */
 	DEVS_FIXED,
-	DEVS_VIRTUAL,	/* loop, ram, zram: images, tried last */
+	DEVS_VIRTUAL, /* loop, ram, zram: images, tried last */
 };
 
 struct devs_ent {
-	char name[32];	/* kernel name: "vda1", "sr0", "loop3" */
-	char path[48];	/* "/dev/vda1" */
-	char disk[32];	/* its whole disk ("vda" for vda1, itself for a disk) */
+	char name[32]; /* kernel name: "vda1", "sr0", "loop3" */
+	char path[48]; /* "/dev/vda1" */
+	char disk[32]; /* its whole disk ("vda" for vda1, itself for a disk) */
 	unsigned partno; /* 0 for a whole disk */
 	dev_t devno;
-	uint64_t size;	/* bytes */
+	uint64_t size; /* bytes */
 	enum devs_class cls;
 };
 

@@ -124,8 +124,7 @@ void kmod_plan_reset(struct kmod_ctx *k)
 /* n bytes of s as a module name (see kmod.h) */
 static void norm_n(const char *s, size_t n, char *out, size_t len)
 {
-	static const char *const ext[] = { ".ko.gz", ".ko.xz", ".ko.zst",
-					   ".ko" };
+	static const char *const ext[] = {".ko.gz", ".ko.xz", ".ko.zst", ".ko"};
 	const char *slash;
 	size_t i, e;
 
@@ -302,8 +301,8 @@ static int soft_line(const char *l, size_t n, void *arg)
 static int plan_module(struct plan *p, const char *name, const char *params)
 {
 	struct kmod_ctx *k = p->k;
-	struct find f = { .name = name };
-	struct soft s = { .p = p, .mod = name };
+	struct find f = {.name = name};
+	struct soft s = {.p = p, .mod = name};
 	const char *deps[KMOD_MAX_PLAN], *c, *end;
 	size_t nd = 0, i, len;
 	char path[4200], m[64];
@@ -321,7 +320,8 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 			if (mark(k, name) < 0)
 				rc = -1;
 			else
-				rc = p->fn(p->arg, KMOD_BUILTIN, name, NULL, NULL);
+				rc = p->fn(p->arg, KMOD_BUILTIN, name, NULL,
+					   NULL);
 		} else {
 			errno = ENOENT;
 			rc = -1;
@@ -349,7 +349,8 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 	}
 	for (i = nd; i-- > 0;) {
 		for (len = 0; deps[i] + len < end && deps[i][len] != ' ' &&
-			      deps[i][len] != '\t'; len++)
+			      deps[i][len] != '\t';
+		     len++)
 			;
 		norm_n(deps[i], len, m, sizeof(m));
 		rc = plan_module(p, m, NULL);
@@ -360,7 +361,8 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 	if (f.line[0] == '/')
 		snprintf(path, sizeof(path), "%.*s", (int)len, f.line);
 	else
-		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len, f.line);
+		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
+			 f.line);
 	rc = p->fn(p->arg, KMOD_LOAD, name, path, params);
 out:
 	p->depth--;
@@ -369,7 +371,7 @@ out:
 
 struct amatch {
 	struct plan *p;
-	char name[256];		/* the alias asked for, normalised */
+	char name[256]; /* the alias asked for, normalised */
 	const char *params;
 	bool builtin_index;
 	int found, rc;
@@ -390,7 +392,8 @@ static int alias_line(const char *l, size_t n, void *arg)
 		return 0;
 	pl = (size_t)(mod - pat);
 	/* cheap test of the literal prefix before fnmatch */
-	for (i = 0; i < pl && pat[i] != '*' && pat[i] != '?' && pat[i] != '['; i++) {
+	for (i = 0; i < pl && pat[i] != '*' && pat[i] != '?' && pat[i] != '[';
+	     i++) {
 		char pc = pat[i] == '-' ? '_' : pat[i];
 
 		if (pc != a->name[i])
@@ -443,7 +446,7 @@ static void modinfo_aliases(struct amatch *a)
 
 static int plan_name(struct plan *p, const char *name, const char *params)
 {
-	struct amatch a = { .p = p, .params = params };
+	struct amatch a = {.p = p, .params = params};
 	struct find f;
 	char m[64];
 
@@ -473,7 +476,7 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	      kmod_step_fn fn, void *arg)
 {
-	struct plan p = { .k = k, .fn = fn, .arg = arg };
+	struct plan p = {.k = k, .fn = fn, .arg = arg};
 
 	return plan_name(&p, name, params);
 }
@@ -620,8 +623,9 @@ int kmod_load(const char *path, const char *params, const char **step)
 		rc = -1;
 		errno = ENOSYS; /* decompress here */
 	}
-	if (rc < 0 && (errno == ENOSYS ||
-		       (id != CODEC_NONE && (errno == EINVAL || errno == EOPNOTSUPP)))) {
+	if (rc < 0 &&
+	    (errno == ENOSYS ||
+	     (id != CODEC_NONE && (errno == EINVAL || errno == EOPNOTSUPP)))) {
 		if (load_image(fd, id, &img, &len, step) < 0)
 			goto fail;
 		*step = "init_module";

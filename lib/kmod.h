@@ -9,17 +9,17 @@
 #include <stddef.h>
 
 struct kmod_buf {
-	char *p;	/* the file, NUL-terminated; NULL when absent */
+	char *p; /* the file, NUL-terminated; NULL when absent */
 	size_t len;
 };
 
 enum { KMOD_MAX_PLAN = 256 };
 
 struct kmod_ctx {
-	char dir[4096];	/* BASEDIR/lib/modules/KVER */
+	char dir[4096]; /* BASEDIR/lib/modules/KVER */
 	char kver[128];
 	struct kmod_buf dep, alias, builtin, builtin_alias, softdep,
-		builtin_modinfo;
+	    builtin_modinfo;
 	/* modules already put in the current plan (normalised names) */
 	char done[KMOD_MAX_PLAN][64];
 	size_t n_done;
