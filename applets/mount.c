@@ -30,7 +30,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +39,7 @@
 #include <unistd.h>
 
 #include "initbox.h"
+#include "mntdev.h"
 #include "mountinfo.h"
 
 enum {
@@ -58,12 +58,8 @@ enum {
 
 struct mount {
 	const char *types;
-	const char *src, *dir;	/* as given */
-	const char *dev;	/* what mount(2) gets: SOURCE or the loop */
+	const char *src, *dir;
 	struct mntopt o;
-	bool blk;		/* dev is a block device */
-	char loop[64];
-	int loop_fd;
 };
 
 static const struct opt_long longs[] = {
@@ -123,59 +119,6 @@ static int list(const char *types)
 	return out_done(0);
 }
 
-/* The loop device goes with the failed mount: it is ours, attached with
- * autoclear a moment ago. */
-static void drop_loop(struct mount *m)
-{
-	if (m->loop_fd < 0)
-		return;
-	/* Best effort while reporting the error that brought us here;
-	 * closing the autoclear fd releases it in any case. */
-	(void)loop_clear(m->loop_fd);
-	close(m->loop_fd);
-	m->loop_fd = -1;
-}
-
-static _Noreturn void fail(struct mount *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void fail(struct mount *m, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	drop_loop(m);
-	die("%s", buf);
-}
-
-static void attach_loop(struct mount *m, unsigned long flags)
-{
-	struct loop_conf c = { 0 };
-	const char *step;
-	bool ro;
-
-	c.offset = m->o.offset;
-	c.sizelimit = m->o.sizelimit;
-	c.read_only = flags & MS_RDONLY;
-	c.autoclear = true;
-	snprintf(m->loop, sizeof(m->loop), "%s", m->o.loop_dev);
-	m->loop_fd = loop_setup(m->src, &c, m->loop, sizeof(m->loop), &step,
-				&ro);
-	if (m->loop_fd < 0) {
-		if (errno == ENOENT && !strcmp(step, "open /dev/loop-control"))
-			die("%s: open /dev/loop-control: no such file (load "
-			    "the loop module)", m->src);
-		die_errno("%s: %s%s%s", m->src, step, m->loop[0] ? " " : "",
-			  m->loop);
-	}
-	if (ro && !(flags & MS_RDONLY))
-		warn("%s: write-protected, mounting read-only", m->src);
-	m->o.flags |= ro ? MS_RDONLY : 0;
-	m->dev = m->loop;
-}
-
 static bool in_proc_filesystems(const char *type)
 {
 	char line[128], *p;
@@ -194,110 +137,76 @@ static bool in_proc_filesystems(const char *type)
 	return found;
 }
 
-/* The type from SOURCE's superblock (blkid). */
-static void probe(struct mount *m, char *type, size_t len)
+/* One line for what mntdev_mount says failed. */
+static _Noreturn void why(const struct mount *m, const struct mntdev *d,
+			  int e)
 {
-	struct blkid_info bi;
-	int fd, r, e;
+	const char *s = m->src, *t = d->type;
 
-	fd = open(m->dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(m, "%s: open: %s", m->src, strerror(errno));
-	r = blkid_probe(fd, &bi);
-	e = errno;
-	close(fd);
-	if (r < 0 && e == ENODATA)
-		fail(m, "%s: no filesystem recognised (unknown type or "
-			"corrupt superblock)", m->src);
-	if (r < 0)
-		fail(m, "%s: read superblock: %s", m->src, strerror(e));
-	snprintf(type, len, "%s", bi.type);
-}
-
-static void why(struct mount *m, const char *type, int e)
-{
-	const char *s = m->src;
-
+	if (!strcmp(d->step, "stat source"))
+		die("%s: %s", s, strerror(e));
+	if (!strcmp(d->step, "probe")) {
+		if (e == ENOTBLK)
+			die("%s: no type given (-t) and not a block device "
+			    "or file to probe", s);
+		if (e == ENODATA)
+			die("%s: no filesystem recognised (unknown type or "
+			    "corrupt superblock)", s);
+		die("%s: read superblock: %s", s, strerror(e));
+	}
+	if (strcmp(d->step, "mount")) {
+		/* A step of the loop device's setup. */
+		if (e == ENOENT && !strcmp(d->step, "open /dev/loop-control"))
+			die("%s: open /dev/loop-control: no such file (load "
+			    "the loop module)", s);
+		die("%s: %s%s%s: %s", s, d->step, d->loop_name[0] ? " " : "",
+		    d->loop_name, strerror(e));
+	}
 	switch (e) {
 	case ENODEV:
-		if (type && !in_proc_filesystems(type))
-			fail(m, "%s: unknown filesystem type '%s' (load the "
-				"%s module)", s, type, type);
-		fail(m, "%s: filesystem type '%s' cannot mount it", s,
-		     type ? type : "?");
+		if (!in_proc_filesystems(t))
+			die("%s: unknown filesystem type '%s' (load the %s "
+			    "module)", s, t, t);
+		break;
 	case EINVAL:
 		/* The kernel's reason is only in dmesg. */
-		fail(m, "mount %s on %s: bad superblock, option or type '%s' "
-			"(see dmesg)", s, m->dir, type ? type : "?");
+		die("mount %s on %s: bad superblock, option or type '%s' (see "
+		    "dmesg)", s, m->dir, t);
 	case ENOTBLK:
-		fail(m, "%s: not a block device", s);
+		die("%s: not a block device", s);
 	case ENOENT:
 		if (access(m->dir, F_OK) < 0)
-			fail(m, "mount point %s: %s", m->dir, strerror(e));
+			die("mount point %s: %s", m->dir, strerror(e));
 		break;
 	}
-	fail(m, "mount %s on %s: %s", s, m->dir, strerror(e));
-}
-
-static int try_mount(struct mount *m, const char *type, unsigned long flags)
-{
-	if (mount(m->dev, m->dir, type, flags, m->o.data) == 0)
-		return 0;
-	/* A write-protected medium (ISO, ro loop): util-linux retries
-	 * read-only and says so. */
-	if ((errno == EROFS || errno == EACCES) && !(flags & MS_RDONLY) &&
-	    m->blk && mount(m->dev, m->dir, type, flags | MS_RDONLY,
-				      m->o.data) == 0) {
-		warn("%s: write-protected, mounted read-only", m->src);
-		return 0;
-	}
-	return -1;
+	die("mount %s (%s) on %s: %s", s, t, m->dir, strerror(e));
 }
 
 static void mount_fs(struct mount *m)
 {
-	char probed[sizeof(((struct blkid_info *)0)->type)];
-	char *list, *t, *p, *last = NULL;
-	unsigned long flags;
+	struct mntdev d;
 	struct stat st;
-	int e = 0;
 
-	m->dev = m->src;
 	if (stat(m->dir, &st) < 0)
 		die_errno("mount point %s", m->dir);
-	if (m->o.loop || (stat(m->src, &st) == 0 && S_ISREG(st.st_mode)))
-		attach_loop(m, m->o.flags);
-	else if (m->o.has_offset || m->o.has_sizelimit)
+	if ((m->o.has_offset || m->o.has_sizelimit) && !m->o.loop &&
+	    !(stat(m->src, &st) == 0 && S_ISREG(st.st_mode)))
 		die("%s: offset= and sizelimit= need a file or -o loop",
 		    m->src);
-	flags = mntopt_flags(&m->o, 0);
-	m->blk = stat(m->dev, &st) == 0 && S_ISBLK(st.st_mode);
-	if (!m->types || !strcmp(m->types, "auto")) {
-		if (stat(m->dev, &st) < 0)
-			die_errno("%s", m->src);
-		if (!m->blk)
-			die("%s: no type given (-t) and not a block device "
-			    "or file to probe", m->src);
-		probe(m, probed, sizeof(probed));
-		if (try_mount(m, probed, flags) < 0)
-			why(m, probed, errno);
-		return;
-	}
-	list = strdup(m->types);
-	if (!list)
-		fail(m, "out of memory");
-	for (p = list; (t = strsep(&p, ","));) {
-		last = t;
-		if (try_mount(m, t, flags) == 0) {
-			free(list);
-			return;
-		}
-		e = errno;
-		/* The next type only when this one was the wrong guess. */
-		if (p && e != ENODEV && e != EINVAL)
-			break;
-	}
-	why(m, last, e);
+	memset(&d, 0, sizeof(d));
+	d.source = m->src;
+	d.dir = m->dir;
+	d.types = m->types;
+	d.flags = mntopt_flags(&m->o, 0);
+	d.data = m->o.data;
+	d.loop = m->o.loop;
+	d.loop_dev = m->o.loop_dev[0] ? m->o.loop_dev : NULL;
+	d.offset = m->o.offset;
+	d.sizelimit = m->o.sizelimit;
+	if (mntdev_mount(&d) < 0)
+		why(m, &d, errno);
+	if (d.read_only && !(m->o.flags & MS_RDONLY))
+		warn("%s: write-protected, mounted read-only", m->src);
 }
 
 static void bind(struct mount *m)
@@ -353,7 +262,6 @@ int mount_main(int argc, char **argv)
 
 	memset(&m, 0, sizeof(m));
 	mntopt_init(&m.o);
-	m.loop_fd = -1;
 	opt_init(&o);
 	/* Options may follow the operands, as util-linux allows. */
 	while (o.ind < argc) {
@@ -443,9 +351,6 @@ int mount_main(int argc, char **argv)
 		bind(&m);
 	} else {
 		mount_fs(&m);
-		/* The mount holds the device now; our autoclear fd may go. */
-		if (m.loop_fd >= 0)
-			close(m.loop_fd);
 	}
 	if (m.o.prop && mount("none", m.dir, NULL, m.o.prop, NULL) < 0) {
 		int e = errno;

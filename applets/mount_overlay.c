@@ -35,7 +35,6 @@
  * without redirect_dir (before 4.10) get a second try without it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,7 @@
 #include <unistd.h>
 
 #include "initbox.h"
+#include "mntdev.h"
 
 struct overlay {
 	const char *size, *cowdir, *spec, *lowers, *target;
@@ -53,7 +53,6 @@ struct overlay {
 	char cow[4096];		/* the directory holding upper/ and work/ */
 	char upper[4200], work[4200];
 	bool made_cowdir, mounted_cow, made_upper, made_work;
-	int loop_fd;
 };
 
 static const char OVERLAY_DEFAULTS[] = "index=off,redirect_dir=on";
@@ -66,14 +65,12 @@ static void unwind(struct overlay *s)
 		(void)rmdir(s->work);
 	if (s->made_upper)
 		(void)rmdir(s->upper);
+	/* An image's autoclear loop device goes with this mount. */
 	if (s->mounted_cow && umount2(s->cow, 0) < 0)
 		(void)umount2(s->cow, MNT_DETACH);
-	if (s->loop_fd >= 0)
-		close(s->loop_fd);	/* autoclear: the device goes */
 	if (s->made_cowdir)
 		(void)rmdir(s->cow);
 	s->made_work = s->made_upper = s->mounted_cow = s->made_cowdir = false;
-	s->loop_fd = -1;
 }
 
 static _Noreturn void fail(struct overlay *s, const char *fmt, ...)
@@ -157,46 +154,35 @@ static void tmpfs_layer(struct overlay *s, const char *sizeopt)
 }
 
 /* -p DEVICE|IMAGE: mounted read-write at the cow dir by probed type. */
-static void device_layer(struct overlay *s, bool is_file)
+static void device_layer(struct overlay *s)
 {
-	struct loop_conf c = { 0 };
-	struct blkid_info bi;
-	char loopdev[64] = "";
-	const char *dev = s->spec, *step;
-	bool ro = false;
-	int fd, r;
+	struct mntdev d;
+	int e;
 
-	if (is_file) {
-		c.autoclear = true;
-		s->loop_fd = loop_setup(s->spec, &c, loopdev, sizeof(loopdev),
-					&step, &ro);
-		if (s->loop_fd < 0)
-			fail(s, "-p %s: %s: %s", s->spec, step, strerror(errno));
-		if (ro)
+	memset(&d, 0, sizeof(d));
+	d.source = s->spec;
+	d.dir = s->cow;
+	if (mntdev_mount(&d) == 0) {
+		s->mounted_cow = true;
+		if (d.read_only)
 			fail(s, "upper layer %s: not writable (read-only "
-				"file)", s->spec);
-		dev = loopdev;
+				"medium)", s->spec);
+		return;
 	}
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(s, "-p %s: open: %s", s->spec, strerror(errno));
-	r = blkid_probe(fd, &bi);
-	close(fd);
-	if (r < 0)
+	e = errno;
+	if (!strcmp(d.step, "probe"))
 		fail(s, "-p %s: %s", s->spec,
-		     errno == ENODATA ? "no filesystem recognised" :
-					strerror(errno));
-	if (mount(dev, s->cow, bi.type, 0, NULL) < 0) {
-		if (errno == EROFS || errno == EACCES)
-			fail(s, "upper layer %s: not writable: %s", s->spec,
-			     strerror(errno));
-		if (errno == ENODEV)
-			fail(s, "-p %s: unknown filesystem type '%s' (load "
-				"the %s module)", s->spec, bi.type, bi.type);
-		fail(s, "mount %s (%s) on %s: %s", s->spec, bi.type, s->cow,
-		     strerror(errno));
-	}
-	s->mounted_cow = true;
+		     e == ENODATA ? "no filesystem recognised" : strerror(e));
+	if (strcmp(d.step, "mount"))
+		fail(s, "-p %s: %s: %s", s->spec, d.step, strerror(e));
+	if (e == EROFS || e == EACCES)
+		fail(s, "upper layer %s: not writable: %s", s->spec,
+		     strerror(e));
+	if (e == ENODEV)
+		fail(s, "-p %s: unknown filesystem type '%s' (load the %s "
+			"module)", s->spec, d.type, d.type);
+	fail(s, "mount %s (%s) on %s: %s", s->spec, d.type, s->cow,
+	     strerror(e));
 }
 
 static void make_layer_dirs(struct overlay *s)
@@ -338,7 +324,6 @@ int mount_overlay_main(int argc, char **argv)
 	int c, r;
 
 	memset(&s, 0, sizeof(s));
-	s.loop_fd = -1;
 	s.cowdir = "/run/initbox/cow";
 	mntopt_init(&s.extra);
 	opt_init(&o);
@@ -399,7 +384,7 @@ int mount_overlay_main(int argc, char **argv)
 		if (!s.spec)
 			tmpfs_layer(&s, sizeopt);
 		else if (S_ISBLK(st.st_mode) || S_ISREG(st.st_mode))
-			device_layer(&s, S_ISREG(st.st_mode));
+			device_layer(&s);
 		else
 			fail(&s, "-p %s: not a device, image or directory",
 			     s.spec);
@@ -429,8 +414,5 @@ int mount_overlay_main(int argc, char **argv)
 				 "options (see dmesg)", s.target);
 		fail(&s, "mount overlay on %s: %s", s.target, strerror(errno));
 	}
-	/* The cow mount holds the loop device now. */
-	if (s.loop_fd >= 0)
-		close(s.loop_fd);
 	return out_done(0);
 }
