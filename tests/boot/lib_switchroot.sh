@@ -1,0 +1,67 @@
+# lib_switchroot.sh - images for the switch_root boot scenarios (sourced by
+# tests/boot/switch_root_*.sh and scripts/bench-switchroot after lib.sh and
+# boot_kernel).
+#
+# sr_initramfs DIR SWITCH  an initramfs tree in DIR: static busybox, initbox,
+#                          the virtio_pci/virtio_blk modules (dependencies
+#                          first, from modules.dep) and an /init that mounts
+#                          /dev/vda (ext4) on /newroot, runs $SR_PRE (shell
+#                          text) and execs SWITCH (a command line, with
+#                          $INIT for init=; give applets by path: busybox
+#                          sh runs its own applet for a bare name).
+# sr_rootdisk DIR IMG      an ext4 image of DIR (mkfs.ext4 -d)
+# sr_newroot DIR INIT-TEXT a real root: busybox, /sbin/init = INIT-TEXT
+
+sr_mods() { # the .ko files virtio_pci and virtio_blk need, in load order
+	dep=$KROOT/lib/modules/$KVER/modules.dep
+	for m in virtio_pci virtio_blk; do
+		line=$(grep "/$m.ko:" "$dep")
+		for d in $(echo "${line#*:}" | tr ' ' '\n' | tac) "${line%%:*}"; do
+			echo "$d"
+		done
+	done | awk '!seen[$0]++'
+}
+
+sr_initramfs() { # DIR SWITCH
+	rm -rf "$1" && mkdir -p "$1/bin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/newroot" "$1/mods"
+	cp "$(command -v busybox)" "$1/bin/busybox" && cp "$INITBOX" "$1/bin/initbox" || return 1
+	for a in sh mount insmod sleep cat dd; do ln -s busybox "$1/bin/$a"; done
+	for a in switch_root pivot_root; do ln -s initbox "$1/bin/$a"; done
+	: > "$1/mods/order"
+	for m in $(sr_mods); do
+		cp "$KROOT/lib/modules/$KVER/$m" "$1/mods/" && basename "$m" >> "$1/mods/order"
+	done
+	cat > "$1/init" <<EOI
+#!/bin/busybox sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs run /run
+for m in \$(cat /mods/order); do insmod /mods/\$m; done
+i=0
+while [ ! -b /dev/vda ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
+mount -t ext4 /dev/vda /newroot || { echo "BOOT-RESULT: FAIL: cannot mount /dev/vda"; exec sh; }
+INIT=/sbin/init
+for w in \$(cat /proc/cmdline); do case \$w in init=*) INIT=\${w#init=} ;; esac; done
+${SR_PRE:-}
+exec $2
+EOI
+	chmod 755 "$1/init"
+}
+
+sr_newroot() { # DIR INIT-TEXT
+	rm -rf "$1" && mkdir -p "$1/bin" "$1/sbin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/image" "$1/tmp"
+	cp "$(command -v busybox)" "$1/bin/busybox" && ln -s busybox "$1/bin/sh" || return 1
+	printf '#!/bin/busybox sh\nexport PATH=/bin\n%s\n' "$2" > "$1/sbin/init" && chmod 755 "$1/sbin/init"
+}
+
+sr_rootdisk() { # DIR IMG
+	rm -f "$2"
+	mkfs.ext4 -q -F -d "$1" "$2" 64M
+}
+
+# What the new root's init prints: MemAvailable after the caches settle.
+SR_MEMINIT='/bin/busybox mount -t proc proc /proc 2>/dev/null
+/bin/busybox sync; echo 3 > /proc/sys/vm/drop_caches
+echo "MEMAVAIL: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"'
