@@ -48,7 +48,7 @@ for sh in "busybox sh" dash; do
 
 	plan quiet
 	check "no root= is a live boot searching every medium for /live/rootfs.squashfs for 30 s" \
-		has_in_order "mode=live" "run: modprobe -q -a --coldplug loop squashfs overlay" \
+		has_in_order "mode=live" "run: modprobe -q -C" "run: modprobe -q -a loop squashfs overlay" \
 		"search=file=/live/rootfs.squashfs" \
 		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
 		"image=/run/initbox/medium/live/rootfs.squashfs" \
@@ -117,7 +117,7 @@ for sh in "busybox sh" dash; do
 
 	plan root=UUID=0a1b rootfstype=ext4 rootflags=noatime,commit=5 rw rootdelay=5 init=/bin/sh
 	check "root= is a disk boot: wait rootdelay, mount with type, rw and flags, switch to init=" \
-		has_in_order "mode=disk" "run: modprobe -q -a --coldplug" \
+		has_in_order "mode=disk" "run: modprobe -q -C" \
 		"run: findmedia -t 5 UUID=0a1b" \
 		"run: mount -t ext4 -o rw,noatime,commit=5 UUID=0a1b /new_root" \
 		"run: switch_root -n /new_root /bin/sh" "run: switch_root /new_root /bin/sh"
