@@ -69,6 +69,13 @@ t "-o loop=DEV uses that device" eval \
 	 $M -o loop=/dev/loop\$N '$T/e4.img' $T/m/e4 && mi $T/m/e4 | grep -q \" /dev/loop\$N \" &&
 	 $U $T/m/e4"
 
+mkdir "$T/rodir"
+cp "$T/e4.img" "$T/rodir/e4r.img"
+mount --bind "$T/rodir" "$T/rodir" && mount -o remount,bind,ro "$T/rodir"
+t "an image on a read-only mount is mounted read-only, with a warning" eval \
+	"$M '$T/rodir/e4r.img' $T/m/e4 2> $T/err && vfsopt $T/m/e4 ro &&
+	 grep -q 'e4r.img: write-protected, mounted read-only' $T/err && $U $T/m/e4"
+
 # --- option forms (tmpfs) ------------------------------------------------
 k=0
 for case in "ro:vfs:ro" "nosuid:vfs:nosuid" "nodev:vfs:nodev" \

@@ -100,11 +100,16 @@ t "an option overlayfs rejects: exit 1, the tmpfs unmounted again" eval \
 	"$O -c $T/fcow -o no_such_option=1 $T/sq $T/root 2> $T/err; [ \$? = 1 ] &&
 	 [ \$(wc -l < $T/err) = 1 ] && grep -q 'see dmesg' $T/err && nothing_left && [ ! -e $T/fcow ]"
 mkdir -p "$T/ro/upper" "$T/ro/work"
+cp "$T/persist.img" "$T/ro/p.img"
 mount --bind "$T/ro" "$T/ro" && mount -o remount,bind,ro "$T/ro"
 before=$(cat /proc/self/mountinfo)
 t "an unwritable upper: one line, exit 1, nothing mounted" eval \
 	"$O -p $T/ro $T/sq $T/root 2> $T/err; [ \$? = 1 ] && [ \$(wc -l < $T/err) = 1 ] &&
 	 grep -q 'upper layer $T/ro/upper: not writable: Read-only file system' $T/err && nothing_left"
+t "-p with a write-protected image: exit 1, nothing mounted, no loop left" eval \
+	"$O -c $T/fcow -p $T/ro/p.img $T/sq $T/root 2> $T/err; [ \$? = 1 ] &&
+	 [ \$(wc -l < $T/err) = 1 ] && grep -q 'upper layer $T/ro/p.img: not writable' $T/err &&
+	 nothing_left && ! $L -j $T/ro/p.img && [ ! -e $T/fcow ]"
 head -c 1M /dev/zero > "$T/junk.img"
 t "-p with an image holding no filesystem: exit 1, no loop left" eval \
 	"$O -c $T/fcow -p $T/junk.img $T/sq $T/root 2> $T/err; [ \$? = 1 ] &&
