@@ -111,7 +111,7 @@ EOF
 live_squashfs() { # DIR OUT
 	rm -f "$2"
 	SOURCE_DATE_EPOCH=0 mksquashfs "$1" "$2" -noappend -quiet -all-root \
-		-comp xz > /dev/null
+		-comp lz4 > /dev/null
 }
 
 live_ext4() { # OUT LABEL SIZE_MB [SRCDIR]
