@@ -52,7 +52,7 @@ enum mode { M_ATTACH, M_DETACH, M_DETACH_ALL, M_LIST };
 struct losetup {
 	enum mode mode;
 	bool find, show, all, table, has_offset;
-	const char *assoc;	/* -j FILE */
+	const char *assoc; /* -j FILE */
 	struct stat assoc_st;
 	char assoc_real[PATH_MAX];
 	struct loop_conf conf;
@@ -62,15 +62,19 @@ struct losetup {
 	int failed;
 };
 
-static const struct opt_long longs[] = {
-	{ "find", OPT_NONE, 'f' },	   { "show", OPT_NONE, L_SHOW },
-	{ "read-only", OPT_NONE, 'r' },	   { "offset", OPT_ARG, 'o' },
-	{ "sizelimit", OPT_ARG, L_SIZELIMIT }, { "partscan", OPT_NONE, 'P' },
-	{ "direct-io", OPT_NONE, L_DIO },  { "all", OPT_NONE, 'a' },
-	{ "list", OPT_NONE, 'l' },	   { "associated", OPT_ARG, 'j' },
-	{ "detach", OPT_NONE, 'd' },	   { "detach-all", OPT_NONE, 'D' },
-	{ 0 }
-};
+static const struct opt_long longs[] = {{"find", OPT_NONE, 'f'},
+					{"show", OPT_NONE, L_SHOW},
+					{"read-only", OPT_NONE, 'r'},
+					{"offset", OPT_ARG, 'o'},
+					{"sizelimit", OPT_ARG, L_SIZELIMIT},
+					{"partscan", OPT_NONE, 'P'},
+					{"direct-io", OPT_NONE, L_DIO},
+					{"all", OPT_NONE, 'a'},
+					{"list", OPT_NONE, 'l'},
+					{"associated", OPT_ARG, 'j'},
+					{"detach", OPT_NONE, 'd'},
+					{"detach-all", OPT_NONE, 'D'},
+					{0}};
 
 static uint64_t size_arg(const char *opt, const char *s)
 {
@@ -145,9 +149,9 @@ static int gather(const struct loop_state *st, void *arg)
 /* util-linux's columns: numbers right-aligned, names left, one blank. */
 static void print_table(const struct losetup *s)
 {
-	static const char *const head[] = { "NAME", "SIZELIMIT", "OFFSET",
-					    "AUTOCLEAR", "RO", "BACK-FILE",
-					    "DIO", "LOG-SEC" };
+	static const char *const head[] = {
+	    "NAME", "SIZELIMIT", "OFFSET", "AUTOCLEAR",
+	    "RO",   "BACK-FILE", "DIO",	   "LOG-SEC"};
 	char num[32];
 	size_t w[8], i, c, n;
 	const struct loop_state *r;
@@ -239,12 +243,13 @@ static int attach(struct losetup *s, const char *dev_arg, const char *file)
 	if (fd < 0) {
 		if (errno == ENOENT && !strcmp(step, "open /dev/loop-control"))
 			die("attach %s: open /dev/loop-control: no such file "
-			    "(load the loop module)", file);
+			    "(load the loop module)",
+			    file);
 		if (errno == EINVAL && !strcmp(step, "find loop device"))
 			die("attach %s: %s is not a loop device", file,
 			    dev_arg);
-		die_errno("attach %s: %s%s%s", file, step,
-			  dev[0] ? " " : "", dev);
+		die_errno("attach %s: %s%s%s", file, step, dev[0] ? " " : "",
+			  dev);
 	}
 	/* Not autoclear: the device stays bound after we leave. */
 	close(fd);

@@ -63,30 +63,32 @@ struct mount {
 };
 
 static const struct opt_long longs[] = {
-	{ "types", OPT_ARG, 't' },	     { "options", OPT_ARG, 'o' },
-	{ "read-only", OPT_NONE, 'r' },	     { "rw", OPT_NONE, 'w' },
-	{ "bind", OPT_NONE, L_BIND },	     { "rbind", OPT_NONE, L_RBIND },
-	{ "move", OPT_NONE, L_MOVE },
-	{ "make-private", OPT_NONE, L_PRIVATE },
-	{ "make-rprivate", OPT_NONE, L_RPRIVATE },
-	{ "make-shared", OPT_NONE, L_SHARED },
-	{ "make-rshared", OPT_NONE, L_RSHARED },
-	{ "make-slave", OPT_NONE, L_SLAVE },
-	{ "make-rslave", OPT_NONE, L_RSLAVE },
-	{ "make-unbindable", OPT_NONE, L_UNBINDABLE },
-	{ "make-runbindable", OPT_NONE, L_RUNBINDABLE },
-	{ 0 }
-};
+    {"types", OPT_ARG, 't'},
+    {"options", OPT_ARG, 'o'},
+    {"read-only", OPT_NONE, 'r'},
+    {"rw", OPT_NONE, 'w'},
+    {"bind", OPT_NONE, L_BIND},
+    {"rbind", OPT_NONE, L_RBIND},
+    {"move", OPT_NONE, L_MOVE},
+    {"make-private", OPT_NONE, L_PRIVATE},
+    {"make-rprivate", OPT_NONE, L_RPRIVATE},
+    {"make-shared", OPT_NONE, L_SHARED},
+    {"make-rshared", OPT_NONE, L_RSHARED},
+    {"make-slave", OPT_NONE, L_SLAVE},
+    {"make-rslave", OPT_NONE, L_RSLAVE},
+    {"make-unbindable", OPT_NONE, L_UNBINDABLE},
+    {"make-runbindable", OPT_NONE, L_RUNBINDABLE},
+    {0}};
 
 static const unsigned long make_prop[] = {
-	[L_PRIVATE - L_PRIVATE] = MS_PRIVATE,
-	[L_RPRIVATE - L_PRIVATE] = MS_PRIVATE | MS_REC,
-	[L_SHARED - L_PRIVATE] = MS_SHARED,
-	[L_RSHARED - L_PRIVATE] = MS_SHARED | MS_REC,
-	[L_SLAVE - L_PRIVATE] = MS_SLAVE,
-	[L_RSLAVE - L_PRIVATE] = MS_SLAVE | MS_REC,
-	[L_UNBINDABLE - L_PRIVATE] = MS_UNBINDABLE,
-	[L_RUNBINDABLE - L_PRIVATE] = MS_UNBINDABLE | MS_REC,
+    [L_PRIVATE - L_PRIVATE] = MS_PRIVATE,
+    [L_RPRIVATE - L_PRIVATE] = MS_PRIVATE | MS_REC,
+    [L_SHARED - L_PRIVATE] = MS_SHARED,
+    [L_RSHARED - L_PRIVATE] = MS_SHARED | MS_REC,
+    [L_SLAVE - L_PRIVATE] = MS_SLAVE,
+    [L_RSLAVE - L_PRIVATE] = MS_SLAVE | MS_REC,
+    [L_UNBINDABLE - L_PRIVATE] = MS_UNBINDABLE,
+    [L_RUNBINDABLE - L_PRIVATE] = MS_UNBINDABLE | MS_REC,
 };
 
 /* util-linux's "SOURCE on DIR type TYPE (OPTIONS)". */
@@ -126,7 +128,7 @@ static bool in_proc_filesystems(const char *type)
 	FILE *fp = fopen("/proc/filesystems", "re");
 
 	if (!fp)
-		return true;	/* cannot tell: let mount(2) decide */
+		return true; /* cannot tell: let mount(2) decide */
 	while (!found && fgets(line, sizeof(line), fp)) {
 		p = strchr(line, '\t');
 		p = p ? p + 1 : line;
@@ -138,8 +140,7 @@ static bool in_proc_filesystems(const char *type)
 }
 
 /* One line for what mntdev_mount says failed. */
-static _Noreturn void why(const struct mount *m, const struct mntdev *d,
-			  int e)
+static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 {
 	const char *s = m->src, *t = d->type;
 
@@ -148,17 +149,20 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d,
 	if (!strcmp(d->step, "probe")) {
 		if (e == ENOTBLK)
 			die("%s: no type given (-t) and not a block device "
-			    "or file to probe", s);
+			    "or file to probe",
+			    s);
 		if (e == ENODATA)
 			die("%s: no filesystem recognised (unknown type or "
-			    "corrupt superblock)", s);
+			    "corrupt superblock)",
+			    s);
 		die("%s: read superblock: %s", s, strerror(e));
 	}
 	if (strcmp(d->step, "mount")) {
 		/* A step of the loop device's setup. */
 		if (e == ENOENT && !strcmp(d->step, "open /dev/loop-control"))
 			die("%s: open /dev/loop-control: no such file (load "
-			    "the loop module)", s);
+			    "the loop module)",
+			    s);
 		die("%s: %s%s%s: %s", s, d->step, d->loop_name[0] ? " " : "",
 		    d->loop_name, strerror(e));
 	}
@@ -166,12 +170,14 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d,
 	case ENODEV:
 		if (!in_proc_filesystems(t))
 			die("%s: unknown filesystem type '%s' (load the %s "
-			    "module)", s, t, t);
+			    "module)",
+			    s, t, t);
 		break;
 	case EINVAL:
 		/* The kernel's reason is only in dmesg. */
 		die("mount %s on %s: bad superblock, option or type '%s' (see "
-		    "dmesg)", s, m->dir, t);
+		    "dmesg)",
+		    s, m->dir, t);
 	case ENOTBLK:
 		die("%s: not a block device", s);
 	case ENOENT:
@@ -214,8 +220,8 @@ static void bind(struct mount *m)
 	unsigned long extra = m->o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	struct statvfs sv;
 
-	if (mount(m->src, m->dir, NULL, m->o.flags & (MS_BIND | MS_REC),
-		  NULL) < 0)
+	if (mount(m->src, m->dir, NULL, m->o.flags & (MS_BIND | MS_REC), NULL) <
+	    0)
 		die_errno("bind %s on %s", m->src, m->dir);
 	if (!extra && !m->o.clear)
 		return;
@@ -223,8 +229,7 @@ static void bind(struct mount *m)
 	if (statvfs(m->dir, &sv) < 0 ||
 	    mount(NULL, m->dir, NULL,
 		  MS_REMOUNT | MS_BIND |
-			  ((mntopt_from_statvfs(sv.f_flag) & ~m->o.clear) |
-			   extra),
+		      ((mntopt_from_statvfs(sv.f_flag) & ~m->o.clear) | extra),
 		  NULL) < 0) {
 		int e = errno;
 
@@ -247,7 +252,8 @@ static void remount(struct mount *m)
 		  m->o.flags & MS_BIND ? NULL : m->o.data) < 0) {
 		if (errno == EINVAL)
 			die("remount %s: not a mount point, or bad option "
-			    "(see dmesg)", m->dir);
+			    "(see dmesg)",
+			    m->dir);
 		die_errno("remount %s", m->dir);
 	}
 }

@@ -49,8 +49,8 @@
 struct overlay {
 	const char *size, *cowdir, *spec, *lowers, *target;
 	struct mntopt extra;
-	char lower[4096];	/* LOWERs made absolute, ':'-joined */
-	char cow[4096];		/* the directory holding upper/ and work/ */
+	char lower[4096]; /* LOWERs made absolute, ':'-joined */
+	char cow[4096];	  /* the directory holding upper/ and work/ */
 	char upper[4200], work[4200];
 	bool made_cowdir, mounted_cow, made_upper, made_work;
 };
@@ -74,7 +74,7 @@ static void unwind(struct overlay *s)
 }
 
 static _Noreturn void fail(struct overlay *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void fail(struct overlay *s, const char *fmt, ...)
 {
 	char buf[600];
@@ -165,8 +165,10 @@ static void device_layer(struct overlay *s)
 	if (mntdev_mount(&d) == 0) {
 		s->mounted_cow = true;
 		if (d.read_only)
-			fail(s, "upper layer %s: not writable (read-only "
-				"medium)", s->spec);
+			fail(s,
+			     "upper layer %s: not writable (read-only "
+			     "medium)",
+			     s->spec);
 		return;
 	}
 	e = errno;
@@ -179,8 +181,10 @@ static void device_layer(struct overlay *s)
 		fail(s, "upper layer %s: not writable: %s", s->spec,
 		     strerror(e));
 	if (e == ENODEV)
-		fail(s, "-p %s: unknown filesystem type '%s' (load the %s "
-			"module)", s->spec, d.type, d.type);
+		fail(s,
+		     "-p %s: unknown filesystem type '%s' (load the %s "
+		     "module)",
+		     s->spec, d.type, d.type);
 	fail(s, "mount %s (%s) on %s: %s", s->spec, d.type, s->cow,
 	     strerror(e));
 }
@@ -266,8 +270,8 @@ static void build_data(struct overlay *s, bool defaults, char *d, size_t len)
 	if (defaults && (put(d, len, &at, ",") < 0 ||
 			 put(d, len, &at, OVERLAY_DEFAULTS) < 0))
 		goto long_;
-	if (s->extra.data[0] && (put(d, len, &at, ",") < 0 ||
-				 put(d, len, &at, s->extra.data) < 0))
+	if (s->extra.data[0] &&
+	    (put(d, len, &at, ",") < 0 || put(d, len, &at, s->extra.data) < 0))
 		goto long_;
 	return;
 long_:
@@ -307,7 +311,7 @@ static bool overlay_known(void)
 	FILE *fp = fopen("/proc/filesystems", "re");
 
 	if (!fp)
-		return true;	/* cannot tell: let mount(2) say */
+		return true; /* cannot tell: let mount(2) say */
 	while (!found && fgets(line, sizeof(line), fp))
 		found = !strcmp(line, "nodev\toverlay\n");
 	fclose(fp);
@@ -350,8 +354,8 @@ int mount_overlay_main(int argc, char **argv)
 		}
 	}
 	if (argc - o.ind != 2)
-		die_usage(argc - o.ind < 2 ? "missing LOWER or TARGET" :
-					     "too many operands");
+		die_usage(argc - o.ind < 2 ? "missing LOWER or TARGET"
+					   : "too many operands");
 	s.lowers = argv[o.ind];
 	s.target = argv[o.ind + 1];
 	if (s.size && s.spec)
@@ -361,10 +365,11 @@ int mount_overlay_main(int argc, char **argv)
 	if (s.extra.loop || s.extra.prop ||
 	    (s.extra.flags & (MS_BIND | MS_MOVE | MS_REMOUNT)))
 		die_usage("-o takes overlay options and mount flags only");
-	if (s.spec && (!strncmp(s.spec, "LABEL=", 6) ||
-		       !strncmp(s.spec, "UUID=", 5)))
+	if (s.spec &&
+	    (!strncmp(s.spec, "LABEL=", 6) || !strncmp(s.spec, "UUID=", 5)))
 		die_usage("-p %s: give a device or directory (findmedia "
-			  "resolves LABEL= and UUID=)", s.spec);
+			  "resolves LABEL= and UUID=)",
+			  s.spec);
 
 	/* Everything checkable before anything is made. */
 	check_lowers(&s);
@@ -407,11 +412,15 @@ int mount_overlay_main(int argc, char **argv)
 			fail(&s, "upper layer %s: not writable: %s", s.upper,
 			     strerror(errno));
 		if (errno == EBUSY)
-			fail(&s, "mount overlay on %s: upper or work directory "
-				 "in use by another overlay", s.target);
+			fail(&s,
+			     "mount overlay on %s: upper or work directory "
+			     "in use by another overlay",
+			     s.target);
 		if (errno == EINVAL)
-			fail(&s, "mount overlay on %s: rejected layers or "
-				 "options (see dmesg)", s.target);
+			fail(&s,
+			     "mount overlay on %s: rejected layers or "
+			     "options (see dmesg)",
+			     s.target);
 		fail(&s, "mount overlay on %s: %s", s.target, strerror(errno));
 	}
 	return out_done(0);

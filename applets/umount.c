@@ -27,16 +27,14 @@
 #include "mountinfo.h"
 
 struct umount {
-	int flags;	/* MNT_DETACH, MNT_FORCE */
+	int flags; /* MNT_DETACH, MNT_FORCE */
 	bool detach_loop;
 };
 
-static const struct opt_long longs[] = {
-	{ "lazy", OPT_NONE, 'l' },
-	{ "detach-loop", OPT_NONE, 'd' },
-	{ "force", OPT_NONE, 'f' },
-	{ 0 }
-};
+static const struct opt_long longs[] = {{"lazy", OPT_NONE, 'l'},
+					{"detach-loop", OPT_NONE, 'd'},
+					{"force", OPT_NONE, 'f'},
+					{0}};
 
 /* Where block device rdev is mounted (the last such mount), into path. */
 static int where(dev_t rdev, char *path, size_t len)
@@ -84,7 +82,8 @@ static int one(const struct umount *u, const char *arg)
 			warn("%s: not mounted", arg);
 		else if (errno == EBUSY)
 			warn("%s: target is busy (umount -l detaches it "
-			     "lazily)", arg);
+			     "lazily)",
+			     arg);
 		else
 			warn_errno("unmount %s", arg);
 		return 1;
@@ -98,7 +97,7 @@ static int one(const struct umount *u, const char *arg)
 
 int umount_main(int argc, char **argv)
 {
-	struct umount u = { 0, false };
+	struct umount u = {0, false};
 	struct opt o;
 	int c, i, failed = 0;
 

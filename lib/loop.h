@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 struct loop_conf {
-	uint64_t offset, sizelimit;	/* sizelimit 0: to the end of FILE */
+	uint64_t offset, sizelimit; /* sizelimit 0: to the end of FILE */
 	bool read_only, autoclear, partscan, direct_io;
 };
 
@@ -39,12 +39,12 @@ int loop_by_devno(unsigned maj, unsigned min, unsigned *n);
 
 struct loop_state {
 	unsigned num;
-	char name[24];		/* "/dev/loopN" */
-	char backing[4096];	/* the backing file as the kernel names it */
+	char name[24];	    /* "/dev/loopN" */
+	char backing[4096]; /* the backing file as the kernel names it */
 	uint64_t offset, sizelimit;
 	uint64_t back_dev, back_ino; /* lo_device, lo_inode; 0 if unknown */
 	bool autoclear, read_only, partscan, direct_io;
-	unsigned log_sec;	/* logical sector size, 0 if unknown */
+	unsigned log_sec; /* logical sector size, 0 if unknown */
 };
 /* The state of loop device N; -1 with ENXIO when it is not bound. */
 int loop_state(unsigned num, struct loop_state *st);

@@ -23,7 +23,7 @@ static bool probing(const struct mntdev *m)
 
 static int attach(struct mntdev *m, const char **dev)
 {
-	struct loop_conf c = { 0 };
+	struct loop_conf c = {0};
 	bool ro = false;
 	int fd;
 

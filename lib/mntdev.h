@@ -9,21 +9,21 @@
 
 struct mntdev {
 	/* request */
-	const char *source;	/* device or image file */
+	const char *source; /* device or image file */
 	const char *dir;
-	const char *types;	/* NULL or "auto": probe; else "a,b" in order */
-	unsigned long flags;	/* MS_* */
-	const char *data;	/* filesystem options, may be NULL */
-	bool loop;		/* a loop device even for a block device */
-	const char *loop_dev;	/* that loop device, NULL for a free one */
+	const char *types;    /* NULL or "auto": probe; else "a,b" in order */
+	unsigned long flags;  /* MS_* */
+	const char *data;     /* filesystem options, may be NULL */
+	bool loop;	      /* a loop device even for a block device */
+	const char *loop_dev; /* that loop device, NULL for a free one */
 	uint64_t offset, sizelimit;
 	/* result */
-	char type[32];		/* the type mounted, or the last one tried */
-	char loop_name[64];	/* the loop device used, "" if none */
-	bool read_only;		/* mounted read-only as the medium is */
-	const char *step;	/* on failure: "stat source", a loop_setup
-				 * step, "probe" (ENODATA: nothing known;
-				 * ENOTBLK: nothing to probe), "mount" */
+	char type[32];	    /* the type mounted, or the last one tried */
+	char loop_name[64]; /* the loop device used, "" if none */
+	bool read_only;	    /* mounted read-only as the medium is */
+	const char *step;   /* on failure: "stat source", a loop_setup
+			     * step, "probe" (ENODATA: nothing known;
+			     * ENOTBLK: nothing to probe), "mount" */
 };
 
 /* 0 when mounted; -1 with errno and m->step. A loop device made here

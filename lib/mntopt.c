@@ -18,61 +18,57 @@ static const struct flag_opt {
 	const char *name;
 	unsigned long set, clear;
 } flag_opts[] = {
-	{ "ro", MS_RDONLY, 0 },
-	{ "rw", 0, MS_RDONLY },
-	{ "nosuid", MS_NOSUID, 0 },
-	{ "suid", 0, MS_NOSUID },
-	{ "nodev", MS_NODEV, 0 },
-	{ "dev", 0, MS_NODEV },
-	{ "noexec", MS_NOEXEC, 0 },
-	{ "exec", 0, MS_NOEXEC },
-	{ "sync", MS_SYNCHRONOUS, 0 },
-	{ "async", 0, MS_SYNCHRONOUS },
-	{ "dirsync", MS_DIRSYNC, 0 },
-	{ "remount", MS_REMOUNT, 0 },
-	{ "mand", MS_MANDLOCK, 0 },
-	{ "nomand", 0, MS_MANDLOCK },
-	{ "noatime", MS_NOATIME, ATIME_FLAGS & ~MS_NOATIME },
-	{ "atime", 0, MS_NOATIME },
-	{ "relatime", MS_RELATIME, ATIME_FLAGS & ~MS_RELATIME },
-	{ "norelatime", 0, MS_RELATIME },
-	{ "strictatime", MS_STRICTATIME, ATIME_FLAGS & ~MS_STRICTATIME },
-	{ "nostrictatime", 0, MS_STRICTATIME },
-	{ "nodiratime", MS_NODIRATIME, 0 },
-	{ "diratime", 0, MS_NODIRATIME },
-	{ "lazytime", MS_LAZYTIME, 0 },
-	{ "nolazytime", 0, MS_LAZYTIME },
-	{ "silent", MS_SILENT, 0 },
-	{ "loud", 0, MS_SILENT },
-	{ "iversion", MS_I_VERSION, 0 },
-	{ "noiversion", 0, MS_I_VERSION },
-	{ "nosymfollow", MS_NOSYMFOLLOW, 0 },
-	{ "symfollow", 0, MS_NOSYMFOLLOW },
-	{ "bind", MS_BIND, 0 },
-	{ "rbind", MS_BIND | MS_REC, 0 },
-	{ "move", MS_MOVE, 0 },
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},
+    {"async", 0, MS_SYNCHRONOUS},
+    {"dirsync", MS_DIRSYNC, 0},
+    {"remount", MS_REMOUNT, 0},
+    {"mand", MS_MANDLOCK, 0},
+    {"nomand", 0, MS_MANDLOCK},
+    {"noatime", MS_NOATIME, ATIME_FLAGS & ~MS_NOATIME},
+    {"atime", 0, MS_NOATIME},
+    {"relatime", MS_RELATIME, ATIME_FLAGS & ~MS_RELATIME},
+    {"norelatime", 0, MS_RELATIME},
+    {"strictatime", MS_STRICTATIME, ATIME_FLAGS & ~MS_STRICTATIME},
+    {"nostrictatime", 0, MS_STRICTATIME},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"diratime", 0, MS_NODIRATIME},
+    {"lazytime", MS_LAZYTIME, 0},
+    {"nolazytime", 0, MS_LAZYTIME},
+    {"silent", MS_SILENT, 0},
+    {"loud", 0, MS_SILENT},
+    {"iversion", MS_I_VERSION, 0},
+    {"noiversion", 0, MS_I_VERSION},
+    {"nosymfollow", MS_NOSYMFOLLOW, 0},
+    {"symfollow", 0, MS_NOSYMFOLLOW},
+    {"bind", MS_BIND, 0},
+    {"rbind", MS_BIND | MS_REC, 0},
+    {"move", MS_MOVE, 0},
 };
 
 static const struct prop_opt {
 	const char *name;
 	unsigned long prop;
 } prop_opts[] = {
-	{ "private", MS_PRIVATE },
-	{ "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED },
-	{ "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE },
-	{ "rslave", MS_SLAVE | MS_REC },
-	{ "unbindable", MS_UNBINDABLE },
-	{ "runbindable", MS_UNBINDABLE | MS_REC },
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 /* Meaningful to fstab and mount(8) only; passed to the kernel they are
  * "unknown parameter" errors. Matched without a value ("user=bob" is a
  * cifs option). */
 static const char *const dropped[] = {
-	"defaults", "auto", "noauto", "user", "nouser", "users", "owner",
-	"group", "nofail", "_netdev",
+    "defaults", "auto",	 "noauto", "user",   "nouser",
+    "users",	"owner", "group",  "nofail", "_netdev",
 };
 
 void mntopt_init(struct mntopt *m)
@@ -135,10 +131,10 @@ static int one(struct mntopt *m, const char *s, size_t n)
 		for (i = 0; i < ARRAY_SIZE(flag_opts); i++) {
 			if (!is(s, n, flag_opts[i].name))
 				continue;
-			m->flags = (m->flags & ~flag_opts[i].clear) |
-				   flag_opts[i].set;
-			m->clear = (m->clear & ~flag_opts[i].set) |
-				   flag_opts[i].clear;
+			m->flags =
+			    (m->flags & ~flag_opts[i].clear) | flag_opts[i].set;
+			m->clear =
+			    (m->clear & ~flag_opts[i].set) | flag_opts[i].clear;
 			return 0;
 		}
 		for (i = 0; i < ARRAY_SIZE(prop_opts); i++) {
@@ -207,11 +203,15 @@ unsigned long mntopt_from_statvfs(unsigned long f)
 	static const struct {
 		unsigned long st, ms;
 	} map[] = {
-		{ ST_RDONLY, MS_RDONLY },	{ ST_NOSUID, MS_NOSUID },
-		{ ST_NODEV, MS_NODEV },		{ ST_NOEXEC, MS_NOEXEC },
-		{ ST_SYNCHRONOUS, MS_SYNCHRONOUS },
-		{ ST_NOATIME, MS_NOATIME },	{ ST_NODIRATIME, MS_NODIRATIME },
-		{ ST_RELATIME, MS_RELATIME },	{ ST_NOSYMFOLLOW, MS_NOSYMFOLLOW },
+	    {ST_RDONLY, MS_RDONLY},
+	    {ST_NOSUID, MS_NOSUID},
+	    {ST_NODEV, MS_NODEV},
+	    {ST_NOEXEC, MS_NOEXEC},
+	    {ST_SYNCHRONOUS, MS_SYNCHRONOUS},
+	    {ST_NOATIME, MS_NOATIME},
+	    {ST_NODIRATIME, MS_NODIRATIME},
+	    {ST_RELATIME, MS_RELATIME},
+	    {ST_NOSYMFOLLOW, MS_NOSYMFOLLOW},
 	};
 	unsigned long ms = 0;
 	size_t i;

@@ -7,18 +7,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { MNTOPT_DATA_MAX = 4096 };	/* mount(2) copies one page */
+enum { MNTOPT_DATA_MAX = 4096 }; /* mount(2) copies one page */
 
 struct mntopt {
-	unsigned long flags;	/* MS_* to set */
-	unsigned long clear;	/* MS_* turned off by name (rw, suid, ...) */
-	unsigned long prop;	/* MS_PRIVATE, MS_SHARED, ... with MS_REC */
+	unsigned long flags; /* MS_* to set */
+	unsigned long clear; /* MS_* turned off by name (rw, suid, ...) */
+	unsigned long prop;  /* MS_PRIVATE, MS_SHARED, ... with MS_REC */
 	char data[MNTOPT_DATA_MAX]; /* the rest, comma-joined, for the fs */
-	bool loop;		/* "loop" or "loop=DEV" */
-	char loop_dev[64];	/* DEV of loop=DEV, "" for a free one */
+	bool loop;		    /* "loop" or "loop=DEV" */
+	char loop_dev[64];	    /* DEV of loop=DEV, "" for a free one */
 	bool has_offset, has_sizelimit;
 	uint64_t offset, sizelimit;
-	char bad[64];		/* the option mntopt_parse refused */
+	char bad[64]; /* the option mntopt_parse refused */
 };
 
 void mntopt_init(struct mntopt *m);
