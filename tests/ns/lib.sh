@@ -46,12 +46,20 @@ ns_enter() { # SCRIPT ARGS...
 		sh "$@"
 }
 
+# Loop devices are global: a device is detached at exit only if it is still
+# backed by the file it had when tracked, so a number reused by someone
+# else after our own detach is never touched.
 NS_LOOPS=
-track_loop() { NS_LOOPS="$NS_LOOPS $1"; }
+track_loop() { # DEV
+	b=$(cat "/sys/block/${1##*/}/loop/backing_file" 2>/dev/null) || return 0
+	NS_LOOPS="$NS_LOOPS $1|$b"
+}
 
 ns_cleanup() {
 	for l in $NS_LOOPS; do
-		losetup -d "$l" 2>/dev/null
+		d=${l%%|*}
+		[ "$(cat "/sys/block/${d##*/}/loop/backing_file" 2>/dev/null)" = "${l#*|}" ] &&
+			losetup -d "$d" 2>/dev/null
 	done
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
 		# Deepest first; the namespace drops the rest when it ends.
