@@ -65,7 +65,7 @@ static void put_name(const char *s)
 static void list_entry(const struct unpack *u, const struct cpio_entry *e)
 {
 	static const char types[] = "?pc?d?b?-?l?s???";
-	char m[11], when[32];
+	char m[11], when[64];
 	time_t t = e->mtime;
 	struct tm tm;
 	int i;
@@ -81,8 +81,12 @@ static void list_entry(const struct unpack *u, const struct cpio_entry *e)
 		if (e->mode & S_ISVTX)
 			m[9] = m[9] == 'x' ? 't' : 'T';
 		m[10] = '\0';
-		if (!gmtime_r(&t, &tm) ||
-		    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm))
+		/* by hand: strftime would pull in musl's time zone code */
+		if (gmtime_r(&t, &tm))
+			snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				 tm.tm_hour, tm.tm_min);
+		else
 			strcpy(when, "?");
 		printf("%s %3u %-8u %-8u ", m, e->nlink, e->uid, e->gid);
 		if (S_ISBLK(e->mode) || S_ISCHR(e->mode))

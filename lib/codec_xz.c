@@ -31,6 +31,10 @@ static const char *lzerr(lzma_ret r)
 	case LZMA_OPTIONS_ERROR:
 		errno = ENOTSUP;
 		return "unsupported xz/lzma options";
+	case LZMA_UNSUPPORTED_CHECK:
+		errno = ENOTSUP;
+		return "integrity check not supported (the kernel, too, "
+		       "reads only xz --check=crc32)";
 	default:
 		errno = EINVAL;
 		return "xz/lzma data is corrupt";
@@ -88,7 +92,9 @@ static int xz_dec_init(void **priv, int level)
 	(void)level;
 	if (lz_new(priv, &s) < 0)
 		return -1;
-	r = lzma_stream_decoder(s, XZ_MEMLIMIT, 0);
+	/* A check this build cannot verify (only CRC32 is built in, as in
+	 * the kernel) is refused instead of silently skipped. */
+	r = lzma_stream_decoder(s, XZ_MEMLIMIT, LZMA_TELL_UNSUPPORTED_CHECK);
 	if (r != LZMA_OK) {
 		free(s);
 		(void)lzerr(r);

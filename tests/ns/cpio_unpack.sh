@@ -110,6 +110,9 @@ bad "odc archives get the kernel's message" "$A/odc.cpio" "offset 0: incorrect c
 bad "bzip2 is recognised and refused by name" "$A/bz.img" "unsupported compression: bzip2"
 lz4 -q -l < "$A/gnu.cpio" > "$A/lz.img"
 bad "lz4 (legacy) is recognised and refused by name" "$A/lz.img" "offset 0: unsupported compression: lz4"
+xz --check=crc64 < "$A/gnu.cpio" > "$A/crc64.xz"
+bad "an xz stream with a CRC64 check is refused, as the kernel refuses it" "$A/crc64.xz" \
+	"offset 12: xz: integrity check not supported"
 (cat "$A/gnu.cpio"; printf '\0'; gzip < "$A/gnu.cpio") > "$A/pad.img"
 bad "after an uncompressed archive a misaligned segment is broken padding, as in the kernel" \
 	"$A/pad.img" "broken padding"
