@@ -212,4 +212,65 @@ mount -t overlay -o lowerdir=$T/lower,upperdir=$T/upper,workdir=$T/work ov newro
 	'exec /bin/switch_root /newroot /sbin/init ov'
 expect "switches into an overlay NEWROOT" "INIT-ARGS: /sbin/init|ov|" "CANARY: /image/canary image-canary" "MOUNTED: /run"
 
+# --- accounting: a loop device backed by an initramfs file ------------------
+# Attached from outside (the file is on the fake initramfs's tmpfs); the new
+# root's /dev is the moved tmpfs, so it gets the device node switch_root
+# opens to read the backing inode.
+root_fresh || exit 1
+root_init "$T/nr" sbin/init 'echo INIT-RAN'
+dd if=/dev/urandom of="$T/ir/disk.img" bs=1M count=3 2>/dev/null
+loop=$("$INITBOX" losetup -f --show "$T/ir/disk.img")
+if [ -z "$loop" ] || [ ! -b "$loop" ]; then
+	fail "names a loop device backed by an initramfs file, with its bytes" "initbox losetup -f --show gave '$loop'"
+else
+	track_loop "$loop"
+	ln=${loop#/dev/}
+	root_boot "$T/ir" "$O" "$ROOT_STD
+mknod \${P}dev/$ln b $(tr ':' ' ' < "/sys/block/$ln/dev")" 'exec /bin/switch_root -v /newroot /sbin/init'
+	line=$(grep '^switch_root: freed' "$O")
+	if printf '%s' "$line" | grep -q "; still pinned 3.0 MiB: $ln 3.0 MiB backing [^ ]*/disk.img"; then
+		pass "names a loop device backed by an initramfs file, with its bytes ($line)"
+	else
+		fail "names a loop device backed by an initramfs file, with its bytes" "$ln: $line"
+	fi
+	expect "-v gives the loop device, its bytes and backing file" \
+		"switch_root: pinned by $ln: 3.0 MiB, backing file " "INIT-RAN"
+	deleted=$(sed -n 's/^switch_root: deleted [0-9]* files (\([0-9.]*\) MiB).*/\1/p' "$O")
+	freed=$(printf '%s' "$line" | sed -n 's/^switch_root: freed \([0-9.]*\) MiB.*/\1/p')
+	if [ -n "$freed" ] && [ -n "$deleted" ] &&
+		awk -v f="$freed" -v d="$deleted" 'BEGIN { x = d - 3 - f; exit !(x < 0.11 && x > -0.11) }'; then
+		pass "a loop device's backing file is not counted as freed (deleted $deleted = freed $freed + 3.0 MiB)"
+	else
+		fail "a loop device's backing file is not counted as freed" "deleted $deleted, $line"
+	fi
+	# Deleted, the file no longer matches what track_loop recorded: detach
+	# it here, after checking it is still the one attached above.
+	case $(cat "/sys/block/$ln/loop/backing_file" 2>/dev/null) in
+	"$T/ir/disk.img"*) "$INITBOX" losetup -d "$loop" ;;
+	esac
+fi
+
+# --- a mount that cannot be moved: NEWROOT and /run read-only, so /bound
+# (no such directory in NEWROOT) has nowhere to go -------------------------
+root_fresh || exit 1
+root_init "$T/nr" sbin/init "$REPORT"
+root_boot "$T/ir" "$O" "$ROOT_STD
+mount -o remount,bind,ro \${P}newroot
+mount -o remount,ro \${P}run" 'exec /bin/switch_root /newroot /sbin/init'
+expect "a mount that cannot be moved is reported without -v, detached, and the boot goes on" \
+	"switch_root: mount /bound: could not move, detached: Read-only file system" \
+	"INIT-ARGS: /sbin/init||" "MOUNTED: /run" "CANARY: /image/canary image-canary"
+if has "MOUNTED: /bound" || has "MOUNTED: /run/initramfs/bound"; then
+	fail "the detached mount is gone from the new root" "$(grep MOUNTED "$O" | tr '\n' ' ')"
+else
+	pass "the detached mount is gone from the new root"
+fi
+[ "$(cat "$T/other/canary")" = bound-canary ] && pass "the detached bind mount's files are untouched" ||
+	fail "the detached bind mount's files are untouched" "canary changed"
+if [ -z "$(ls -A "$T/ir")" ]; then
+	pass "with a mount detached, the old root is still deleted"
+else
+	fail "with a mount detached, the old root is still deleted" "left: $(ls -A "$T/ir" | tr '\n' ' ')"
+fi
+
 ns_done
