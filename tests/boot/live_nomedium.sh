@@ -24,7 +24,7 @@ BOOT_MEM=128M BOOT_TIMEOUT=60 BOOT_INPUT=$w/input BOOT_INPUT_AFTER='rescue shell
 	live_boot live-nomedium "with no medium, a rescue shell runs commands typed on the console" \
 	"$w/initrd.img" "live.timeout=$timeout"
 live_expect "one line says what was searched and for how long" "$log" \
-	"^initbox: no medium holding /live/rootfs.squashfs /live/rootfs.erofs found within $timeout s"
+	"^initbox: no medium holding /live/rootfs.squashfs or /live/rootfs.erofs found within $timeout s"
 live_expect "the rescue shell comes back after exit" "$log" '^initbox: rescue shell exited; starting another'
 live_expect "PID 1 is still the /init shell" "$log" '^RESCUE: pid 1 is (init|sh)'
 up=$(sed -n 's/^RESCUE: uptime \([0-9]*\).*/\1/p' "$log")

@@ -51,9 +51,14 @@ for c in $checks; do
 	case $c in
 	live)
 		[ "$(fstype /)" = overlay ] && ok "/ is an overlay" || bad "/ is $(fstype /), not an overlay"
-		for m in /run/initbox/rootfs /run/initbox/cow; do
-			mounted $m && ok "$m is mounted in the new root" || bad "$m not visible in the new root"
-		done ;;
+		mounted /run/initbox/rootfs && ok "/run/initbox/rootfs is mounted in the new root" ||
+			bad "/run/initbox/rootfs not visible in the new root"
+		# The writable layer: a tmpfs, or the live.cow device.
+		if mounted /run/initbox/cow || mounted /run/initbox/persist; then
+			ok "the overlay's writable layer is mounted in the new root"
+		else
+			bad "neither /run/initbox/cow nor /run/initbox/persist is visible in the new root"
+		fi ;;
 	medium)
 		mounted /run/initbox/medium && ok "the medium is mounted at /run/initbox/medium" ||
 			bad "/run/initbox/medium not mounted" ;;
