@@ -235,6 +235,7 @@ int switchroot_check(struct switchroot *s)
 		return fail(s, true, "stat /");
 	s->olddev = rst.st_dev;
 	s->newdev = st.st_dev;
+	s->newino = st.st_ino;
 	if (st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
 		return fail(s, false, "NEWROOT %s: is the current root",
 			    s->newroot);
@@ -344,8 +345,7 @@ static int move_one(struct switchroot *s, const struct mountinfo_list *l,
 	m->result = SR_MOVED;
 	if (lstat(abs, &dst) < 0 ||
 	    S_ISDIR(dst.st_mode) != S_ISDIR(src.st_mode) ||
-	    (l->n ? mountinfo_at(l, abs) != NULL
-		  : dst.st_dev != s->newdev)) {
+	    (l->n ? mountinfo_at(l, abs) != NULL : dst.st_dev != s->newdev)) {
 		snprintf(m->to, sizeof(m->to), "/run/initramfs%s", from);
 		snprintf(abs, sizeof(abs), "%s%s", s->newroot_abs, m->to);
 		m->result = SR_RELOCATED;
@@ -393,8 +393,8 @@ static void note_binds(struct switchroot *s, const struct mountinfo_list *l)
 		if (!strcmp(m->root, "/")) {
 			s->spare_all = true;
 		} else if (s->nspare < ARRAY_SIZE(s->spare)) {
-			snprintf(s->spare[s->nspare++], sizeof(s->spare[0]), "%s",
-				 m->root);
+			snprintf(s->spare[s->nspare++], sizeof(s->spare[0]),
+				 "%s", m->root);
 		} else {
 			s->spare_all = true; /* too many to track: be safe */
 		}
@@ -605,6 +605,16 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 			continue;
 		}
 		if (is_kept(s, path)) {
+			kept = true;
+			continue;
+		}
+		/* NEWROOT bind-mounted from a directory of the initramfs
+		 * (util-linux's advice for a NEWROOT that is no mount):
+		 * that directory is the new root now. */
+		if (S_ISDIR(st.st_mode) && st.st_dev == s->newdev &&
+		    st.st_ino == s->newino) {
+			snprintf(s->spared_newroot, sizeof(s->spared_newroot),
+				 "%s", path);
 			kept = true;
 			continue;
 		}
@@ -926,6 +936,9 @@ void switchroot_report(const struct switchroot *s, bool verbose,
 	for (i = 0; i < s->nspare; i++)
 		emit(line, ctx, "spared %s: bind-mounted elsewhere",
 		     s->spare[i]);
+	if (s->spared_newroot[0])
+		emit(line, ctx, "spared %s: it is the new root",
+		     s->spared_newroot);
 	if (!s->keep && !s->spare_all)
 		emit(line, ctx,
 		     "deleted %llu files (%s) and %llu directories; %llu "

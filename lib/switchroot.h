@@ -62,7 +62,10 @@ struct switchroot {
 	size_t nmoves;
 	int oldfd; /* the old root, opened before the switch */
 	dev_t olddev;
-	dev_t newdev;		/* NEWROOT's st_dev */
+	dev_t newdev;	   /* NEWROOT's st_dev */
+	ino_t newino;	   /* and st_ino: the new root's top directory,
+			    * which may be a directory of the initramfs
+			    * (NEWROOT bind-mounted onto itself) */
 	bool pivoted;	   /* pivot_root worked (else MS_MOVE + chroot) */
 	int pivot_err;	   /* why pivot_root did not */
 	const char *stdio; /* what stdio went to: a path, or NULL (kept) */
@@ -71,6 +74,8 @@ struct switchroot {
 	char spare[16][256];
 	size_t nspare;
 	bool spare_all; /* the whole root is bind-mounted elsewhere */
+	char spared_newroot[PATH_MAX]; /* the initramfs directory that is the
+					* new root, left alone ("" if none) */
 
 	/* Deletion. Bytes are what the files held in memory: see
 	 * pins_file_bytes. A file with other links frees nothing. */

@@ -212,6 +212,23 @@ mount -t overlay -o lowerdir=$T/lower,upperdir=$T/upper,workdir=$T/work ov newro
 	'exec /bin/switch_root /newroot /sbin/init ov'
 expect "switches into an overlay NEWROOT" "INIT-ARGS: /sbin/init|ov|" "CANARY: /image/canary image-canary" "MOUNTED: /run"
 
+# --- NEWROOT a directory of the initramfs bind-mounted onto itself (what
+# util-linux's manual and our own "not a mount point" message advise) -----
+root_fresh || exit 1
+root_newroot "$T/ir/newroot"
+root_init "$T/ir/newroot" sbin/init "$REPORT"
+echo keep-me > "$T/ir/newroot/etc/canary"
+root_boot "$T/ir" "$O" "$(printf '%s\n' "$ROOT_STD" | grep -v 'T/nr')
+mount --bind \${P}newroot \${P}newroot" 'exec /bin/switch_root -v /newroot /sbin/init bound'
+expect "a NEWROOT bound from an initramfs directory is spared: init runs from it" \
+	"INIT-ARGS: /sbin/init|bound|" "switch_root: spared /newroot: it is the new root"
+if [ "$(cat "$T/ir/newroot/etc/canary" 2>/dev/null)" = keep-me ] && [ "$(ls -A "$T/ir")" = newroot ]; then
+	pass "with NEWROOT bound from the initramfs, all but that directory is deleted"
+else
+	fail "with NEWROOT bound from the initramfs, all but that directory is deleted" \
+		"left: $(ls -A "$T/ir" | tr '\n' ' '); canary: $(cat "$T/ir/newroot/etc/canary" 2>&1)"
+fi
+
 # --- accounting: a loop device backed by an initramfs file ------------------
 # Attached from outside (the file is on the fake initramfs's tmpfs); the new
 # root's /dev is the moved tmpfs, so it gets the device node switch_root
