@@ -65,3 +65,25 @@ sr_rootdisk() { # DIR IMG
 SR_MEMINIT='/bin/busybox mount -t proc proc /proc 2>/dev/null
 /bin/busybox sync; echo 3 > /proc/sys/vm/drop_caches
 echo "MEMAVAIL: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"'
+
+# sr_dynamic DIR BINARY DEST: a dynamic BINARY at DIR/DEST, with every
+# library ldd lists (the loader too) at its own path under DIR, so that it
+# runs in the initramfs (util-linux's switch_root is dynamic on Debian).
+sr_dynamic() {
+	mkdir -p "$1$(dirname "$3")" && cp -L "$2" "$1$3" || return 1
+	libs=$(ldd "$2" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }') || return 1
+	[ -n "$libs" ] || return 1
+	for l in $libs; do
+		mkdir -p "$1$(dirname "$l")" && cp -L "$l" "$1$l" || return 1
+	done
+}
+
+# sr_said LOG: what the switcher printed, one line each: the console lines
+# between "SWITCH-START:" (the initramfs's last word) and the new root's
+# "MEMAVAIL:", less kernel messages and the new root's own "NR:" lines.
+# util-linux deletes in a forked child whose words may follow the new
+# init's first lines, so the window closes at the measurement, not before.
+sr_said() {
+	awk '/^SWITCH-START:/ { on = 1; next } /^MEMAVAIL:/ { on = 0 }
+		on && !/^\[/ && !/^NR:/ && NF { print }' "$1"
+}
