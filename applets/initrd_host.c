@@ -1,0 +1,553 @@
+/* initrd-host - boot a legacy initrd (/linuxrc, real-root-dev) from an initramfs
+ *
+ * usage: initrd-host [-nEv] [-c CONSOLE] [-d DEV] [-r ROOT] [-t FSTYPE]
+ *                    [-o OPTS] [-w SECS] IMAGE [INIT [ARGS...]]
+ *   -n          check only (need not be PID 1): the image, its filesystem,
+ *               the root device and where real-root-dev will come from
+ *   -E          give /linuxrc the stand-in real-root-dev even where the
+ *               kernel still has one
+ *   -c CONSOLE  stdio of /linuxrc and of INIT on CONSOLE (default: kept,
+ *               i.e. PID 1's, which the kernel put on /dev/console)
+ *   -d DEV      copy the image into block device DEV (/dev/ram0 after
+ *               "modprobe brd rd_size=KiB") instead of a loop device
+ *   -r ROOT     the root device (default root= of the kernel command
+ *               line): /dev/NAME, MAJ:MIN, hex (0301), LABEL=, UUID=,
+ *               PARTUUID=; /dev/ram0 (0x100) keeps the image as the root
+ *   -t FSTYPE   type of the real root (default rootfstype=, else probed)
+ *   -o OPTS     its mount options (default rootflags=; read-only unless
+ *               the command line says rw, as the kernel mounts it)
+ *   -w SECS     wait that long for the root device (default rootdelay=,
+ *               else 30)
+ *   -v          the switch report in detail (as switch_root -v)
+ *
+ * Does what the kernel's handle_initrd did, from userspace: IMAGE (ext2
+ * or any filesystem the kernel mounts; plain, gzip, xz or zstd) is
+ * decompressed into /run/initbox, loop-mounted read-write on
+ * /run/initbox/initrd, and its /linuxrc run chrooted there, in a new
+ * session, without arguments, after real-root-dev was set to ROOT's
+ * number. Then real-root-dev 0x100 makes the image the root, with INIT
+ * (default init=, else /sbin/init) run in it; any other value names the
+ * device to mount as the root (the value left untouched: ROOT). The image
+ * moves to /initrd in the new root if that directory exists, else it is
+ * unmounted; switch_root's engine then frees the initramfs.
+ * Where the kernel has no /proc/sys/kernel/real-root-dev (Linux >= 7.0),
+ * every proc /linuxrc mounts shows a writable stand-in there.
+ * Any failure: one line naming it, then a shell on the console (PID 1
+ * never exits).
+ *
+ * exit: 0 checks passed (-n); 1 a check failed (not PID 1, -n); 2 usage;
+ *       otherwise it becomes INIT
+ *
+ * Notes: an image on the initramfs itself is unlinked once its copy is
+ * mounted and /linuxrc found (the kernel freed the initrd after loading
+ * /dev/ram0 too); the copy is unlinked once mounted, so its memory is
+ * freed when the initrd is unmounted. The stand-in needs seccomp user
+ * notification (Linux >= 5.5): proc mounts made by /linuxrc are done by
+ * initrd-host, which puts a tmpfs holding real-root-dev (and every other
+ * kernel entry, bound) over its sys/kernel before the mount(2) returns.
+ * See docs/legacy-initrd.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <linux/fs.h>
+
+#include "initbox.h"
+#include "mntdev.h"
+
+static const char kernel_rrd[] = "/proc/sys/kernel/real-root-dev";
+static const char work_dir[] = "/run/initbox";
+static const char image_dir[] = "/run/initbox/initrd";
+static const char standin_dir[] = "/run/initbox/rrd";
+static const char newroot[] = "/root"; /* the kernel's name for it */
+
+struct host {
+	const char *image, *root, *fstype, *opts, *console;
+	const char *init;
+	char **init_argv;
+	bool dry, emulate, verbose, rw;
+	uint64_t wait_s;
+	char cmd[4096]; /* /proc/cmdline, split in place */
+	const char *c_root, *c_fstype, *c_flags, *c_init, *c_delay;
+	struct initrd r;
+	struct initrd_standin sin;
+	bool standin;	 /* the stand-in is in use */
+	bool ram0;	 /* ROOT is /dev/ram0: no linuxrc, the image is root */
+	bool root_known; /* ROOT's device exists now */
+	dev_t root_dev;
+	uint32_t rrd_set, rrd_got;
+	char root_path[PATH_MAX];
+};
+
+static void say(void *ctx, const char *text)
+{
+	(void)ctx;
+	warn("%s", text);
+}
+
+/* After a failure: one line saying what failed and what was tried, then
+ * a shell, again and again. PID 1 must never exit. */
+static _Noreturn void rescue(struct host *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static _Noreturn void rescue(struct host *h, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (h->dry || getpid() != 1)
+		die("%s", line);
+	warn("%s", line);
+	for (;;) {
+		if (access("/bin/sh", X_OK) < 0) {
+			warn("boot stopped; no /bin/sh for a rescue shell: "
+			     "staying alive");
+			switchroot_hang();
+		}
+		warn("boot stopped; rescue shell ('exit' starts another)");
+		pid = fork();
+		if (pid == 0) {
+			execl("/bin/sh", "sh", "-i", (char *)NULL);
+			_exit(127);
+		}
+		while (pid > 0 && wait(NULL) != pid)
+			; /* reap the orphans too */
+		sleep(1);
+	}
+}
+
+static const char *why(const struct initrd *r, char *buf, size_t len)
+{
+	if (r->step_errno)
+		snprintf(buf, len, "%s: %s", r->step, strerror(errno));
+	else
+		snprintf(buf, len, "%s", r->step);
+	return buf;
+}
+
+static void read_cmdline(struct host *h)
+{
+	char *w, *save = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* no proc (a dry run outside a boot): no defaults */
+	n = read(fd, h->cmd, sizeof(h->cmd) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	h->cmd[n] = '\0';
+	for (w = strtok_r(h->cmd, " \t\n", &save); w;
+	     w = strtok_r(NULL, " \t\n", &save)) {
+		if (!strncmp(w, "root=", 5))
+			h->c_root = w + 5;
+		else if (!strncmp(w, "rootfstype=", 11))
+			h->c_fstype = w + 11;
+		else if (!strncmp(w, "rootflags=", 10))
+			h->c_flags = w + 10;
+		else if (!strncmp(w, "init=", 5))
+			h->c_init = w + 5;
+		else if (!strncmp(w, "rootdelay=", 10))
+			h->c_delay = w + 10;
+		else if (!strcmp(w, "rw"))
+			h->rw = true;
+		else if (!strcmp(w, "ro"))
+			h->rw = false;
+	}
+}
+
+/* proc, sysfs, devtmpfs and a /run tmpfs, each unless already mounted:
+ * the image's copy, the loop devices and the root's /dev node need them;
+ * switch_root moves them into the new root. */
+static void api_mounts(struct host *h)
+{
+	static const struct {
+		const char *dir, *type, *data;
+	} m[] = {
+	    {"/proc", "proc", NULL},
+	    {"/sys", "sysfs", NULL},
+	    {"/dev", "devtmpfs", "mode=0755"},
+	    {"/run", "tmpfs", "mode=0755"},
+	};
+	struct stat root, st;
+	size_t i;
+
+	if (stat("/", &root) < 0)
+		rescue(h, "stat /: %s", strerror(errno));
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		if (stat(m[i].dir, &st) == 0 && st.st_dev != root.st_dev)
+			continue;
+		if (mkdir(m[i].dir, 0755) < 0 && errno != EEXIST)
+			rescue(h, "create %s: %s", m[i].dir, strerror(errno));
+		if (mount(m[i].type, m[i].dir, m[i].type,
+			  MS_NOSUID | (i == 2 ? 0 : MS_NODEV), m[i].data) < 0)
+			rescue(h, "mount %s on %s: %s", m[i].type, m[i].dir,
+			       strerror(errno));
+	}
+	if ((mkdir(work_dir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(image_dir, 0755) < 0 && errno != EEXIST))
+		rescue(h, "create %s: %s", image_dir, strerror(errno));
+}
+
+/* What ROOT is now: Root_RAM0, a present device, or not there yet. */
+static void look_at_root(struct host *h)
+{
+	if (!h->root)
+		return;
+	if (initrd_root_lookup(h->root, &h->root_dev) == 0) {
+		h->root_known = true;
+		h->ram0 = initrd_encode(h->root_dev) == INITRD_ROOT_RAM0;
+	} else if (errno == EINVAL) {
+		rescue(h, "root %s: not a device name (use /dev/NAME, "
+		       "MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)", h->root);
+	}
+	/* Absent for now: its driver may be what /linuxrc loads. As the
+	 * kernel, real-root-dev then starts at 0. */
+	h->rrd_set = h->root_known ? initrd_encode(h->root_dev) : 0;
+}
+
+static int dry_run(struct host *h)
+{
+	printf("initrd-host: image %s: %s%s%s\n", h->r.image, h->r.type,
+	       h->r.codec ? ", " : "",
+	       h->r.codec ? codec_name(h->r.codec) : "");
+	if (h->ram0)
+		printf("initrd-host: root %s is the ram disk: no /linuxrc, "
+		       "the image becomes the root\n", h->root);
+	else if (!h->root)
+		printf("initrd-host: no root given: /linuxrc must write "
+		       "real-root-dev\n");
+	else if (h->root_known)
+		printf("initrd-host: root %s (%u:%u), real-root-dev starts "
+		       "at 0x%x\n", h->root, major(h->root_dev),
+		       minor(h->root_dev), h->rrd_set);
+	else
+		printf("initrd-host: root %s is not there yet: real-root-dev "
+		       "starts at 0, waited for after /linuxrc\n", h->root);
+	if (h->standin)
+		printf("initrd-host: real-root-dev: a stand-in in every proc "
+		       "/linuxrc mounts (%s)\n",
+		       h->emulate ? "-E" : "the kernel has none");
+	else
+		printf("initrd-host: real-root-dev: the kernel's %s\n",
+		       kernel_rrd);
+	printf("initrd-host: ready (/linuxrc is checked once the image is "
+	       "mounted)\n");
+	return out_done(0);
+}
+
+/* An image lying on the initramfs would otherwise stay in memory until
+ * switch_root deletes it: the mounted copy is all that is needed now. */
+static void drop_original(struct host *h)
+{
+	struct stat st, root;
+
+	if (stat(h->image, &st) == 0 && S_ISREG(st.st_mode) &&
+	    stat("/", &root) == 0 && st.st_dev == root.st_dev &&
+	    unlink(h->image) < 0)
+		warn_errno("remove %s from the initramfs", h->image);
+}
+
+static void run_linuxrc(struct host *h)
+{
+	struct initrd_run x = {0};
+	const char *step;
+	int st;
+
+	h->standin = h->emulate || access(kernel_rrd, F_OK) < 0;
+	if (h->standin) {
+		if (initrd_standin_make(&h->sin, standin_dir, h->rrd_set,
+					&step) < 0)
+			rescue(h, "give /linuxrc a real-root-dev: %s: %s", step,
+			       strerror(errno));
+	} else if (initrd_rrd_set(kernel_rrd, h->rrd_set) < 0) {
+		rescue(h, "write 0x%x to %s: %s", h->rrd_set, kernel_rrd,
+		       strerror(errno));
+	}
+	drop_original(h);
+	x.root = image_dir;
+	x.console = h->console;
+	x.standin = h->standin ? &h->sin : NULL;
+	if (initrd_run_linuxrc(&x) < 0)
+		rescue(h, "run /linuxrc of %s: %s: %s", h->image, x.step,
+		       strerror(errno));
+	st = x.status;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		warn("/linuxrc of %s could not be run (exit 127)", h->image);
+	else if (WIFEXITED(st) && WEXITSTATUS(st))
+		warn("/linuxrc exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		warn("/linuxrc was killed by signal %d", WTERMSIG(st));
+	if (x.emu_err[0])
+		warn("stand-in real-root-dev: %s", x.emu_err);
+	if (initrd_rrd_get(h->standin ? h->sin.file : kernel_rrd,
+			   &h->rrd_got) < 0)
+		rescue(h, "read real-root-dev back after /linuxrc: %s",
+		       strerror(errno));
+	if (h->standin)
+		initrd_standin_remove(&h->sin);
+}
+
+/* Wait for the device real-root-dev (or ROOT) names and find its node. */
+static void find_root(struct host *h)
+{
+	bool by_value = h->rrd_got != h->rrd_set || !h->root;
+	uint64_t deadline = devs_now_ms() + h->wait_s * 1000;
+	struct devs_wait w;
+	int ok;
+
+	if (by_value && h->rrd_got == 0)
+		rescue(h, "no root device: /linuxrc left real-root-dev at 0 "
+		       "and no root= was given (-r ROOT names one)");
+	if (by_value)
+		h->root_dev = initrd_decode(h->rrd_got);
+	devs_wait_init(&w);
+	for (;;) {
+		if (by_value)
+			ok = initrd_dev_path(h->root_dev, h->root_path,
+					     sizeof(h->root_path)) == 0;
+		else
+			ok = initrd_root_lookup(h->root, &h->root_dev) == 0 &&
+			     (h->root[0] == '/'
+				  ? snprintf(h->root_path, sizeof(h->root_path),
+					     "%s", h->root) > 0
+				  : initrd_dev_path(h->root_dev, h->root_path,
+						    sizeof(h->root_path)) == 0);
+		if (ok || devs_now_ms() >= deadline)
+			break;
+		(void)devs_wait_next(&w, deadline); /* then look again */
+	}
+	devs_wait_end(&w);
+	if (!ok && by_value)
+		rescue(h, "root device %u:%u (real-root-dev 0x%x from "
+		       "/linuxrc) did not appear within %llu s",
+		       major(h->root_dev), minor(h->root_dev), h->rrd_got,
+		       (unsigned long long)h->wait_s);
+	if (!ok)
+		rescue(h, "root device %s (root=, real-root-dev left at 0x%x) "
+		       "did not appear within %llu s", h->root, h->rrd_got,
+		       (unsigned long long)h->wait_s);
+}
+
+static void mount_root(struct host *h)
+{
+	const char *flags = h->opts ? h->opts : h->c_flags;
+	struct mntopt mo;
+	struct mntdev m;
+
+	mntopt_init(&mo);
+	if (mntopt_parse(&mo, h->rw ? "rw" : "ro") < 0 ||
+	    (flags && mntopt_parse(&mo, flags) < 0))
+		rescue(h, "root mount options %s: bad option %s", flags,
+		       mo.bad);
+	memset(&m, 0, sizeof(m));
+	m.source = h->root_path;
+	m.dir = newroot;
+	m.types = h->fstype ? h->fstype : h->c_fstype;
+	m.flags = mntopt_flags(&mo, 0);
+	m.data = mo.data[0] ? mo.data : NULL;
+	if (mkdir(newroot, 0755) < 0 && errno != EEXIST)
+		rescue(h, "create %s: %s", newroot, strerror(errno));
+	if (mntdev_mount(&m) < 0)
+		rescue(h, "mount root %s (%s) on %s: %s: %s (real-root-dev "
+		       "0x%x)", h->root_path, m.types ? m.types : "probed",
+		       newroot, m.step, strerror(errno), h->rrd_got);
+	warn("root %s (%s) mounted on %s", h->root_path, m.type, newroot);
+}
+
+/* The image into NEWROOT/initrd, or away, as handle_initrd did. */
+static void place_image(struct host *h)
+{
+	char path[64];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/initrd", newroot);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (mount(image_dir, path, NULL, MS_MOVE, NULL) < 0)
+			rescue(h, "move the initrd to /initrd in the new root: "
+			       "%s", strerror(errno));
+		return;
+	}
+	if (umount2(image_dir, MNT_DETACH) < 0)
+		rescue(h, "unmount the initrd from %s: %s", image_dir,
+		       strerror(errno));
+	h->r.mounted = false;
+	if (h->r.blockdev) {
+		fd = open(h->r.blockdev, O_RDONLY | O_CLOEXEC);
+		/* BLKFLSBUF gives a ram disk's pages back, as the kernel's
+		 * handle_initrd did; a failure only costs memory. */
+		if (fd < 0 || ioctl(fd, BLKFLSBUF, 0) < 0)
+			warn_errno("free %s", h->r.blockdev);
+		if (fd >= 0)
+			close(fd);
+	}
+	warn("/initrd does not exist in the new root: initrd unmounted");
+}
+
+static _Noreturn void hand_over(struct host *h)
+{
+	struct switchroot s;
+	char *argv[] = {(char *)h->init, NULL};
+
+	/* MS_MOVE refuses mounts under a shared parent. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 &&
+	    errno != EINVAL)
+		rescue(h, "make / private: %s", strerror(errno));
+	if (h->ram0 || h->rrd_got == INITRD_ROOT_RAM0) {
+		warn("real-root-dev 0x%x: the initrd is the root, init %s",
+		     h->rrd_got, h->init);
+		if (mkdir(newroot, 0755) < 0 && errno != EEXIST)
+			rescue(h, "create %s: %s", newroot, strerror(errno));
+		if (mount(image_dir, newroot, NULL, MS_MOVE, NULL) < 0)
+			rescue(h, "move the initrd to %s: %s", newroot,
+			       strerror(errno));
+	} else {
+		find_root(h);
+		mount_root(h);
+		place_image(h);
+	}
+	switchroot_init(&s);
+	s.newroot = newroot;
+	s.init = h->init;
+	s.console = h->console;
+	if (switchroot_check(&s) < 0)
+		rescue(h, "switch to %s: %s%s%s", newroot, s.step,
+		       s.step_errno ? ": " : "",
+		       s.step_errno ? strerror(errno) : "");
+	if (!h->init_argv)
+		h->init_argv = argv;
+	if (s.init_asked) {
+		warn("%s; using %s instead", s.init_why, s.init);
+		h->init_argv[0] = (char *)s.init;
+	}
+	switchroot_run(&s, h->init_argv, h->verbose, say, NULL);
+	rescue(h, "switch to %s: %s%s%s", newroot, s.step,
+	       s.step_errno ? ": " : "", s.step_errno ? strerror(errno) : "");
+}
+
+int initrd_host_main(int argc, char **argv)
+{
+	struct host h;
+	struct statfs sf;
+	struct stat st;
+	char buf[PATH_MAX + 256];
+	struct opt o;
+	int c;
+
+	memset(&h, 0, sizeof(h));
+	initrd_init(&h.r);
+	h.wait_s = 30;
+	opt_init(&o);
+	while ((c = opt_next(&o, argc, argv, "nEvc:d:r:t:o:w:", NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			h.dry = true;
+			break;
+		case 'E':
+			h.emulate = true;
+			break;
+		case 'v':
+			h.verbose = true;
+			break;
+		case 'c':
+			h.console = o.arg;
+			break;
+		case 'd':
+			h.r.blockdev = o.arg;
+			break;
+		case 'r':
+			h.root = o.arg;
+			break;
+		case 't':
+			h.fstype = o.arg;
+			break;
+		case 'o':
+			h.opts = o.arg;
+			break;
+		case 'w':
+			if (num_u64(o.arg, 3600, &h.wait_s) < 0)
+				die_usage("-w %s: not a number of seconds "
+					  "up to 3600", o.arg);
+			break;
+		case ':':
+			die_usage("option %s needs an argument", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
+		}
+	}
+	if (o.ind >= argc)
+		die_usage("need IMAGE");
+	h.image = h.r.image = argv[o.ind];
+	if (o.ind + 1 < argc) {
+		h.init = argv[o.ind + 1];
+		h.init_argv = argv + o.ind + 1;
+	}
+	h.r.work = work_dir;
+	h.r.dir = image_dir;
+
+	/* Every check before anything changes. */
+	if (!h.dry && getpid() != 1)
+		die("not running as PID 1 (-n checks without changing "
+		    "anything)");
+	if (!h.dry && (statfs("/", &sf) < 0 ||
+		       ((unsigned long)sf.f_type != RAMFS_MAGIC &&
+			(unsigned long)sf.f_type != TMPFS_MAGIC)))
+		rescue(&h, "the current root is not an initramfs (ramfs or "
+		       "tmpfs): nothing to host %s from", h.image);
+	if (initrd_probe(&h.r) < 0)
+		rescue(&h, "%s; nothing changed", why(&h.r, buf, sizeof(buf)));
+	if (h.r.blockdev && (stat(h.r.blockdev, &st) < 0 ||
+			     !S_ISBLK(st.st_mode)))
+		rescue(&h, "-d %s: not a block device (load brd for "
+		       "/dev/ram0); nothing changed", h.r.blockdev);
+	if (!h.dry)
+		api_mounts(&h);
+	read_cmdline(&h);
+	if (!h.root)
+		h.root = h.c_root;
+	if (!h.init)
+		h.init = h.c_init ? h.c_init : "/sbin/init";
+	if (h.c_delay && num_u64(h.c_delay, 3600, &h.wait_s) < 0)
+		warn("ignoring rootdelay=%s (not a number of seconds)",
+		     h.c_delay);
+	look_at_root(&h);
+	h.standin = h.emulate || access(kernel_rrd, F_OK) < 0;
+	if (h.dry)
+		return dry_run(&h);
+
+	/* A copy left by an earlier attempt (from the rescue shell). */
+	snprintf(buf, sizeof(buf), "%s/initrd.img", work_dir);
+	if (unlink(buf) < 0 && errno != ENOENT)
+		rescue(&h, "remove the stale %s: %s", buf, strerror(errno));
+	if (initrd_unpack(&h.r) < 0)
+		rescue(&h, "%s", why(&h.r, buf, sizeof(buf)));
+	if (initrd_mount(&h.r) < 0 || initrd_check_linuxrc(&h.r) < 0) {
+		why(&h.r, buf, sizeof(buf));
+		initrd_release(&h.r);
+		rescue(&h, "%s; the copy is removed, %s left as it was", buf,
+		       h.image);
+	}
+	if (!h.ram0)
+		run_linuxrc(&h);
+	else
+		h.rrd_got = INITRD_ROOT_RAM0;
+	hand_over(&h);
+}

@@ -1,0 +1,110 @@
+/* initrd.h - host a legacy initrd from an initramfs, as the kernel's
+ * handle_initrd did (and klibc's kinit emulates): the image unpacked onto
+ * a tmpfs (or copied into a block device such as /dev/ram0) and mounted,
+ * its /linuxrc run chrooted into it, and the real-root-dev it chose read
+ * back, from the kernel's sysctl or, where the kernel has none (Linux >=
+ * 7.0), from a stand-in given to linuxrc at the same path.
+ * See docs/legacy-initrd.md.
+ */
+#ifndef INITBOX_INITRD_H
+#define INITBOX_INITRD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "codec.h"
+
+/* new_encode_dev(1, 0): "stay on the initrd" (Root_RAM0). */
+enum { INITRD_ROOT_RAM0 = 0x100 };
+
+struct initrd {
+	/* request */
+	const char *image;    /* the legacy image, maybe gzip/xz/zstd */
+	const char *work;     /* a directory on a tmpfs for the copy */
+	const char *dir;      /* where the image is mounted */
+	const char *blockdev; /* copy into this device (e.g. /dev/ram0)
+			       * instead of a file behind a loop device */
+	/* result */
+	enum codec_id codec;  /* CODEC_NONE: not compressed */
+	char type[16];	      /* the filesystem found in it */
+	uint64_t bytes;	      /* uncompressed size, once unpacked */
+	char copy[PATH_MAX];  /* the tmpfs file; "" once unlinked */
+	char dev[64];	      /* the device mounted on dir */
+	bool mounted;
+	const char *step;     /* what failed: points into stepbuf */
+	bool step_errno;      /* errno explains it */
+	char stepbuf[PATH_MAX + 128];
+};
+
+void initrd_init(struct initrd *r);
+/* Open the image, detect its compression and probe the filesystem in it
+ * (decompressing only its head). Changes nothing. */
+int initrd_probe(struct initrd *r);
+/* Decompress or copy the image into work/initrd.img (or r->blockdev). */
+int initrd_unpack(struct initrd *r);
+/* Mount it on r->dir, read-write as the kernel did (a loop device for the
+ * copy, autoclear), then unlink the copy: the loop device holds it, and
+ * its memory goes when the initrd is unmounted. */
+int initrd_mount(struct initrd *r);
+/* /linuxrc, resolved inside the image, is an executable regular file. */
+int initrd_check_linuxrc(struct initrd *r);
+/* Undo whatever initrd_unpack and initrd_mount did (lazy unmount, copy
+ * removed, a block device's buffers flushed). */
+void initrd_release(struct initrd *r);
+
+/* The kernel's new_encode_dev / new_decode_dev: real-root-dev's format. */
+uint32_t initrd_encode(dev_t dev);
+dev_t initrd_decode(uint32_t v);
+/* Read or write a real-root-dev file (the sysctl or a stand-in). Values
+ * are read as proc_dointvec does: decimal, 0x hex or 0 octal. */
+int initrd_rrd_get(const char *path, uint32_t *v);
+int initrd_rrd_set(const char *path, uint32_t v);
+
+/* The device root= names, as the kernel reads it (/dev/NAME, MAJ:MIN,
+ * hex as in "0301" or "0x301") or as initramfs tools do (LABEL=, UUID=,
+ * PARTUUID=). -1 with ENOENT when it is not there (yet), EINVAL for a
+ * spec that names no device. */
+int initrd_root_lookup(const char *spec, dev_t *dev);
+/* The /dev node of block device DEV (name from /sys/dev/block/MAJ:MIN,
+ * node made when missing). -1 with ENOENT while the kernel has none. */
+int initrd_dev_path(dev_t dev, char *path, size_t len);
+
+/* The stand-in for /proc/sys/kernel: a tmpfs at dir holding
+ * real-root-dev (a plain file) and, bound over same-named entries, every
+ * other entry of the kernel's /proc/sys/kernel, so linuxrc's other
+ * sysctl writes still reach the kernel. */
+struct initrd_standin {
+	char dir[PATH_MAX];
+	char file[PATH_MAX]; /* dir/real-root-dev */
+	dev_t dev;	     /* the tmpfs's st_dev */
+	unsigned bound;	     /* kernel entries bound into it */
+};
+int initrd_standin_make(struct initrd_standin *s, const char *dir,
+			uint32_t value, const char **step);
+/* Detach every copy of the stand-in (those given to linuxrc's proc
+ * mounts too) and the stand-in itself. */
+void initrd_standin_remove(struct initrd_standin *s);
+
+/* Run /linuxrc as the kernel did: chrooted into root, in a new session,
+ * argv {"linuxrc"}, environment HOME=/ TERM=linux, stdio inherited (PID
+ * 1's, the console) or on console. With a stand-in, every proc mount
+ * linuxrc makes is given the stand-in at sys/kernel before its mount(2)
+ * returns (a seccomp user-notification supervisor), and a umount of such
+ * a proc drops the stand-in first so it does not fail with EBUSY. Waits
+ * for linuxrc, reaping any other child meanwhile (PID 1's orphans). */
+struct initrd_run {
+	const char *root;
+	const char *console; /* NULL: stdio inherited */
+	const struct initrd_standin *standin; /* NULL: none */
+	/* result */
+	pid_t pid;
+	int status;		/* linuxrc's wait status */
+	unsigned proc_mounts;	/* proc mounts given the stand-in */
+	char emu_err[256];	/* the first failure to give one, "" if none */
+	const char *step;
+};
+int initrd_run_linuxrc(struct initrd_run *x);
+
+#endif
