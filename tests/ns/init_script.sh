@@ -149,4 +149,53 @@ for sh in "busybox sh" dash; do
 		"[ $rc = 2 ] && grep -q 'not PID 1' '$T/out' && ! grep -q ' /run/initbox' /proc/self/mountinfo"
 done
 
+# --- scripts/mkinitramfs: the image this /init runs in -------------------
+kroot=$TOP/build/kernel/root
+if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modules" ]; then
+	mk() { INITBOX=$INITBOX sh "$TOP/scripts/mkinitramfs" -b "$kroot" "$@"; }
+	if mk -o "$T/a.img" > "$T/mk.out" 2>&1 && mk -o "$T/b.img" > /dev/null 2>&1; then
+		pass "mkinitramfs builds the default live image"
+	else
+		fail "mkinitramfs builds the default live image" "$(tail -n 3 "$T/mk.out")"
+	fi
+	t "the same inputs give the same bytes" cmp "$T/a.img" "$T/b.img"
+	t "it prints the image size and the unpacked size" \
+		grep -qE '^mkinitramfs: .*a\.img: [0-9.]+ MiB \(xz\), [0-9.]+ MiB unpacked' "$T/mk.out"
+	mkdir "$T/a" && "$INITBOX_HOST" cpio-unpack -C "$T/a" "$T/a.img" 2> "$T/err" ||
+		fail "the image unpacks" "$(cat "$T/err")"
+	kv=$(ls "$T/a/lib/modules" 2>/dev/null)
+	md=$T/a/lib/modules/$kv
+	t "/init is scripts/init, executable" sh -c "cmp '$T/a/init' '$init' && [ -x '$T/a/init' ]"
+	t "every applet is a link to initbox in /bin, and /sbin is /bin" sh -c \
+		"for a in \$('$INITBOX' --list); do [ \"\$(readlink '$T/a/bin/'\$a)\" = initbox ] || exit 1; done &&
+		 [ \"\$(readlink '$T/a/sbin')\" = bin ]"
+	t "the shell is busybox-static, linked only as sh" sh -c \
+		"file -b '$T/a/bin/sh' | grep -q 'statically linked' && [ ! -e '$T/a/bin/busybox' ] &&
+		 [ \$(ls '$T/a/bin' | wc -l) = \$(( \$('$INITBOX' --list | wc -l) + 2 )) ]"
+	t "a named module comes with every dependency from modules.dep" sh -c \
+		"grep -q '^kernel/drivers/scsi/sr_mod.ko: .*scsi_mod.ko.*cdrom.ko' '$md/modules.dep' &&
+		 [ -f '$md/kernel/drivers/cdrom/cdrom.ko' ] && [ -f '$md/kernel/drivers/scsi/scsi_common.ko' ] &&
+		 [ -f '$md/kernel/fs/squashfs/squashfs.ko' ] && [ -f '$md/kernel/fs/overlayfs/overlay.ko' ]"
+	t "modules.dep and modules.alias list only the modules in the image" sh -c \
+		"n=\$(find '$md/kernel' -name '*.ko' | wc -l) && [ \$(wc -l < '$md/modules.dep') = \$n ] &&
+		 ! grep -q 'e1000' '$md/modules.alias' && grep -q ' virtio_blk\$' '$md/modules.alias' &&
+		 [ -f '$md/modules.builtin' ] && ! ls '$md'/*.bin 2>/dev/null | grep -q ."
+	t "the /run skeleton holds the mount points /init uses" sh -c \
+		"'$INITBOX_HOST' cpio-unpack -t '$T/a/lib/initbox/run.cpio' | sort | tr '\\n' ' ' |
+		 grep -q 'initbox initbox/cow initbox/medium initbox/persist initbox/rootfs initbox/toram'"
+	mk -o "$T/m.img" -m loop -m none_such > "$T/mk.out" 2>&1
+	t "an unknown module is an error naming it" sh -c \
+		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/m.img' ]"
+	mk -o "$T/d.img" -m loop -s dash -c zstd > "$T/mk.out" 2>&1
+	mkdir "$T/d" && "$INITBOX_HOST" cpio-unpack -C "$T/d" "$T/d.img" 2> /dev/null
+	t "-s dash brings Debian's dash with its loader and libc" sh -c \
+		"cmp '$T/d/bin/sh' \$(command -v dash) && [ -f '$T/d/lib64/ld-linux-x86-64.so.2' ] &&
+		 ls '$T/d'/lib/*/libc.so.6 > /dev/null"
+	t "-m names exactly the modules (with dependencies) and -c zstd compresses" sh -c \
+		"[ \$(find '$T/d/lib/modules' -name '*.ko' | wc -l) = 1 ] &&
+		 [ \"\$(head -c 4 '$T/d.img' | od -An -tx1 | tr -d ' ')\" = 28b52ffd ]"
+else
+	fail "mkinitramfs" "needs INITBOX_HOST (host profile) and the test kernel in build/kernel (make check-boot fetches it)"
+fi
+
 ns_done
