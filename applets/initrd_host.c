@@ -1,4 +1,5 @@
-/* initrd-host - boot a legacy initrd (/linuxrc, real-root-dev) from an initramfs
+/* initrd-host - boot a legacy initrd (/linuxrc, real-root-dev) from an
+ * initramfs
  *
  * usage: initrd-host [-nEv] [-c CONSOLE] [-d DEV] [-r ROOT] [-t FSTYPE]
  *                    [-o OPTS] [-w SECS] IMAGE [INIT [ARGS...]]
@@ -99,7 +100,7 @@ static void say(void *ctx, const char *text)
 /* After a failure: one line saying what failed and what was tried, then
  * a shell, again and again. PID 1 must never exit. */
 static _Noreturn void rescue(struct host *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static _Noreturn void rescue(struct host *h, const char *fmt, ...)
 {
@@ -215,8 +216,10 @@ static void look_at_root(struct host *h)
 		h->root_known = true;
 		h->ram0 = initrd_encode(h->root_dev) == INITRD_ROOT_RAM0;
 	} else if (errno == EINVAL) {
-		rescue(h, "root %s: not a device name (use /dev/NAME, "
-		       "MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)", h->root);
+		rescue(h,
+		       "root %s: not a device name (use /dev/NAME, "
+		       "MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)",
+		       h->root);
 	}
 	/* Absent for now: its driver may be what /linuxrc loads. As the
 	 * kernel, real-root-dev then starts at 0. */
@@ -230,17 +233,20 @@ static int dry_run(struct host *h)
 	       h->r.codec ? codec_name(h->r.codec) : "");
 	if (h->ram0)
 		printf("initrd-host: root %s is the ram disk: no /linuxrc, "
-		       "the image becomes the root\n", h->root);
+		       "the image becomes the root\n",
+		       h->root);
 	else if (!h->root)
 		printf("initrd-host: no root given: /linuxrc must write "
 		       "real-root-dev\n");
 	else if (h->root_known)
 		printf("initrd-host: root %s (%u:%u), real-root-dev starts "
-		       "at 0x%x\n", h->root, major(h->root_dev),
-		       minor(h->root_dev), h->rrd_set);
+		       "at 0x%x\n",
+		       h->root, major(h->root_dev), minor(h->root_dev),
+		       h->rrd_set);
 	else
 		printf("initrd-host: root %s is not there yet: real-root-dev "
-		       "starts at 0, waited for after /linuxrc\n", h->root);
+		       "starts at 0, waited for after /linuxrc\n",
+		       h->root);
 	if (h->standin)
 		printf("initrd-host: real-root-dev: a stand-in in every proc "
 		       "/linuxrc mounts (%s)\n",
@@ -297,8 +303,8 @@ static void run_linuxrc(struct host *h)
 		warn("/linuxrc was killed by signal %d", WTERMSIG(st));
 	if (x.emu_err[0])
 		warn("stand-in real-root-dev: %s", x.emu_err);
-	if (initrd_rrd_get(h->standin ? h->sin.file : kernel_rrd,
-			   &h->rrd_got) < 0)
+	if (initrd_rrd_get(h->standin ? h->sin.file : kernel_rrd, &h->rrd_got) <
+	    0)
 		rescue(h, "read real-root-dev back after /linuxrc: %s",
 		       strerror(errno));
 	if (h->standin)
@@ -315,7 +321,7 @@ static void find_root(struct host *h)
 
 	if (by_value && h->rrd_got == 0)
 		rescue(h, "no root device: /linuxrc left real-root-dev at 0 "
-		       "and no root= was given (-r ROOT names one)");
+			  "and no root= was given (-r ROOT names one)");
 	if (by_value)
 		h->root_dev = initrd_decode(h->rrd_got);
 	devs_wait_init(&w);
@@ -336,14 +342,16 @@ static void find_root(struct host *h)
 	}
 	devs_wait_end(&w);
 	if (!ok && by_value)
-		rescue(h, "root device %u:%u (real-root-dev 0x%x from "
+		rescue(h,
+		       "root device %u:%u (real-root-dev 0x%x from "
 		       "/linuxrc) did not appear within %llu s",
 		       major(h->root_dev), minor(h->root_dev), h->rrd_got,
 		       (unsigned long long)h->wait_s);
 	if (!ok)
-		rescue(h, "root device %s (root=, real-root-dev left at 0x%x) "
-		       "did not appear within %llu s", h->root, h->rrd_got,
-		       (unsigned long long)h->wait_s);
+		rescue(h,
+		       "root device %s (root=, real-root-dev left at 0x%x) "
+		       "did not appear within %llu s",
+		       h->root, h->rrd_got, (unsigned long long)h->wait_s);
 }
 
 static void mount_root(struct host *h)
@@ -366,9 +374,11 @@ static void mount_root(struct host *h)
 	if (mkdir(newroot, 0755) < 0 && errno != EEXIST)
 		rescue(h, "create %s: %s", newroot, strerror(errno));
 	if (mntdev_mount(&m) < 0)
-		rescue(h, "mount root %s (%s) on %s: %s: %s (real-root-dev "
-		       "0x%x)", h->root_path, m.types ? m.types : "probed",
-		       newroot, m.step, strerror(errno), h->rrd_got);
+		rescue(h,
+		       "mount root %s (%s) on %s: %s: %s (real-root-dev "
+		       "0x%x)",
+		       h->root_path, m.types ? m.types : "probed", newroot,
+		       m.step, strerror(errno), h->rrd_got);
 	warn("root %s (%s) mounted on %s", h->root_path, m.type, newroot);
 }
 
@@ -382,8 +392,10 @@ static void place_image(struct host *h)
 	snprintf(path, sizeof(path), "%s/initrd", newroot);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (mount(image_dir, path, NULL, MS_MOVE, NULL) < 0)
-			rescue(h, "move the initrd to /initrd in the new root: "
-			       "%s", strerror(errno));
+			rescue(h,
+			       "move the initrd to /initrd in the new root: "
+			       "%s",
+			       strerror(errno));
 		return;
 	}
 	if (umount2(image_dir, MNT_DETACH) < 0)
@@ -485,7 +497,8 @@ int initrd_host_main(int argc, char **argv)
 		case 'w':
 			if (num_u64(o.arg, 3600, &h.wait_s) < 0)
 				die_usage("-w %s: not a number of seconds "
-					  "up to 3600", o.arg);
+					  "up to 3600",
+					  o.arg);
 			break;
 		case ':':
 			die_usage("option %s needs an argument", o.bad);
@@ -507,17 +520,21 @@ int initrd_host_main(int argc, char **argv)
 	if (!h.dry && getpid() != 1)
 		die("not running as PID 1 (-n checks without changing "
 		    "anything)");
-	if (!h.dry && (statfs("/", &sf) < 0 ||
-		       ((unsigned long)sf.f_type != RAMFS_MAGIC &&
-			(unsigned long)sf.f_type != TMPFS_MAGIC)))
-		rescue(&h, "the current root is not an initramfs (ramfs or "
-		       "tmpfs): nothing to host %s from", h.image);
+	if (!h.dry &&
+	    (statfs("/", &sf) < 0 || ((unsigned long)sf.f_type != RAMFS_MAGIC &&
+				      (unsigned long)sf.f_type != TMPFS_MAGIC)))
+		rescue(&h,
+		       "the current root is not an initramfs (ramfs or "
+		       "tmpfs): nothing to host %s from",
+		       h.image);
 	if (initrd_probe(&h.r) < 0)
 		rescue(&h, "%s; nothing changed", why(&h.r, buf, sizeof(buf)));
-	if (h.r.blockdev && (stat(h.r.blockdev, &st) < 0 ||
-			     !S_ISBLK(st.st_mode)))
-		rescue(&h, "-d %s: not a block device (load brd for "
-		       "/dev/ram0); nothing changed", h.r.blockdev);
+	if (h.r.blockdev &&
+	    (stat(h.r.blockdev, &st) < 0 || !S_ISBLK(st.st_mode)))
+		rescue(&h,
+		       "-d %s: not a block device (load brd for "
+		       "/dev/ram0); nothing changed",
+		       h.r.blockdev);
 	if (!h.dry)
 		api_mounts(&h);
 	read_cmdline(&h);

@@ -38,7 +38,7 @@
 enum { CHUNK = 64 * 1024, HEAD = 256 * 1024 };
 
 static int fail(struct initrd *r, bool with_errno, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct initrd *r, bool with_errno, const char *fmt, ...)
 {
@@ -174,9 +174,10 @@ static int open_image(struct initrd *r)
 	r->codec = n == 2 ? codec_detect(magic, 2) : CODEC_NONE;
 	if (r->codec != CODEC_NONE && !codec_can_decode(r->codec)) {
 		errno = ENOTSUP;
-		fail(r, false, "image %s is %s-compressed: no %s decoder in "
-		     "this build", r->image, codec_name(r->codec),
-		     codec_name(r->codec));
+		fail(r, false,
+		     "image %s is %s-compressed: no %s decoder in "
+		     "this build",
+		     r->image, codec_name(r->codec), codec_name(r->codec));
 		goto bad;
 	}
 	return fd;
@@ -300,8 +301,8 @@ int initrd_mount(struct initrd *r)
 	m.types = r->type;
 	if (mntdev_mount(&m) < 0)
 		return fail(r, true, "mount %s (%s, %s) on %s: %s", r->image,
-			    r->type, r->blockdev ? r->blockdev : "loop",
-			    r->dir, m.step);
+			    r->type, r->blockdev ? r->blockdev : "loop", r->dir,
+			    m.step);
 	r->mounted = true;
 	snprintf(r->dev, sizeof(r->dev), "%s",
 		 m.loop_name[0] ? m.loop_name : r->blockdev);
@@ -544,7 +545,8 @@ int initrd_dev_path(dev_t dev, char *path, size_t len)
 	nl = strchr(p, '\n');
 	if (nl)
 		*nl = '\0';
-	if (strstr(p, "..") || (size_t)snprintf(path, len, "/dev/%s", p) >= len) {
+	if (strstr(p, "..") ||
+	    (size_t)snprintf(path, len, "/dev/%s", p) >= len) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -582,7 +584,8 @@ int initrd_standin_make(struct initrd_standin *s, const char *dir,
 	 * placeholder: a missing /proc is no reason to stop. */
 	d = opendir("/proc/sys/kernel");
 	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "real-root-dev"))
+		if (de->d_name[0] == '.' ||
+		    !strcmp(de->d_name, "real-root-dev"))
 			continue;
 		snprintf(src, sizeof(src), "/proc/sys/kernel/%s", de->d_name);
 		snprintf(dst, sizeof(dst), "%s/%s", dir, de->d_name);
@@ -713,8 +716,10 @@ static int send_fd(int sock, int fd)
 {
 	char c = 'f', cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 
 	memset(cbuf, 0, sizeof(cbuf));
@@ -730,8 +735,10 @@ static int recv_fd(int sock)
 {
 	char c, cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 	int fd;
 
@@ -818,7 +825,8 @@ static void decorate(struct initrd_run *x, int fd)
 	}
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", k);
 	if (mount(x->standin->dir, at, NULL, MS_BIND | MS_REC, NULL) < 0)
-		emu_fail(x, "bind the stand-in over linuxrc's /proc/sys/kernel");
+		emu_fail(x,
+			 "bind the stand-in over linuxrc's /proc/sys/kernel");
 	else
 		x->proc_mounts++;
 	close(k);
@@ -831,9 +839,8 @@ static void decorate(struct initrd_run *x, int fd)
 static int on_mount(struct initrd_run *x, const struct seccomp_notif *n,
 		    int lfd)
 {
-	const unsigned long other = MS_REMOUNT | MS_BIND | MS_MOVE |
-				    MS_SHARED | MS_PRIVATE | MS_SLAVE |
-				    MS_UNBINDABLE;
+	const unsigned long other = MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED |
+				    MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
 	char type[16], target[PATH_MAX], data[1024], at[64];
 	unsigned long flags = (unsigned long)n->data.args[3];
 	int fd, top, e;
@@ -842,7 +849,8 @@ static int on_mount(struct initrd_run *x, const struct seccomp_notif *n,
 	if (!n->data.args[2] ||
 	    peek_str((pid_t)n->pid, n->data.args[2], type, sizeof(type)) < 0 ||
 	    strcmp(type, "proc") || (flags & other) || !n->data.args[1] ||
-	    peek_str((pid_t)n->pid, n->data.args[1], target, sizeof(target)) < 0)
+	    peek_str((pid_t)n->pid, n->data.args[1], target, sizeof(target)) <
+		0)
 		return 1;
 	data[0] = '\0';
 	if (n->data.args[4] &&
@@ -883,15 +891,16 @@ static void on_umount(const struct initrd_run *x, const struct seccomp_notif *n)
 	struct stat st;
 	int fd, k;
 
-	if (!n->data.args[0] ||
-	    peek_str((pid_t)n->pid, n->data.args[0], target, sizeof(target)) < 0)
+	if (!n->data.args[0] || peek_str((pid_t)n->pid, n->data.args[0], target,
+					 sizeof(target)) < 0)
 		return;
 	fd = resolve((pid_t)n->pid, target);
 	if (fd < 0)
 		return;
 	if (fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC) {
 		k = openat(fd, "sys/kernel", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (k >= 0 && fstat(k, &st) == 0 && st.st_dev == x->standin->dev) {
+		if (k >= 0 && fstat(k, &st) == 0 &&
+		    st.st_dev == x->standin->dev) {
 			snprintf(at, sizeof(at), "/proc/self/fd/%d", k);
 			/* If this fails the umount says EBUSY itself. */
 			(void)umount2(at, MNT_DETACH);
@@ -1004,7 +1013,8 @@ int initrd_run_linuxrc(struct initrd_run *x)
 		if (lfd < 0) {
 			/* The child failed before exec; its status says
 			 * which way, the message says what it was doing. */
-			while (waitpid(pid, &x->status, 0) < 0 && errno == EINTR)
+			while (waitpid(pid, &x->status, 0) < 0 &&
+			       errno == EINTR)
 				;
 			errno = e ? e : EPROTO;
 			return -1;

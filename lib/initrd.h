@@ -27,14 +27,14 @@ struct initrd {
 	const char *blockdev; /* copy into this device (e.g. /dev/ram0)
 			       * instead of a file behind a loop device */
 	/* result */
-	enum codec_id codec;  /* CODEC_NONE: not compressed */
-	char type[16];	      /* the filesystem found in it */
-	uint64_t bytes;	      /* uncompressed size, once unpacked */
-	char copy[PATH_MAX];  /* the tmpfs file; "" once unlinked */
-	char dev[64];	      /* the device mounted on dir */
+	enum codec_id codec; /* CODEC_NONE: not compressed */
+	char type[16];	     /* the filesystem found in it */
+	uint64_t bytes;	     /* uncompressed size, once unpacked */
+	char copy[PATH_MAX]; /* the tmpfs file; "" once unlinked */
+	char dev[64];	     /* the device mounted on dir */
 	bool mounted;
-	const char *step;     /* what failed: points into stepbuf */
-	bool step_errno;      /* errno explains it */
+	const char *step; /* what failed: points into stepbuf */
+	bool step_errno;  /* errno explains it */
 	char stepbuf[PATH_MAX + 128];
 };
 
@@ -96,13 +96,13 @@ void initrd_standin_remove(struct initrd_standin *s);
  * for linuxrc, reaping any other child meanwhile (PID 1's orphans). */
 struct initrd_run {
 	const char *root;
-	const char *console; /* NULL: stdio inherited */
+	const char *console;		      /* NULL: stdio inherited */
 	const struct initrd_standin *standin; /* NULL: none */
 	/* result */
 	pid_t pid;
-	int status;		/* linuxrc's wait status */
-	unsigned proc_mounts;	/* proc mounts given the stand-in */
-	char emu_err[256];	/* the first failure to give one, "" if none */
+	int status;	      /* linuxrc's wait status */
+	unsigned proc_mounts; /* proc mounts given the stand-in */
+	char emu_err[256];    /* the first failure to give one, "" if none */
 	const char *step;
 };
 int initrd_run_linuxrc(struct initrd_run *x);
