@@ -378,7 +378,9 @@ static bool left_alone(const struct switchroot *s, const char *target)
 
 /* A bind mount of an initramfs directory shows the initramfs's own files:
  * deleting them would empty it under its users, so its source is spared
- * (all of it if the whole root is bind-mounted elsewhere). */
+ * (all of it if the whole root is bind-mounted elsewhere). Those inside
+ * NEWROOT most of all (say /lib/modules bound into the new root): they
+ * travel with it. */
 static void note_binds(struct switchroot *s, const struct mountinfo_list *l)
 {
 	size_t i;
@@ -387,8 +389,7 @@ static void note_binds(struct switchroot *s, const struct mountinfo_list *l)
 		const struct mountinfo *m = &l->v[i];
 
 		if (m->major != major(s->olddev) ||
-		    m->minor != minor(s->olddev) || !strcmp(m->target, "/") ||
-		    in_newroot(s, m->target))
+		    m->minor != minor(s->olddev) || !strcmp(m->target, "/"))
 			continue;
 		if (!strcmp(m->root, "/")) {
 			s->spare_all = true;
@@ -604,17 +605,18 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 			kept = true;
 			continue;
 		}
-		if (is_kept(s, path)) {
-			kept = true;
-			continue;
-		}
 		/* NEWROOT bind-mounted from a directory of the initramfs
 		 * (util-linux's advice for a NEWROOT that is no mount):
-		 * that directory is the new root now. */
+		 * that directory is the new root now. Found by inode, so
+		 * even without /proc. */
 		if (S_ISDIR(st.st_mode) && st.st_dev == s->newdev &&
 		    st.st_ino == s->newino) {
 			snprintf(s->spared_newroot, sizeof(s->spared_newroot),
 				 "%s", path);
+			kept = true;
+			continue;
+		}
+		if (is_kept(s, path)) {
 			kept = true;
 			continue;
 		}
@@ -934,8 +936,9 @@ void switchroot_report(const struct switchroot *s, bool verbose,
 		     "switched with mount --move and chroot (pivot_root: %s)",
 		     strerror(s->pivot_err));
 	for (i = 0; i < s->nspare; i++)
-		emit(line, ctx, "spared %s: bind-mounted elsewhere",
-		     s->spare[i]);
+		if (strcmp(s->spare[i], s->spared_newroot))
+			emit(line, ctx, "spared %s: bind-mounted elsewhere",
+			     s->spare[i]);
 	if (s->spared_newroot[0])
 		emit(line, ctx, "spared %s: it is the new root",
 		     s->spared_newroot);

@@ -23,7 +23,12 @@ echo image-canary > /image/canary
 dd if=/dev/urandom of=/image/fill bs=1M count=20 2>/dev/null
 dd if=/dev/urandom of=/held bs=1M count=20 2>/dev/null
 sleep 600 < /held &
-echo "HOLDER: $!"
+h=$! i=0
+while [ $i -lt 100 ] && ! { [ "$(cat /proc/$h/comm)" = sleep ] && [ "$(/bin/busybox readlink /proc/$h/fd/0)" = /held ]; }; do
+	sleep 0.05
+	i=$((i + 1))
+done
+echo "HOLDER: $h"
 /bin/pivot_root /newroot /newroot/tmp 2>&1 | sed "s/^/PIVOT: /"' \
 	sr_initramfs "$w/ir" '/bin/switch_root /newroot $INIT' || exit 1
 boot_cpio "$w/ir" "$w/ir.img"

@@ -165,8 +165,14 @@ fi
 root_fresh || exit 1
 root_init "$T/nr" sbin/init 'echo INIT-RAN'
 dd if=/dev/urandom of="$T/ir/held" bs=1M count=4 2>/dev/null
+# The holder must have exec'd sleep with /held open before the switch.
 root_boot "$T/ir" "$O" "$ROOT_STD" '/bin/sleep 30 < /held &
-echo "HOLDER: $!"
+h=$! i=0
+while [ $i -lt 100 ] && ! { [ "$(cat /proc/$h/comm)" = sleep ] && [ "$(/bin/busybox readlink /proc/$h/fd/0)" = /held ]; }; do
+	sleep 0.05
+	i=$((i + 1))
+done
+echo "HOLDER: $h"
 exec /bin/switch_root -v /newroot /sbin/init'
 holder=$(sed -n 's/^HOLDER: //p' "$O")
 line=$(grep '^switch_root: freed' "$O")
@@ -227,6 +233,21 @@ if [ "$(cat "$T/ir/newroot/etc/canary" 2>/dev/null)" = keep-me ] && [ "$(ls -A "
 else
 	fail "with NEWROOT bound from the initramfs, all but that directory is deleted" \
 		"left: $(ls -A "$T/ir" | tr '\n' ' '); canary: $(cat "$T/ir/newroot/etc/canary" 2>&1)"
+fi
+
+# --- an initramfs directory bind-mounted into NEWROOT (say the modules a
+# live system shares with its root) travels with it and is spared ---------
+root_fresh || exit 1
+mkdir -p "$T/ir/mods" "$T/nr/lib/modules" && echo modfile > "$T/ir/mods/m.ko"
+root_init "$T/nr" sbin/init 'echo "MODS: $(/bin/busybox cat /lib/modules/m.ko)"'
+root_boot "$T/ir" "$O" "$ROOT_STD
+mount --bind \${P}mods \${P}newroot/lib/modules" 'exec /bin/switch_root -v /newroot /sbin/init'
+expect "an initramfs directory bound into NEWROOT keeps its files in the new root" \
+	"MODS: modfile" "switch_root: spared /mods: bind-mounted elsewhere"
+if [ "$(cat "$T/ir/mods/m.ko" 2>/dev/null)" = modfile ] && [ "$(ls -A "$T/ir")" = mods ]; then
+	pass "with a directory bound into NEWROOT, all but that directory is deleted"
+else
+	fail "with a directory bound into NEWROOT, all but that directory is deleted" "left: $(ls -A "$T/ir" | tr '\n' ' ')"
 fi
 
 # --- accounting: a loop device backed by an initramfs file ------------------
