@@ -55,11 +55,14 @@ for sh in "busybox sh" dash; do
 		"run: mount -r -o loop /run/initbox/medium/live/rootfs.squashfs /run/initbox/rootfs" \
 		"run: mount-overlay -c /run/initbox/cow /run/initbox/rootfs /new_root" \
 		"run: switch_root -n /new_root /sbin/init" "run: switch_root /new_root /sbin/init"
-	check "proc, sys, dev and /run are mounted before anything else" \
+	check "proc, sys, dev, then the drivers start, then /run, before any medium is searched" \
 		has_in_order "run: mount -t proc -o nosuid,nodev,noexec proc /proc" \
 		"run: mount -t sysfs -o nosuid,nodev,noexec sysfs /sys" \
-		"run: mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev" \
-		"run: mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run" "mode=live"
+		"run: mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev" "mode=live" \
+		"run: modprobe -q -C" \
+		"run: mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run" \
+		"run: cpio-unpack -C /run /lib/initbox/run.cpio" \
+		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs"
 	check "every mount point of /init lies under /run/initbox or is /new_root" sh -c \
 		"grep '^run: \\(mount\\|findmedia\\|mount-overlay\\)' '$T/out' | awk '{ print \$NF }' |
 		 grep -v '^/\\(proc\\|sys\\|dev\\|run\\|new_root\\)\$' | grep -v '^/run/initbox/' |

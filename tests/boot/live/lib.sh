@@ -41,6 +41,7 @@ mem() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
 for k in MemTotal MemAvailable Shmem; do
 	echo "LIVE: $k: $(mem $k) kB"
 done
+echo "LIVE: modules: $(awk '{ printf "%s ", $1 }' /proc/modules)"
 fails=
 bad() { fails="$fails; $*"; echo "LIVE: check failed: $*"; }
 ok() { echo "LIVE: check passed: $*"; }
