@@ -575,7 +575,7 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 	struct dirent *de;
 	struct stat st;
 	bool kept = false;
-	size_t n;
+	size_t n, end;
 	DIR *d;
 	int sub;
 
@@ -588,12 +588,21 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		/* PATH only names things (messages, the spare list): the
+		 * descriptors do the work, so a tree deeper than PATH_MAX is
+		 * deleted too, its names cut (len < PATH_MAX always). */
 		n = strlen(de->d_name);
-		if (len + 1 + n >= PATH_MAX)
-			n = PATH_MAX - len - 2;
-		path[len] = '/';
-		memcpy(path + len + 1, de->d_name, n);
-		path[len + 1 + n] = '\0';
+		end = len;
+		if (len + 2 < PATH_MAX) {
+			path[end++] = '/';
+			if (end + n >= PATH_MAX)
+				n = PATH_MAX - end - 1;
+		} else {
+			n = 0;
+		}
+		memcpy(path + end, de->d_name, n);
+		end += n;
+		path[end] = '\0';
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
 		    0) {
 			clean_error(s, path);
@@ -629,8 +638,8 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 			if (sub < 0)
 				clean_error(s, path);
 			else
-				inner = clean_dir(s, sub, path, len + 1 + n);
-			path[len + 1 + n] = '\0';
+				inner = clean_dir(s, sub, path, end);
+			path[end] = '\0';
 			if (inner)
 				kept = true;
 			else if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) <

@@ -250,6 +250,22 @@ else
 	fail "with a directory bound into NEWROOT, all but that directory is deleted" "left: $(ls -A "$T/ir" | tr '\n' ' ')"
 fi
 
+# --- a tree deeper than PATH_MAX (20 levels of 250-byte names, built with
+# renames since no path may be that long) is deleted; PID 1 survives -------
+root_fresh || exit 1
+root_init "$T/nr" sbin/init 'echo INIT-RAN'
+n=$(printf '%0250d' 0)
+mkdir "$T/ir/d" && echo bottom > "$T/ir/d/f"
+for i in $(seq 20); do mkdir "$T/ir/w" && mv "$T/ir/d" "$T/ir/w/$n" && mv "$T/ir/w" "$T/ir/d"; done
+deep=$(find "$T/ir/d" -name f | awk '{ print length($0) }')
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root -v /newroot /sbin/init'
+rc=$?
+if [ "${deep:-0}" -gt 4096 ] && [ "$rc" = 0 ] && has INIT-RAN && has "and 34 directories" && [ -z "$(ls -A "$T/ir")" ]; then
+	pass "a tree deeper than PATH_MAX is deleted and init runs"
+else
+	fail "a tree deeper than PATH_MAX is deleted and init runs" "path ${deep:-?} bytes, rc $rc: $(tail -n 2 "$O" | tr '\n' '|') left: $(ls -A "$T/ir" | tr '\n' ' ')"
+fi
+
 # --- accounting: a loop device backed by an initramfs file ------------------
 # Attached from outside (the file is on the fake initramfs's tmpfs); the new
 # root's /dev is the moved tmpfs, so it gets the device node switch_root
