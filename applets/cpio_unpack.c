@@ -39,7 +39,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "extract.h"
 
 struct unpack {
 	const char *archive;

@@ -15,6 +15,8 @@
 
 #include "compat.h"
 #include "cpio.h"
+#include "extract.h"
+#include "pack.h"
 #include "blkid.h"
 #include "devs.h"
 #include "kmod.h"
