@@ -123,9 +123,9 @@ static void parse_owner(struct cpio_pack *c, const char *s)
 }
 
 static const struct opt_long longs[] = {
-	{ "crc", OPT_NONE, 'C' },
-	{ "output", OPT_ARG, 'o' },
-	{ NULL, 0, 0 },
+    {"crc", OPT_NONE, 'C'},
+    {"output", OPT_ARG, 'o'},
+    {NULL, 0, 0},
 };
 
 int cpio_pack_main(int argc, char **argv)
@@ -142,12 +142,24 @@ int cpio_pack_main(int argc, char **argv)
 	while ((ch = opt_next(&o, argc, argv, "s:o:c:l:R:t:p:e:", longs)) !=
 	       -1) {
 		switch (ch) {
-		case 's': list = o.arg; break;
-		case 'o': c.outname = o.arg; break;
-		case 'e': early = o.arg; break;
-		case 'p': pre = o.arg; break;
-		case 'C': c.p.crc = true; break;
-		case 'R': parse_owner(&c, o.arg); break;
+		case 's':
+			list = o.arg;
+			break;
+		case 'o':
+			c.outname = o.arg;
+			break;
+		case 'e':
+			early = o.arg;
+			break;
+		case 'p':
+			pre = o.arg;
+			break;
+		case 'C':
+			c.p.crc = true;
+			break;
+		case 'R':
+			parse_owner(&c, o.arg);
+			break;
 		case 'c':
 			codec = codec_by_name(o.arg);
 			if (codec == CODEC_NONE && strcmp(o.arg, "none"))
@@ -164,13 +176,15 @@ int cpio_pack_main(int argc, char **argv)
 			c.p.mtime_set = true;
 			c.p.mtime = (uint32_t)v;
 			break;
-		case ':': die_usage("option %s needs an argument", o.bad);
-		default: die_usage("unknown option %s", o.bad);
+		case ':':
+			die_usage("option %s needs an argument", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
 		}
 	}
 	if (!!list == (o.ind < argc) || argc - o.ind > 1)
-		die_usage(list ? "a list and a directory given" :
-				 "missing operand DIR (or -s LIST)");
+		die_usage(list ? "a list and a directory given"
+			       : "missing operand DIR (or -s LIST)");
 	if (codec != CODEC_NONE && !codec_can_encode(codec))
 		die("compress %s: this build has no encoders; compression "
 		    "needs the host profile (make CONFIG=host)",

@@ -115,11 +115,10 @@ static _Noreturn void bad_archive(struct unpack *u)
 	}
 	if (in->err_in_seg)
 		die("%s: offset %llu of the %s data at %llu: %s", u->archive,
-		    (unsigned long long)in->err_off,
-		    codec_name(in->seg.codec),
+		    (unsigned long long)in->err_off, codec_name(in->seg.codec),
 		    (unsigned long long)in->seg.off, in->err);
-	die("%s: offset %llu: %s", u->archive,
-	    (unsigned long long)in->err_off, in->err);
+	die("%s: offset %llu: %s", u->archive, (unsigned long long)in->err_off,
+	    in->err);
 }
 
 static void entry(struct unpack *u, const struct cpio_entry *e)
@@ -147,10 +146,9 @@ static void entry(struct unpack *u, const struct cpio_entry *e)
 
 static void examine_line(const struct cpio_seg *s)
 {
-	printf("%10llu  %-5s %12llu %12llu %8llu\n",
-	       (unsigned long long)s->off, codec_name(s->codec),
-	       (unsigned long long)s->csize, (unsigned long long)s->usize,
-	       (unsigned long long)s->entries);
+	printf("%10llu  %-5s %12llu %12llu %8llu\n", (unsigned long long)s->off,
+	       codec_name(s->codec), (unsigned long long)s->csize,
+	       (unsigned long long)s->usize, (unsigned long long)s->entries);
 }
 
 static void run(struct unpack *u)
@@ -164,7 +162,8 @@ static void run(struct unpack *u)
 			entry(u, e);
 			break;
 		case CPIO_DATA:
-			if (extract_data(&u->x, in->rd.data, in->rd.data_len) < 0)
+			if (extract_data(&u->x, in->rd.data, in->rd.data_len) <
+			    0)
 				die_errno("write %s", e->name);
 			break;
 		case CPIO_DATA_END:
@@ -199,7 +198,7 @@ static void run(struct unpack *u)
 
 int cpio_unpack_main(int argc, char **argv)
 {
-	struct unpack u = { 0 };
+	struct unpack u = {0};
 	const char *dir = ".";
 	struct opt o;
 	int c, fd = 0;
@@ -207,13 +206,24 @@ int cpio_unpack_main(int argc, char **argv)
 	opt_init(&o);
 	while ((c = opt_next(&o, argc, argv, "tveiC:", NULL)) != -1) {
 		switch (c) {
-		case 't': u.list = true; break;
-		case 'v': u.verbose = true; break;
-		case 'e': u.examine = true; break;
-		case 'i': break;
-		case 'C': dir = o.arg; break;
-		case ':': die_usage("option %s needs an argument", o.bad);
-		default: die_usage("unknown option %s", o.bad);
+		case 't':
+			u.list = true;
+			break;
+		case 'v':
+			u.verbose = true;
+			break;
+		case 'e':
+			u.examine = true;
+			break;
+		case 'i':
+			break;
+		case 'C':
+			dir = o.arg;
+			break;
+		case ':':
+			die_usage("option %s needs an argument", o.bad);
+		default:
+			die_usage("unknown option %s", o.bad);
 		}
 	}
 	if (argc - o.ind > 1)

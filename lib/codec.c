@@ -13,45 +13,41 @@ static const struct {
 	uint8_t m[2];
 	enum codec_id id;
 } magics[] = {
-	/* Same order and bytes as linux lib/decompress.c. */
-	{ { 0x1f, 0x8b }, CODEC_GZIP },
-	{ { 0x1f, 0x9e }, CODEC_GZIP },
-	{ { 0x42, 0x5a }, CODEC_BZIP2 },
-	{ { 0x5d, 0x00 }, CODEC_LZMA },
-	{ { 0xfd, 0x37 }, CODEC_XZ },
-	{ { 0x89, 0x4c }, CODEC_LZO },
-	{ { 0x02, 0x21 }, CODEC_LZ4 },
-	{ { 0x28, 0xb5 }, CODEC_ZSTD },
+    /* Same order and bytes as linux lib/decompress.c. */
+    {{0x1f, 0x8b}, CODEC_GZIP},	 {{0x1f, 0x9e}, CODEC_GZIP},
+    {{0x42, 0x5a}, CODEC_BZIP2}, {{0x5d, 0x00}, CODEC_LZMA},
+    {{0xfd, 0x37}, CODEC_XZ},	 {{0x89, 0x4c}, CODEC_LZO},
+    {{0x02, 0x21}, CODEC_LZ4},	 {{0x28, 0xb5}, CODEC_ZSTD},
 };
 
 static const char *const names[CODEC_COUNT] = {
-	[CODEC_NONE] = "none",	 [CODEC_GZIP] = "gzip", [CODEC_XZ] = "xz",
-	[CODEC_LZMA] = "lzma",	 [CODEC_ZSTD] = "zstd", [CODEC_BZIP2] = "bzip2",
-	[CODEC_LZ4] = "lz4",	 [CODEC_LZO] = "lzo",
+    [CODEC_NONE] = "none", [CODEC_GZIP] = "gzip", [CODEC_XZ] = "xz",
+    [CODEC_LZMA] = "lzma", [CODEC_ZSTD] = "zstd", [CODEC_BZIP2] = "bzip2",
+    [CODEC_LZ4] = "lz4",   [CODEC_LZO] = "lzo",
 };
 
 static const struct codec_ops *const decoders[CODEC_COUNT] = {
 #if HAVE_CODEC_gzip
-	[CODEC_GZIP] = &codec_gzip_dec,
+    [CODEC_GZIP] = &codec_gzip_dec,
 #endif
 #if HAVE_CODEC_xz
-	[CODEC_XZ] = &codec_xz_dec,
-	[CODEC_LZMA] = &codec_lzma_dec,
+    [CODEC_XZ] = &codec_xz_dec,
+    [CODEC_LZMA] = &codec_lzma_dec,
 #endif
 #if HAVE_CODEC_zstd
-	[CODEC_ZSTD] = &codec_zstd_dec,
+    [CODEC_ZSTD] = &codec_zstd_dec,
 #endif
 };
 
 static const struct codec_ops *const encoders[CODEC_COUNT] = {
 #if HAVE_ENCODER_gzip
-	[CODEC_GZIP] = &codec_gzip_enc,
+    [CODEC_GZIP] = &codec_gzip_enc,
 #endif
 #if HAVE_ENCODER_xz
-	[CODEC_XZ] = &codec_xz_enc,
+    [CODEC_XZ] = &codec_xz_enc,
 #endif
 #if HAVE_ENCODER_zstd
-	[CODEC_ZSTD] = &codec_zstd_enc,
+    [CODEC_ZSTD] = &codec_zstd_enc,
 #endif
 };
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 enum codec_id {
-	CODEC_NONE,	/* no magic matched */
+	CODEC_NONE, /* no magic matched */
 	CODEC_GZIP,
 	CODEC_XZ,
 	CODEC_LZMA,
@@ -37,8 +37,8 @@ struct codec_ops;
 
 struct codec_dec {
 	const struct codec_ops *ops;
-	void *priv;		/* z_stream, lzma_stream or ZSTD_DStream */
-	const char *err;	/* why the last call failed */
+	void *priv;	 /* z_stream, lzma_stream or ZSTD_DStream */
+	const char *err; /* why the last call failed */
 };
 
 /* -1 with errno ENOTSUP when the codec is not built in, ENOMEM. */

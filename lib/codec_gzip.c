@@ -69,8 +69,7 @@ static void gz_dec_end(void *priv)
 	free(priv);
 }
 
-const struct codec_ops codec_gzip_dec = { gz_dec_init, gz_dec_run,
-					  gz_dec_end };
+const struct codec_ops codec_gzip_dec = {gz_dec_init, gz_dec_run, gz_dec_end};
 #endif
 
 #if HAVE_ENCODER_gzip
@@ -124,6 +123,5 @@ static void gz_enc_end(void *priv)
 	free(priv);
 }
 
-const struct codec_ops codec_gzip_enc = { gz_enc_init, gz_enc_run,
-					  gz_enc_end };
+const struct codec_ops codec_gzip_enc = {gz_enc_init, gz_enc_run, gz_enc_end};
 #endif

@@ -53,8 +53,8 @@ static int lz_new(void **priv, lzma_stream **s)
 	return 0;
 }
 
-static int lz_run(void *priv, const uint8_t **in, size_t *inlen,
-		  uint8_t *out, size_t *outlen, int finish, const char **err)
+static int lz_run(void *priv, const uint8_t **in, size_t *inlen, uint8_t *out,
+		  size_t *outlen, int finish, const char **err)
 {
 	lzma_stream *s = priv;
 	size_t ai = *inlen, ao = *outlen;
@@ -120,8 +120,8 @@ static int lzma_dec_init(void **priv, int level)
 	return 0;
 }
 
-const struct codec_ops codec_xz_dec = { xz_dec_init, lz_run, lz_end };
-const struct codec_ops codec_lzma_dec = { lzma_dec_init, lz_run, lz_end };
+const struct codec_ops codec_xz_dec = {xz_dec_init, lz_run, lz_end};
+const struct codec_ops codec_lzma_dec = {lzma_dec_init, lz_run, lz_end};
 #endif
 
 #if HAVE_ENCODER_xz
@@ -156,5 +156,5 @@ static int xz_enc_init(void **priv, int level)
 	return 0;
 }
 
-const struct codec_ops codec_xz_enc = { xz_enc_init, lz_run, lz_end };
+const struct codec_ops codec_xz_enc = {xz_enc_init, lz_run, lz_end};
 #endif

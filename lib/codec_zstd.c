@@ -34,8 +34,8 @@ static int zs_dec_run(void *priv, const uint8_t **in, size_t *inlen,
 		      uint8_t *out, size_t *outlen, int finish,
 		      const char **err)
 {
-	ZSTD_inBuffer ib = { *in, *inlen, 0 };
-	ZSTD_outBuffer ob = { out, *outlen, 0 };
+	ZSTD_inBuffer ib = {*in, *inlen, 0};
+	ZSTD_outBuffer ob = {out, *outlen, 0};
 	size_t r;
 
 	(void)finish;
@@ -56,8 +56,7 @@ static void zs_dec_end(void *priv)
 	ZSTD_freeDStream(priv);
 }
 
-const struct codec_ops codec_zstd_dec = { zs_dec_init, zs_dec_run,
-					  zs_dec_end };
+const struct codec_ops codec_zstd_dec = {zs_dec_init, zs_dec_run, zs_dec_end};
 #endif
 
 #if HAVE_ENCODER_zstd
@@ -71,8 +70,8 @@ static int zs_enc_init(void **priv, int level)
 	}
 	if (level < 1 || level > ZSTD_maxCLevel())
 		level = 3;
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel,
-						level)) ||
+	if (ZSTD_isError(
+		ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1))) {
 		ZSTD_freeCCtx(c);
 		errno = EINVAL;
@@ -86,8 +85,8 @@ static int zs_enc_run(void *priv, const uint8_t **in, size_t *inlen,
 		      uint8_t *out, size_t *outlen, int finish,
 		      const char **err)
 {
-	ZSTD_inBuffer ib = { *in, *inlen, 0 };
-	ZSTD_outBuffer ob = { out, *outlen, 0 };
+	ZSTD_inBuffer ib = {*in, *inlen, 0};
+	ZSTD_outBuffer ob = {out, *outlen, 0};
 	size_t r;
 
 	r = ZSTD_compressStream2(priv, &ob, &ib,
@@ -108,6 +107,5 @@ static void zs_enc_end(void *priv)
 	ZSTD_freeCCtx(priv);
 }
 
-const struct codec_ops codec_zstd_enc = { zs_enc_init, zs_enc_run,
-					  zs_enc_end };
+const struct codec_ops codec_zstd_enc = {zs_enc_init, zs_enc_run, zs_enc_end};
 #endif

@@ -43,8 +43,7 @@ static int hexval(uint8_t c)
 	return -1;
 }
 
-int cpio_parse_header(const uint8_t *h, struct cpio_entry *e,
-		      const char **err)
+int cpio_parse_header(const uint8_t *h, struct cpio_entry *e, const char **err)
 {
 	uint32_t f[13];
 	int i, j, v;
@@ -54,9 +53,9 @@ int cpio_parse_header(const uint8_t *h, struct cpio_entry *e,
 	} else if (!memcmp(h, "070702", 6)) {
 		e->crc = true;
 	} else {
-		*err = memcmp(h, "070707", 6) ?
-			       "no cpio magic" :
-			       "incorrect cpio method used: use -H newc option";
+		*err = memcmp(h, "070707", 6)
+			   ? "no cpio magic"
+			   : "incorrect cpio method used: use -H newc option";
 		return -1;
 	}
 	/* Strict hex, as hex2bin() since 2026: no "0x", no blanks. */
@@ -126,8 +125,7 @@ void cpio_rd_skipped(struct cpio_rd *r, uint64_t n)
 	r->pos += n;
 }
 
-static enum cpio_event rd_fail(struct cpio_rd *r, const char *why,
-			       uint64_t off)
+static enum cpio_event rd_fail(struct cpio_rd *r, const char *why, uint64_t off)
 {
 	r->state = R_DEAD;
 	r->err = why;
@@ -145,7 +143,8 @@ static enum cpio_event rd_header(struct cpio_rd *r)
 		return rd_fail(r, err, e->off);
 	e->name = e->target = NULL;
 	r->next = (e->off + CPIO_HDR_LEN + CPIO_N_ALIGN(e->namesize) +
-		   e->filesize + 3) & ~(uint64_t)3;
+		   e->filesize + 3) &
+		  ~(uint64_t)3;
 	r->state = R_SKIP;
 	r->have = 0;
 	if (e->namesize == 0 || e->namesize > CPIO_PATH_MAX) {
@@ -204,8 +203,8 @@ uint32_t cpio_sum(uint32_t sum, const uint8_t *p, size_t n)
 	return sum;
 }
 
-enum cpio_event cpio_rd_feed(struct cpio_rd *r, const uint8_t *buf,
-			     size_t len, size_t *used)
+enum cpio_event cpio_rd_feed(struct cpio_rd *r, const uint8_t *buf, size_t len,
+			     size_t *used)
 {
 	enum cpio_event ev;
 	size_t u = 0, n;
@@ -271,8 +270,8 @@ enum cpio_event cpio_rd_feed(struct cpio_rd *r, const uint8_t *buf,
 				r->state = R_RESET;
 				break;
 			}
-			n = r->next - r->pos < len - u ? r->next - r->pos :
-							  len - u;
+			n = r->next - r->pos < len - u ? r->next - r->pos
+						       : len - u;
 			u += n;
 			r->pos += n;
 			if (r->pos < r->next) {
@@ -398,7 +397,8 @@ static enum cpio_event in_top(struct cpio_in *in)
 		return in_read_fail(in);
 	id = codec_detect(in->ibuf + in->ipos, in->ilen - in->ipos);
 	if (id == CODEC_NONE)
-		return in_fail(in, "invalid magic at start of compressed archive",
+		return in_fail(in,
+			       "invalid magic at start of compressed archive",
 			       abs, false, 0);
 	if (codec_dec_init(&in->dec, id) < 0) {
 		if (errno != ENOTSUP)
@@ -434,6 +434,7 @@ static enum cpio_event in_event(struct cpio_in *in, enum cpio_event ev)
 static enum cpio_event in_raw(struct cpio_in *in)
 {
 	enum cpio_event ev;
+	struct stat st;
 	uint64_t k;
 	off_t cur;
 	size_t used;
@@ -446,8 +447,6 @@ static enum cpio_event in_raw(struct cpio_in *in)
 			 * last stretch is read. */
 			if (in->seekable && k > IBUF_SIZE) {
 				cur = lseek(in->fd, 0, SEEK_CUR);
-				struct stat st;
-
 				if (cur >= 0 && fstat(in->fd, &st) == 0 &&
 				    (uint64_t)cur + k <= (uint64_t)st.st_size &&
 				    lseek(in->fd, (off_t)k, SEEK_CUR) >= 0) {
@@ -506,8 +505,9 @@ static enum cpio_event in_codec(struct cpio_in *in)
 					return in_event(in, ev);
 				if (!cpio_rd_idle(&in->rd))
 					return in_fail(in,
-						"junk at the end of compressed archive",
-						in->rd.pos, true, 0);
+						       "junk at the end of "
+						       "compressed archive",
+						       in->rd.pos, true, 0);
 				codec_dec_end(&in->dec);
 				in->mode = IN_TOP;
 				return CPIO_SEG_END;
@@ -533,7 +533,8 @@ static enum cpio_event in_codec(struct cpio_in *in)
 			}
 			if (r == 1)
 				in->dec_done = true;
-			else if (!used && !on && in->eof && in->ipos == in->ilen) {
+			else if (!used && !on && in->eof &&
+				 in->ipos == in->ilen) {
 				snprintf(in->errbuf, sizeof(in->errbuf),
 					 "truncated %s data",
 					 codec_name(in->seg.codec));
@@ -593,10 +594,19 @@ size_t cpio_put_header(uint8_t *out, const struct cpio_entry *e,
 		       const char *name)
 {
 	size_t ns = strlen(name) + 1, pad = CPIO_N_ALIGN(ns);
-	uint32_t f[13] = { e->ino,	 e->mode,      e->uid,	     e->gid,
-			   e->nlink,	 e->mtime,     e->filesize,  e->devmajor,
-			   e->devminor,	 e->rdevmajor, e->rdevminor, (uint32_t)ns,
-			   e->crc ? e->check : 0 };
+	uint32_t f[13] = {e->ino,
+			  e->mode,
+			  e->uid,
+			  e->gid,
+			  e->nlink,
+			  e->mtime,
+			  e->filesize,
+			  e->devmajor,
+			  e->devminor,
+			  e->rdevmajor,
+			  e->rdevminor,
+			  (uint32_t)ns,
+			  e->crc ? e->check : 0};
 	int i;
 
 	memcpy(out, e->crc ? "070702" : "070701", 6);

@@ -130,10 +130,8 @@ static int walk_path(struct extract *x, const char *path)
 
 static int open_in_root(struct extract *x, const char *path)
 {
-	struct open_how_compat how = {
-		O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
-		RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
-	};
+	struct open_how_compat how = {O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+				      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	long fd;
 
 	if (!x->walk) {
@@ -194,7 +192,8 @@ static int remove_entry(struct extract *x, int d, const char *last)
 static uint32_t bucket(const struct cpio_entry *e)
 {
 	return (e->ino ^ e->devmajor * 31 ^ e->devminor * 131 ^
-		(e->mode & S_IFMT) >> 12) % EXTRACT_LINK_BUCKETS;
+		(e->mode & S_IFMT) >> 12) %
+	       EXTRACT_LINK_BUCKETS;
 }
 
 /* The kernel's find_link(): an earlier name with the same
@@ -271,15 +270,15 @@ static int make_link(struct extract *x, const char *old, int d,
 static int owner_mode(struct extract *x, int d, const char *last,
 		      const struct cpio_entry *e, bool chmod_always)
 {
-	if (x->owner && fchownat(d, last, e->uid, e->gid,
-				 AT_SYMLINK_NOFOLLOW) < 0) {
+	if (x->owner &&
+	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
 		x->step = "change owner";
 		return -1;
 	}
 	/* chown clears set-id bits, so they are put back afterwards */
 	if ((chmod_always || (e->mode & 07000)) &&
-	    fchmodat(d, last, x->owner ? e->mode & 07777 : e->mode & 01777,
-		     0) < 0) {
+	    fchmodat(d, last, x->owner ? e->mode & 07777 : e->mode & 01777, 0) <
+		0) {
 		x->step = "change mode";
 		return -1;
 	}
@@ -288,7 +287,7 @@ static int owner_mode(struct extract *x, int d, const char *last,
 
 static int set_time(int d, const char *last, uint32_t mtime)
 {
-	struct timespec t[2] = { { (time_t)mtime, 0 }, { (time_t)mtime, 0 } };
+	struct timespec t[2] = {{(time_t)mtime, 0}, {(time_t)mtime, 0}};
 
 	return utimensat(d, last, t, AT_SYMLINK_NOFOLLOW);
 }
@@ -305,7 +304,7 @@ static int do_file(struct extract *x, int d, const char *last,
 		if (l) {
 			if (make_link(x, l->name, d, last) < 0)
 				return -1;
-			}
+		}
 	}
 	if (l) {
 		fd = openat(d, last, fl);
@@ -313,7 +312,7 @@ static int do_file(struct extract *x, int d, const char *last,
 		fd = openat(d, last, fl | O_CREAT | O_EXCL, mode);
 		if (fd < 0 && errno == EEXIST &&
 		    remove_entry(x, d, last) == 0) {
-				fd = openat(d, last, fl | O_CREAT | O_EXCL, mode);
+			fd = openat(d, last, fl | O_CREAT | O_EXCL, mode);
 		}
 	}
 	if (fd < 0) {
@@ -365,8 +364,8 @@ static int do_dir(struct extract *x, int d, const char *last,
 	}
 	if (!later && owner_mode(x, d, last, e, existed) < 0)
 		return -1;
-	if (later && x->owner && fchownat(d, last, e->uid, e->gid,
-					  AT_SYMLINK_NOFOLLOW) < 0) {
+	if (later && x->owner &&
+	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
 		x->step = "change owner";
 		return -1;
 	}
@@ -397,8 +396,8 @@ static int do_symlink(struct extract *x, int d, const char *last,
 		x->step = "make symlink";
 		return -1;
 	}
-	if (x->owner && fchownat(d, last, e->uid, e->gid,
-				 AT_SYMLINK_NOFOLLOW) < 0) {
+	if (x->owner &&
+	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
 		x->step = "change owner";
 		return -1;
 	}
@@ -412,8 +411,8 @@ static int do_symlink(struct extract *x, int d, const char *last,
 static int do_node(struct extract *x, int d, const char *last,
 		   const struct cpio_entry *e)
 {
-	mode_t mode = (e->mode & S_IFMT) |
-		      (x->owner ? e->mode & 07777 : e->mode & 01777);
+	mode_t mode =
+	    (e->mode & S_IFMT) | (x->owner ? e->mode & 07777 : e->mode & 01777);
 	dev_t dev = makedev(e->rdevmajor, e->rdevminor);
 	struct extract_link *l;
 	int r;
@@ -496,8 +495,7 @@ int extract_data(struct extract *x, const void *p, size_t n)
 
 int extract_file_done(struct extract *x, const struct cpio_entry *e)
 {
-	struct timespec t[2] = { { (time_t)e->mtime, 0 },
-				 { (time_t)e->mtime, 0 } };
+	struct timespec t[2] = {{(time_t)e->mtime, 0}, {(time_t)e->mtime, 0}};
 	int r = 0;
 
 	if (x->fd < 0)

@@ -24,15 +24,15 @@ struct extract_dir;
 enum { EXTRACT_LINK_BUCKETS = 1024 };
 
 struct extract {
-	int root;		/* O_PATH fd of the target */
-	int fd;			/* the regular file being written, or -1 */
-	bool walk;		/* no openat2: walk components */
-	bool owner;		/* apply uid/gid and modes as root does */
-	const char *step;	/* what failed */
-	int cfd;		/* cached parent directory */
+	int root;	  /* O_PATH fd of the target */
+	int fd;		  /* the regular file being written, or -1 */
+	bool walk;	  /* no openat2: walk components */
+	bool owner;	  /* apply uid/gid and modes as root does */
+	const char *step; /* what failed */
+	int cfd;	  /* cached parent directory */
 	char cname[CPIO_PATH_MAX + 1];
 	struct extract_link *links[EXTRACT_LINK_BUCKETS];
-	struct extract_dir *dirs;	/* deferred mtimes, newest first */
+	struct extract_dir *dirs; /* deferred mtimes, newest first */
 };
 
 /* Open DIR (not following a symlink there). owner: set uid/gid (root). */

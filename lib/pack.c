@@ -68,8 +68,7 @@ static uint32_t clamp_time(const struct pack *p, int64_t t)
 	return t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
-static int from_stat(struct pack *p, struct pack_ent *e,
-		     const struct stat *st)
+static int from_stat(struct pack *p, struct pack_ent *e, const struct stat *st)
 {
 	e->mode = st->st_mode;
 	e->uid = p->owner_set ? p->uid : st->st_uid;
@@ -110,8 +109,8 @@ static int walk(struct pack *p, const char *top, const char *rel)
 			continue;
 		snprintf(child, sizeof(child), "%s/%s", path, d->d_name);
 		if ((size_t)snprintf(name, sizeof(name), "%s%s%s", rel,
-				     *rel ? "/" : "", d->d_name) >=
-		    CPIO_PATH_MAX) {
+				     *rel ? "/" : "",
+				     d->d_name) >= CPIO_PATH_MAX) {
 			errno = ENAMETOOLONG;
 			fail(p, "pack", child);
 			goto out;
@@ -212,8 +211,8 @@ int pack_number(struct pack *p)
 			l[nl++] = &p->v[i];
 	qsort(l, nl, sizeof(*l), by_identity);
 	for (i = 0; i < nl; i = j) {
-		for (j = i + 1; j < nl && l[j]->dev == l[i]->dev &&
-				l[j]->ino == l[i]->ino;
+		for (j = i + 1;
+		     j < nl && l[j]->dev == l[i]->dev && l[j]->ino == l[i]->ino;
 		     j++)
 			;
 		for (k = i; k < j; k++) {
@@ -359,17 +358,16 @@ static int64_t field(const char *w, unsigned base, uint64_t max)
 
 static const struct {
 	const char *kw;
-	uint32_t type;	/* 0: nod, b or c decides */
-	int nf;		/* fields after the keyword, hard links not counted */
-	int m;		/* index of MODE */
+	uint32_t type; /* 0: nod, b or c decides */
+	int nf;	       /* fields after the keyword, hard links not counted */
+	int m;	       /* index of MODE */
 } kinds[] = {
-	{ "file", S_IFREG, 5, 3 },  { "dir", S_IFDIR, 4, 2 },
-	{ "nod", 0, 7, 2 },	    { "slink", S_IFLNK, 5, 3 },
-	{ "pipe", S_IFIFO, 4, 2 },  { "sock", S_IFSOCK, 4, 2 },
+    {"file", S_IFREG, 5, 3},  {"dir", S_IFDIR, 4, 2},  {"nod", 0, 7, 2},
+    {"slink", S_IFLNK, 5, 3}, {"pipe", S_IFIFO, 4, 2}, {"sock", S_IFSOCK, 4, 2},
 };
 
-static int list_entry(struct pack *p, const char *list, unsigned line,
-		      char **w, int nw)
+static int list_entry(struct pack *p, const char *list, unsigned line, char **w,
+		      int nw)
 {
 	char loc[4096];
 	struct pack_ent *e;
@@ -416,8 +414,8 @@ static int list_entry(struct pack *p, const char *list, unsigned line,
 		if (stat(loc, &st) < 0)
 			return fail(p, "stat", loc);
 		if (!S_ISREG(st.st_mode))
-			return bad_line(p, list, line, "not a regular file:",
-					loc);
+			return bad_line(p, list, line,
+					"not a regular file:", loc);
 	}
 	/* Entries without a file of their own get gen_init_cpio's "now",
 	 * or SOURCE_DATE_EPOCH. */

@@ -12,13 +12,13 @@
 #include "cpio.h"
 
 struct pack_ent {
-	char *name;	/* archive name */
-	char *src;	/* data file, or symlink target */
+	char *name; /* archive name */
+	char *src;  /* data file, or symlink target */
 	uint32_t mode, uid, gid, mtime, size, rmaj, rmin;
-	uint64_t dev, ino;	/* identity, for hardlink groups */
-	uint32_t links;		/* names the source says it has */
+	uint64_t dev, ino; /* identity, for hardlink groups */
+	uint32_t links;	   /* names the source says it has */
 	uint32_t new_ino, nlink;
-	bool nodata;		/* a hardlink whose data is on another name */
+	bool nodata; /* a hardlink whose data is on another name */
 	size_t pos;
 };
 
@@ -26,10 +26,10 @@ struct pack {
 	struct pack_ent *v;
 	size_t n, cap;
 	/* settings, filled by the caller */
-	bool crc;		/* 070702 with data checksums */
+	bool crc; /* 070702 with data checksums */
 	bool owner_set, mtime_set, epoch_set;
-	uint32_t uid, gid, mtime;	/* -R, -t */
-	int64_t epoch;		/* SOURCE_DATE_EPOCH: mtimes clamped to it */
+	uint32_t uid, gid, mtime; /* -R, -t */
+	int64_t epoch;		  /* SOURCE_DATE_EPOCH: mtimes clamped to it */
 	/* on failure: what failed, on what (a path, or LIST:LINE), and for
 	 * list errors (errno EINVAL) why */
 	const char *step;

@@ -17,7 +17,7 @@
 struct tc {
 	const char *magic;
 	uint32_t ino, mode, uid, gid, nlink, mtime, filesize, devmajor,
-		devminor, rdevmajor, rdevminor, namesize, csum;
+	    devminor, rdevmajor, rdevminor, namesize, csum;
 	const char *fname;
 	const char *data;
 };
@@ -37,13 +37,14 @@ static size_t fill(const struct tc *c, size_t n, char *out)
 	for (i = 0; i < n; i++) {
 		ns = c[i].namesize ? c[i].namesize : strlen(c[i].fname) + 1;
 		dl = c[i].data ? strlen(c[i].data) : 0;
-		off += (size_t)sprintf(out + off,
-			"%s%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x",
-			c[i].magic ? c[i].magic : "070701", c[i].ino,
-			c[i].mode, c[i].uid, c[i].gid, c[i].nlink, c[i].mtime,
-			c[i].filesize ? c[i].filesize : (uint32_t)dl,
-			c[i].devmajor, c[i].devminor, c[i].rdevmajor,
-			c[i].rdevminor, (uint32_t)ns, c[i].csum);
+		off += (size_t)sprintf(
+		    out + off,
+		    "%s%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x",
+		    c[i].magic ? c[i].magic : "070701", c[i].ino, c[i].mode,
+		    c[i].uid, c[i].gid, c[i].nlink, c[i].mtime,
+		    c[i].filesize ? c[i].filesize : (uint32_t)dl, c[i].devmajor,
+		    c[i].devminor, c[i].rdevmajor, c[i].rdevminor, (uint32_t)ns,
+		    c[i].csum);
 		memset(out + off, 0, ns);
 		memcpy(out + off, c[i].fname,
 		       strlen(c[i].fname) < ns ? strlen(c[i].fname) : ns);
@@ -149,11 +150,19 @@ static int read_back(const char *name, char *out, size_t n)
 static void kunit_extract(void)
 {
 	struct tc c[] = {
-		{ .ino = 1, .mode = S_IFREG | 0777, .uid = 12, .gid = 34,
-		  .nlink = 1, .mtime = 56, .fname = "initramfs_test_extract" },
-		{ .ino = 2, .mode = S_IFDIR | 0777, .nlink = 1, .mtime = 57,
-		  .fname = "initramfs_test_extract_dir" },
-		{ .nlink = 1, .fname = "TRAILER!!!" },
+	    {.ino = 1,
+	     .mode = S_IFREG | 0777,
+	     .uid = 12,
+	     .gid = 34,
+	     .nlink = 1,
+	     .mtime = 56,
+	     .fname = "initramfs_test_extract"},
+	    {.ino = 2,
+	     .mode = S_IFDIR | 0777,
+	     .nlink = 1,
+	     .mtime = 57,
+	     .fname = "initramfs_test_extract_dir"},
+	    {.nlink = 1, .fname = "TRAILER!!!"},
 	};
 	struct stat s;
 
@@ -173,8 +182,10 @@ static void kunit_extract(void)
  * namesize. */
 static void kunit_fname_overrun(void)
 {
-	struct tc c[] = { { .ino = 1, .mode = S_IFREG | 0777, .nlink = 1,
-			    .fname = "initramfs_test_fname_overrun" } };
+	struct tc c[] = {{.ino = 1,
+			  .mode = S_IFREG | 0777,
+			  .nlink = 1,
+			  .fname = "initramfs_test_fname_overrun"}};
 	size_t ns = strlen(c[0].fname) + 1, n;
 	char *b;
 
@@ -192,8 +203,11 @@ static void kunit_fname_overrun(void)
 /* 3. initramfs_test_data */
 static void kunit_data(void)
 {
-	struct tc c[] = { { .ino = 1, .mode = S_IFREG | 0777, .nlink = 1,
-			    .fname = "initramfs_test_data", .data = "ASDF" } };
+	struct tc c[] = {{.ino = 1,
+			  .mode = S_IFREG | 0777,
+			  .nlink = 1,
+			  .fname = "initramfs_test_data",
+			  .data = "ASDF"}};
 	char got[16];
 
 	reset_dir();
@@ -207,12 +221,19 @@ static void kunit_data(void)
 static void kunit_csum(void)
 {
 	struct tc c[] = {
-		{ .magic = "070702", .ino = 1, .mode = S_IFREG | 0777,
-		  .nlink = 1, .fname = "initramfs_test_csum", .data = "ASDF",
-		  .csum = 'A' + 'S' + 'D' + 'F' },
-		{ .ino = 2, .mode = S_IFREG | 0777, .nlink = 1,
-		  .fname = "initramfs_test_csum_not_here", .data = "ASDF",
-		  .csum = 5555 },
+	    {.magic = "070702",
+	     .ino = 1,
+	     .mode = S_IFREG | 0777,
+	     .nlink = 1,
+	     .fname = "initramfs_test_csum",
+	     .data = "ASDF",
+	     .csum = 'A' + 'S' + 'D' + 'F'},
+	    {.ino = 2,
+	     .mode = S_IFREG | 0777,
+	     .nlink = 1,
+	     .fname = "initramfs_test_csum_not_here",
+	     .data = "ASDF",
+	     .csum = 5555},
 	};
 	struct stat s;
 
@@ -233,10 +254,15 @@ static void kunit_csum(void)
 static void kunit_hardlink(void)
 {
 	struct tc c[] = {
-		{ .ino = 1, .mode = S_IFREG | 0777, .nlink = 2,
-		  .fname = "initramfs_test_hardlink" },
-		{ .ino = 1, .mode = S_IFREG | 0777, .nlink = 2,
-		  .fname = "initramfs_test_hardlink_link", .data = "ASDF" },
+	    {.ino = 1,
+	     .mode = S_IFREG | 0777,
+	     .nlink = 2,
+	     .fname = "initramfs_test_hardlink"},
+	    {.ino = 1,
+	     .mode = S_IFREG | 0777,
+	     .nlink = 2,
+	     .fname = "initramfs_test_hardlink_link",
+	     .data = "ASDF"},
 	};
 	struct stat a, b;
 	char got[16];
@@ -262,8 +288,10 @@ static void kunit_many(void)
 	for (i = 0; i < 1000; i++) {
 		snprintf(names[i], sizeof(names[i]), "initramfs_test_many-%d",
 			 i);
-		c[i] = (struct tc){ .ino = (uint32_t)i, .mode = S_IFREG | 0644,
-				    .nlink = 1, .fname = names[i] };
+		c[i] = (struct tc){.ino = (uint32_t)i,
+				   .mode = S_IFREG | 0644,
+				   .nlink = 1,
+				   .fname = names[i]};
 	}
 	arclen = fill(c, 1000, arc);
 	CHECK(unpack_buf(arc, arclen, 0) == 0);
@@ -275,9 +303,12 @@ static void kunit_many(void)
 /* 7. initramfs_test_fname_pad: NUL padding in namesize aligns data */
 static void kunit_fname_pad(void)
 {
-	struct tc c[] = { { .ino = 1, .mode = S_IFREG | 0777, .nlink = 1,
-			    .namesize = 4096 - CPIO_HDR_LEN,
-			    .fname = "padded_fname", .data = "ASDF" } };
+	struct tc c[] = {{.ino = 1,
+			  .mode = S_IFREG | 0777,
+			  .nlink = 1,
+			  .namesize = 4096 - CPIO_HDR_LEN,
+			  .fname = "padded_fname",
+			  .data = "ASDF"}};
 	char got[16];
 
 	reset_dir();
@@ -293,11 +324,17 @@ static void kunit_fname_path_max(void)
 {
 	static char long_name[CPIO_PATH_MAX + 1], ok_name[CPIO_PATH_MAX];
 	struct tc c[] = {
-		{ .ino = 1, .mode = S_IFDIR | 0777, .nlink = 1,
-		  .namesize = CPIO_PATH_MAX + 1, .fname = long_name,
-		  .data = "000000000000000000000000000000000000" },
-		{ .ino = 2, .mode = S_IFDIR | 0777, .nlink = 1,
-		  .namesize = CPIO_PATH_MAX, .fname = ok_name },
+	    {.ino = 1,
+	     .mode = S_IFDIR | 0777,
+	     .nlink = 1,
+	     .namesize = CPIO_PATH_MAX + 1,
+	     .fname = long_name,
+	     .data = "000000000000000000000000000000000000"},
+	    {.ino = 2,
+	     .mode = S_IFDIR | 0777,
+	     .nlink = 1,
+	     .namesize = CPIO_PATH_MAX,
+	     .fname = ok_name},
 	};
 	struct stat s;
 
@@ -315,8 +352,10 @@ static void kunit_fname_path_max(void)
 /* 9. initramfs_test_hdr_hex: "0x" in a field is a damaged header */
 static void kunit_hdr_hex(void)
 {
-	struct tc c[] = { { .ino = 1, .mode = S_IFREG | 0777, .nlink = 1,
-			    .fname = "initramfs_test_hdr_hex" } };
+	struct tc c[] = {{.ino = 1,
+			  .mode = S_IFREG | 0777,
+			  .nlink = 1,
+			  .fname = "initramfs_test_hdr_hex"}};
 
 	reset_dir();
 	arclen = fill(c, 1, arc);
@@ -327,7 +366,7 @@ static void kunit_hdr_hex(void)
 
 static void odc_magic_has_kernel_message(void)
 {
-	struct tc c[] = { { .magic = "070707", .nlink = 1, .fname = "x" } };
+	struct tc c[] = {{.magic = "070707", .nlink = 1, .fname = "x"}};
 
 	reset_dir();
 	arclen = fill(c, 1, arc);
@@ -340,8 +379,8 @@ static void odc_magic_has_kernel_message(void)
 
 static void junk_after_entry_at_odd_offset_is_broken_padding(void)
 {
-	struct tc c[] = { { .mode = S_IFREG | 0644, .nlink = 1, .fname = "a",
-			    .data = "x" } };
+	struct tc c[] = {
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "a", .data = "x"}};
 
 	reset_dir();
 	arclen = fill(c, 1, arc);
@@ -353,8 +392,8 @@ static void junk_after_entry_at_odd_offset_is_broken_padding(void)
 
 static void truncated_uncompressed_input_is_an_error(void)
 {
-	struct tc c[] = { { .mode = S_IFREG | 0644, .nlink = 1, .fname = "a",
-			    .data = "xyzw" } };
+	struct tc c[] = {
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "a", .data = "xyzw"}};
 
 	reset_dir();
 	arclen = fill(c, 1, arc);
@@ -365,9 +404,9 @@ static void truncated_uncompressed_input_is_an_error(void)
 
 static void nul_runs_and_concatenation_are_accepted(void)
 {
-	struct tc a[] = { { .mode = S_IFREG | 0644, .nlink = 1, .fname = "a" },
-			  { .nlink = 1, .fname = "TRAILER!!!" } };
-	struct tc b[] = { { .mode = S_IFREG | 0644, .nlink = 1, .fname = "b" } };
+	struct tc a[] = {{.mode = S_IFREG | 0644, .nlink = 1, .fname = "a"},
+			 {.nlink = 1, .fname = "TRAILER!!!"}};
+	struct tc b[] = {{.mode = S_IFREG | 0644, .nlink = 1, .fname = "b"}};
 	struct stat s;
 	size_t n;
 
@@ -381,8 +420,8 @@ static void nul_runs_and_concatenation_are_accepted(void)
 }
 
 /* Compress buf into out with the codec's encoder. */
-static size_t compress(enum codec_id id, const char *buf, size_t n,
-		       char *out, size_t cap)
+static size_t compress(enum codec_id id, const char *buf, size_t n, char *out,
+		       size_t cap)
 {
 	struct codec_enc e;
 	const uint8_t *p = (const uint8_t *)buf;
@@ -403,12 +442,12 @@ static size_t compress(enum codec_id id, const char *buf, size_t n,
 static void compressed_segments_back_to_back(void)
 {
 	static char out[1 << 16];
-	struct tc a[] = { { .mode = S_IFREG | 0644, .nlink = 1, .fname = "a",
-			    .data = "AAAA" },
-			  { .nlink = 1, .fname = "TRAILER!!!" } };
-	struct tc b[] = { { .mode = S_IFREG | 0644, .nlink = 1, .fname = "b",
-			    .data = "BB" } };
-	enum codec_id ids[] = { CODEC_GZIP, CODEC_XZ, CODEC_ZSTD };
+	struct tc a[] = {
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "a", .data = "AAAA"},
+	    {.nlink = 1, .fname = "TRAILER!!!"}};
+	struct tc b[] = {
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "b", .data = "BB"}};
+	enum codec_id ids[] = {CODEC_GZIP, CODEC_XZ, CODEC_ZSTD};
 	char got[16], one[4096];
 	struct stat s;
 	size_t n = 0, k, i;
@@ -451,7 +490,7 @@ static void compressed_segments_back_to_back(void)
 static void unsupported_and_unknown_compression(void)
 {
 	static const char bz[] = "BZh91AY&SY";
-	static const char lz4[] = { 0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0 };
+	static const char lz4[] = {0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0};
 
 	reset_dir();
 	CHECK(unpack_buf(bz, sizeof(bz), 0) < 0);
@@ -461,18 +500,26 @@ static void unsupported_and_unknown_compression(void)
 	CHECK(unpack_buf("\0\0\0\0\0xyz", 8, 0) < 0);
 	CHECK(strstr(errbuf, "invalid magic at start of compressed archive@5"));
 	/* a '0' at an unaligned top-level offset is not an archive */
-	CHECK(unpack_buf("\0" "070701", 7, 0) < 0);
+	CHECK(unpack_buf("\0"
+			 "070701",
+			 7, 0) < 0);
 	CHECK(strstr(errbuf, "invalid magic") != NULL);
 }
 
 static void trailer_resets_hardlinks(void)
 {
 	struct tc c[] = {
-		{ .ino = 7, .mode = S_IFREG | 0644, .nlink = 2, .fname = "a",
-		  .data = "one" },
-		{ .nlink = 1, .fname = "TRAILER!!!" },
-		{ .ino = 7, .mode = S_IFREG | 0644, .nlink = 2, .fname = "b",
-		  .data = "two" },
+	    {.ino = 7,
+	     .mode = S_IFREG | 0644,
+	     .nlink = 2,
+	     .fname = "a",
+	     .data = "one"},
+	    {.nlink = 1, .fname = "TRAILER!!!"},
+	    {.ino = 7,
+	     .mode = S_IFREG | 0644,
+	     .nlink = 2,
+	     .fname = "b",
+	     .data = "two"},
 	};
 	struct stat a, b;
 
@@ -486,11 +533,17 @@ static void trailer_resets_hardlinks(void)
 static void header_split_in_every_place_parses_the_same(void)
 {
 	struct tc c[] = {
-		{ .mode = S_IFDIR | 0755, .nlink = 2, .fname = "d" },
-		{ .mode = S_IFLNK | 0777, .nlink = 1, .fname = "d/l",
-		  .data = "target" },
-		{ .magic = "070702", .mode = S_IFREG | 0644, .nlink = 1,
-		  .fname = "d/f", .data = "hello", .csum = 532 },
+	    {.mode = S_IFDIR | 0755, .nlink = 2, .fname = "d"},
+	    {.mode = S_IFLNK | 0777,
+	     .nlink = 1,
+	     .fname = "d/l",
+	     .data = "target"},
+	    {.magic = "070702",
+	     .mode = S_IFREG | 0644,
+	     .nlink = 1,
+	     .fname = "d/f",
+	     .data = "hello",
+	     .csum = 532},
 	};
 	static struct cpio_rd r;
 	size_t n, i, used, k;
@@ -542,17 +595,21 @@ static void names_resolve_like_the_kernel(void)
 static void traversal_stays_inside(void)
 {
 	struct tc c[] = {
-		{ .mode = S_IFREG | 0644, .nlink = 1, .fname = "../../esc1",
-		  .data = "x" },
-		{ .mode = S_IFREG | 0644, .nlink = 1, .fname = "/esc2",
-		  .data = "x" },
-		{ .mode = S_IFLNK | 0777, .nlink = 1, .fname = "l",
-		  .data = "/tmp" },
-		{ .mode = S_IFREG | 0644, .nlink = 1, .fname = "l/esc3",
-		  .data = "x" },
-		{ .mode = S_IFLNK | 0777, .nlink = 1, .fname = "up",
-		  .data = "../.." },
-		{ .mode = S_IFDIR | 0755, .nlink = 1, .fname = "up/esc4" },
+	    {.mode = S_IFREG | 0644,
+	     .nlink = 1,
+	     .fname = "../../esc1",
+	     .data = "x"},
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "/esc2", .data = "x"},
+	    {.mode = S_IFLNK | 0777, .nlink = 1, .fname = "l", .data = "/tmp"},
+	    {.mode = S_IFREG | 0644,
+	     .nlink = 1,
+	     .fname = "l/esc3",
+	     .data = "x"},
+	    {.mode = S_IFLNK | 0777,
+	     .nlink = 1,
+	     .fname = "up",
+	     .data = "../.."},
+	    {.mode = S_IFDIR | 0755, .nlink = 1, .fname = "up/esc4"},
 	};
 	struct stat s;
 
