@@ -383,22 +383,31 @@ static bool left_alone(const struct switchroot *s, const char *target)
  * travel with it. */
 static void note_binds(struct switchroot *s, const struct mountinfo_list *l)
 {
+	struct stat rst, bst;
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct mountinfo *m = &l->v[i];
+		struct sr_spare *sp;
 
 		if (m->major != major(s->olddev) ||
 		    m->minor != minor(s->olddev) || !strcmp(m->target, "/"))
 			continue;
-		if (!strcmp(m->root, "/")) {
-			s->spare_all = true;
-		} else if (s->nspare < ARRAY_SIZE(s->spare)) {
-			snprintf(s->spare[s->nspare++], sizeof(s->spare[0]),
-				 "%s", m->root);
-		} else {
-			s->spare_all = true; /* too many to track: be safe */
+		if (!strcmp(m->root, "/") || stat("/", &rst) < 0 ||
+		    s->nspare == ARRAY_SIZE(s->spare)) {
+			s->spare_all = true; /* or too many to track: be safe */
+			continue;
 		}
+		sp = &s->spare[s->nspare++];
+		memset(sp, 0, sizeof(*sp));
+		snprintf(sp->path, sizeof(sp->path), "%s", m->root);
+		/* Covered by another mount: only the path is left. */
+		if (stat(m->target, &bst) < 0 || bst.st_dev != s->olddev)
+			continue;
+		/* The root itself, bound from a chroot's point of view. */
+		if (bst.st_ino == rst.st_ino && rst.st_dev == s->olddev)
+			s->spare_all = true;
+		sp->ino = bst.st_ino;
 	}
 }
 
@@ -557,13 +566,22 @@ static void note_deleted(struct switchroot *s, ino_t ino, uint64_t bytes)
 	s->del_bytes[s->ndel++] = bytes;
 }
 
-static bool is_kept(const struct switchroot *s, const char *path)
+static bool is_kept(struct switchroot *s, const char *path,
+		    const struct stat *st)
 {
+	struct sr_spare *sp;
 	size_t i;
 
-	for (i = 0; i < s->nspare; i++)
-		if (!strcmp(s->spare[i], path))
-			return true;
+	for (i = 0; i < s->nspare; i++) {
+		sp = &s->spare[i];
+		if (sp->ino ? sp->ino != st->st_ino : strcmp(sp->path, path))
+			continue;
+		if (!sp->met) {
+			snprintf(sp->path, sizeof(sp->path), "%s", path);
+			sp->met = true;
+		}
+		return true;
+	}
 	return false;
 }
 
@@ -625,7 +643,7 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 			kept = true;
 			continue;
 		}
-		if (is_kept(s, path)) {
+		if (is_kept(s, path, &st)) {
 			kept = true;
 			continue;
 		}
@@ -945,9 +963,9 @@ void switchroot_report(const struct switchroot *s, bool verbose,
 		     "switched with mount --move and chroot (pivot_root: %s)",
 		     strerror(s->pivot_err));
 	for (i = 0; i < s->nspare; i++)
-		if (strcmp(s->spare[i], s->spared_newroot))
+		if (s->spare[i].met)
 			emit(line, ctx, "spared %s: bind-mounted elsewhere",
-			     s->spare[i]);
+			     s->spare[i].path);
 	if (s->spared_newroot[0])
 		emit(line, ctx, "spared %s: it is the new root",
 		     s->spared_newroot);

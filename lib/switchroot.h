@@ -70,8 +70,16 @@ struct switchroot {
 	int pivot_err;	   /* why pivot_root did not */
 	const char *stdio; /* what stdio went to: a path, or NULL (kept) */
 
-	/* Bind mounts of initramfs directories: their sources are spared. */
-	char spare[16][256];
+	/* Bind mounts of initramfs files and directories: their sources are
+	 * spared, found by inode (mountinfo's root field is relative to the
+	 * filesystem, not to a chroot); by path (mountinfo's root) only when
+	 * the mount could not be looked at (ino 0). path is where the
+	 * deletion met it once met is set. */
+	struct sr_spare {
+		ino_t ino;
+		bool met;
+		char path[256];
+	} spare[16];
 	size_t nspare;
 	bool spare_all; /* the whole root is bind-mounted elsewhere */
 	char spared_newroot[PATH_MAX]; /* the initramfs directory that is the

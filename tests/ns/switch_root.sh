@@ -250,6 +250,27 @@ else
 	fail "with a directory bound into NEWROOT, all but that directory is deleted" "left: $(ls -A "$T/ir" | tr '\n' ' ')"
 fi
 
+# The same from a chroot into a directory of the initramfs (the move +
+# chroot path), where mountinfo names the source /sub/mods, not /mods: the
+# source is found by inode.
+root_fresh || exit 1
+mkdir -p "$T/ir/mods" "$T/nr/lib/modules" && echo modfile > "$T/ir/mods/m.ko"
+root_init "$T/nr" sbin/init 'echo "MODS: $(/bin/busybox cat /lib/modules/m.ko)"'
+mkdir "$T/ir/sub"
+(cd "$T/ir" && for f in *; do case $f in sub|proc) ;; *) mv "$f" sub/ ;; esac; done)
+mkdir "$T/ir/sub/proc" "$T/ir/bin"
+cp "$BUSYBOX" "$T/ir/bin/busybox"
+ROOT_PREFIX=sub/ root_boot "$T/ir" "$O" "$ROOT_STD
+mount --bind \${P}mods \${P}newroot/lib/modules" \
+	'exec /bin/busybox chroot /sub /bin/switch_root -v /newroot /sbin/init'
+if has "MODS: modfile" && has "switch_root: spared /mods: bind-mounted elsewhere" &&
+	[ "$(ls -A "$T/ir/sub")" = mods ]; then
+	pass "from a chroot too, a directory bound into NEWROOT is spared, the rest deleted"
+else
+	fail "from a chroot too, a directory bound into NEWROOT is spared, the rest deleted" \
+		"$(grep -E 'MODS|spared' "$O" | tr '\n' '|') left: $(ls -A "$T/ir/sub" | tr '\n' ' ')"
+fi
+
 # --- a tree deeper than PATH_MAX (20 levels of 250-byte names, built with
 # renames since no path may be that long) is deleted; PID 1 survives -------
 root_fresh || exit 1
