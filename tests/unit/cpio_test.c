@@ -27,6 +27,7 @@ static size_t arclen;
 static char tmpl[] = "/tmp/cpio_test.XXXXXX";
 static char *dir;
 static char errbuf[256];
+static int force_walk; /* exercise the path walk used without openat2 */
 
 /* The kernel test's fill_cpio(): header, name, pad to 4, data, pad to 4.
  * namesize 0 in tc means strlen + 1. */
@@ -87,6 +88,7 @@ static int unpack_buf(const void *buf, size_t len, int skipped_ok)
 		abort();
 	if (cpio_in_init(&in, fd) < 0 || extract_init(&x, dir, true) < 0)
 		abort();
+	x.walk = force_walk;
 	for (;;) {
 		ev = cpio_in_next(&in);
 		if (ev == CPIO_END) {
@@ -623,6 +625,65 @@ static void traversal_stays_inside(void)
 	CHECK(st("esc4", &s) == 0 && S_ISDIR(s.st_mode));
 }
 
+/* Without openat2: ".." is resolved lexically, a symlinked directory in
+ * a path is refused; nothing escapes either way. */
+static void traversal_stays_inside_without_openat2(void)
+{
+	struct tc c[] = {
+	    {.mode = S_IFREG | 0644,
+	     .nlink = 1,
+	     .fname = "../../esc5",
+	     .data = "x"},
+	    {.mode = S_IFDIR | 0755, .nlink = 1, .fname = "d"},
+	    {.mode = S_IFREG | 0644,
+	     .nlink = 1,
+	     .fname = "d/../../f",
+	     .data = "x"},
+	    {.mode = S_IFLNK | 0777, .nlink = 1, .fname = "l", .data = "/tmp"},
+	    {.mode = S_IFREG | 0644,
+	     .nlink = 1,
+	     .fname = "l/esc6",
+	     .data = "x"},
+	};
+	struct stat s;
+
+	reset_dir();
+	force_walk = 1;
+	arclen = fill(c, 5, arc);
+	CHECK(unpack_buf(arc, arclen, 0) == 0);
+	force_walk = 0;
+	CHECK(stat("/tmp/esc5", &s) < 0 && stat("/tmp/esc6", &s) < 0);
+	CHECK(st("esc5", &s) == 0 && st("f", &s) == 0);
+	CHECK(st("l", &s) == 0 && S_ISLNK(s.st_mode));
+}
+
+/* The writer's header is what the reader parses. */
+static void writer_header_parses_back(void)
+{
+	struct cpio_entry e = {.ino = 0xdeadbeef,
+			       .mode = S_IFREG | 04755,
+			       .uid = 1,
+			       .gid = 2,
+			       .nlink = 3,
+			       .mtime = 4,
+			       .filesize = 5,
+			       .rdevmajor = 6,
+			       .rdevminor = 7,
+			       .crc = true,
+			       .check = 8},
+			  g;
+	uint8_t buf[CPIO_HDR_LEN + 16];
+	const char *err = NULL;
+	size_t n = cpio_put_header(buf, &e, "abc");
+
+	CHECK(n == 116 && (n & 3) == 0);
+	CHECK(cpio_parse_header(buf, &g, &err) == 0);
+	CHECK(g.ino == e.ino && g.mode == e.mode && g.uid == 1 && g.gid == 2);
+	CHECK(g.nlink == 3 && g.mtime == 4 && g.filesize == 5);
+	CHECK(g.rdevmajor == 6 && g.rdevminor == 7 && g.namesize == 4);
+	CHECK(g.crc && g.check == 8 && !memcmp(buf + CPIO_HDR_LEN, "abc", 4));
+}
+
 int main(void)
 {
 	dir = mkdtemp(tmpl);
@@ -647,6 +708,8 @@ int main(void)
 	RUN(header_split_in_every_place_parses_the_same);
 	RUN(names_resolve_like_the_kernel);
 	RUN(traversal_stays_inside);
+	RUN(traversal_stays_inside_without_openat2);
+	RUN(writer_header_parses_back);
 	{
 		char cmd[300];
 
