@@ -329,7 +329,7 @@ static int move_one(struct switchroot *s, const struct mountinfo_list *l,
 		    const char *from)
 {
 	struct sr_move *m = add_move(s, from);
-	char abs[PATH_MAX + 1024];
+	char abs[2 * PATH_MAX + 32]; /* NEWROOT + m->to */
 	struct stat src, dst;
 
 	if (!m)
@@ -445,7 +445,7 @@ int switchroot_mounts(struct switchroot *s)
 	struct mountinfo_list l;
 	const struct mountinfo *root, *m;
 	size_t i, pass, before;
-	char from[512];
+	char from[PATH_MAX];
 	bool again;
 
 	/* EINVAL when / is a directory, not a mount (a chroot): the mount

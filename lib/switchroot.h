@@ -35,8 +35,10 @@ enum sr_result {
 };
 
 struct sr_move {
-	char from[512]; /* mount point in the initramfs */
-	char to[512];	/* mount point as the new root sees it */
+	/* The mount point in the initramfs, and as the new root sees it
+	 * (maybe under /run/initramfs). */
+	char from[PATH_MAX];
+	char to[PATH_MAX + 16];
 	enum sr_result result;
 	int err; /* errno of the failed move (DETACHED, FAILED) */
 };

@@ -271,6 +271,22 @@ else
 		"$(grep -E 'MODS|spared' "$O" | tr '\n' '|') left: $(ls -A "$T/ir/sub" | tr '\n' ' ')"
 fi
 
+# --- a mount point with a long path (over 600 bytes) is moved aside like
+# any other, once ------------------------------------------------------------
+root_fresh || exit 1
+n=$(printf '%0200d' 0)
+long=long/$n/$n/$n
+mkdir -p "$T/ir/$long"
+root_init "$T/nr" sbin/init "echo \"LONG: \$(/bin/busybox cat /run/initramfs/$long/c)\""
+root_boot "$T/ir" "$O" "$ROOT_STD
+mount -t tmpfs longfs \${P}$long && echo long-canary > \${P}$long/c" 'exec /bin/switch_root /newroot /sbin/init'
+if has "LONG: long-canary" && ! grep -q '^switch_root: mount ' "$O"; then
+	pass "a mount at a 600-byte path is moved aside and readable in the new root"
+else
+	fail "a mount at a 600-byte path is moved aside and readable in the new root" \
+		"$(grep -c '^switch_root: mount ' "$O") mount lines; $(grep LONG "$O")"
+fi
+
 # --- a tree deeper than PATH_MAX (20 levels of 250-byte names, built with
 # renames since no path may be that long) is deleted; PID 1 survives -------
 root_fresh || exit 1
