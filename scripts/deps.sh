@@ -41,6 +41,7 @@ sgdisk:gdisk
 blkid:util-linux
 unshare:util-linux
 depmod:kmod
+file:file
 zstd:zstd
 xz:xz-utils
 gzip:gzip
