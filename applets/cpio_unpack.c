@@ -16,12 +16,14 @@
  * ".." and symlinks (also ones planted by earlier entries or segments) are
  * resolved inside it, as inside rootfs; a symlink in the way of a new
  * entry is replaced, never followed. Owners are set when run as root.
- * Entries the kernel skips silently (namesize 0 or above 4096, ...) are
- * skipped with a warning. Control characters in listed names are
- * printed as octal escapes.
+ * Entries the kernel skips silently (namesize 0 or above 4096, symlink
+ * targets above 4096, data on a special file) are skipped the same way,
+ * reported, and make the exit status 1. Control characters in listed
+ * names are printed as octal escapes.
  *
  * exit: 0 ok; 1 malformed archive (one line naming the byte offset; what
- *       was extracted before stays) or an entry that could not be created;
+ *       was extracted before stays; after an entry the kernel skips, the
+ *       rest is still unpacked) or an entry that could not be created;
  *       2 usage
  *
  * Notes: like the kernel, parent directories are never created: an
@@ -177,10 +179,13 @@ static void run(struct unpack *u)
 				extract_forget_links(&u->x);
 			break;
 		case CPIO_SKIPPED:
-			warn("%s: offset %llu: entry skipped as the kernel "
-			     "does: %s",
+			/* Malformed, but the kernel goes on: so does the
+			 * unpacking, and the exit status says it. */
+			warn("%s: offset %llu: %s: entry skipped, as the "
+			     "kernel skips it",
 			     u->archive, (unsigned long long)e->off,
 			     in->rd.why);
+			u->failed = 1;
 			break;
 		case CPIO_SEG_END:
 			if (u->examine)

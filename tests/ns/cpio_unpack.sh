@@ -117,6 +117,23 @@ bad "an xz stream with a CRC64 check is refused, as the kernel refuses it" "$A/c
 bad "after an uncompressed archive a misaligned segment is broken padding, as in the kernel" \
 	"$A/pad.img" "broken padding"
 
+# namesize 0: the kernel skips the entry and goes on; so does cpio-unpack,
+# with a line naming the offset and exit 1. The first entry, ".", has
+# namesize 2, which pads like namesize 0: only it is skipped.
+hdr=0
+cp "$A/gnu.cpio" "$A/ns0.cpio"
+printf '00000000' | dd of="$A/ns0.cpio" bs=1 seek=94 conv=notrunc 2>/dev/null
+rm -rf "$T/x" && mkdir "$T/x"
+"$B" cpio-unpack -C "$T/x" "$A/ns0.cpio" 2> "$A/err"
+rc=$?
+if [ $rc = 1 ] && grep -q "offset $hdr: name size 0 or above PATH_MAX: entry skipped" "$A/err" &&
+   [ -f "$T/x/etc/motd" ] && [ -c "$T/x/dev/null" ]; then
+	pass "namesize 0: skipped as the kernel does, reported with its offset, exit 1"
+else
+	fail "namesize 0: skipped as the kernel does, reported with its offset, exit 1" \
+		"exit $rc: $(tr '\n' ' ' < "$A/err")"
+fi
+
 # Constant memory: peak RSS does not grow with the data.
 truncate -s 1M "$T/big1" && truncate -s 200M "$T/big2"
 printf 'file big %s 644 0 0\n' "$T/big1" > "$A/l1"

@@ -657,6 +657,35 @@ static void traversal_stays_inside_without_openat2(void)
 	CHECK(st("l", &s) == 0 && S_ISLNK(s.st_mode));
 }
 
+/* Kernel behaviours implied by its code: a repeated directory entry
+ * re-applies its mode; a trailer whose namesize carries extra NULs is
+ * still the trailer (the hardlink table is reset). */
+static void repeated_dir_rechmods_and_padded_trailer_resets(void)
+{
+	struct tc c[] = {
+	    {.mode = S_IFDIR | 0755, .nlink = 2, .fname = "d"},
+	    {.mode = S_IFDIR | 0700, .nlink = 2, .fname = "d"},
+	    {.ino = 9,
+	     .mode = S_IFREG | 0644,
+	     .nlink = 2,
+	     .fname = "a",
+	     .data = "1"},
+	    {.nlink = 1, .namesize = 20, .fname = "TRAILER!!!"},
+	    {.ino = 9,
+	     .mode = S_IFREG | 0644,
+	     .nlink = 2,
+	     .fname = "b",
+	     .data = "2"},
+	};
+	struct stat a, b;
+
+	reset_dir();
+	arclen = fill(c, 5, arc);
+	CHECK(unpack_buf(arc, arclen, 0) == 0);
+	CHECK(st("d", &a) == 0 && (a.st_mode & 07777) == 0700);
+	CHECK(st("a", &a) == 0 && st("b", &b) == 0 && a.st_ino != b.st_ino);
+}
+
 /* The writer's header is what the reader parses. */
 static void writer_header_parses_back(void)
 {
@@ -710,6 +739,7 @@ int main(void)
 	RUN(traversal_stays_inside);
 	RUN(traversal_stays_inside_without_openat2);
 	RUN(writer_header_parses_back);
+	RUN(repeated_dir_rechmods_and_padded_trailer_resets);
 	{
 		char cmd[300];
 
