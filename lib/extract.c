@@ -512,6 +512,24 @@ int extract_file_done(struct extract *x, const struct cpio_entry *e)
 	return r;
 }
 
+/* A later entry may have replaced the directory by a symlink: chmod
+ * through an fd opened without following, never by name. Gone or no
+ * longer a directory: nothing to do. */
+static int late_chmod(int d, const char *last, mode_t mode)
+{
+	int fd =
+	    openat(d, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP
+			   ? 0
+			   : -1;
+	r = fchmod(fd, mode);
+	(void)close(fd); /* a directory opened read-only */
+	return r;
+}
+
 int extract_finish(struct extract *x)
 {
 	char last[CPIO_PATH_MAX + 1];
@@ -525,7 +543,7 @@ int extract_finish(struct extract *x)
 	for (dl = x->dirs; dl; dl = n) {
 		n = dl->next;
 		d = parent(x, dl->name, last);
-		if (d >= 0 && dl->chmod && fchmodat(d, last, dl->mode, 0) < 0)
+		if (d >= 0 && dl->chmod && late_chmod(d, last, dl->mode) < 0)
 			d = -1, x->step = "change mode";
 		if (d >= 0 && set_time(d, last, dl->mtime) < 0)
 			d = -1, x->step = "set time";

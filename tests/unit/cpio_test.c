@@ -28,6 +28,7 @@ static char tmpl[] = "/tmp/cpio_test.XXXXXX";
 static char *dir;
 static char errbuf[256];
 static int force_walk; /* exercise the path walk used without openat2 */
+static int not_owner;  /* extract as a non-root user would */
 
 /* The kernel test's fill_cpio(): header, name, pad to 4, data, pad to 4.
  * namesize 0 in tc means strlen + 1. */
@@ -86,7 +87,7 @@ static int unpack_buf(const void *buf, size_t len, int skipped_ok)
 	if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
 	    lseek(fd, 0, SEEK_SET) != 0)
 		abort();
-	if (cpio_in_init(&in, fd) < 0 || extract_init(&x, dir, true) < 0)
+	if (cpio_in_init(&in, fd) < 0 || extract_init(&x, dir, !not_owner) < 0)
 		abort();
 	x.walk = force_walk;
 	for (;;) {
@@ -686,6 +687,32 @@ static void repeated_dir_rechmods_and_padded_trailer_resets(void)
 	CHECK(st("a", &a) == 0 && st("b", &b) == 0 && a.st_ino != b.st_ino);
 }
 
+/* Without root a read-only directory gets its mode at the end; if a later
+ * entry replaced it by a symlink, that chmod must not follow the link. */
+static void late_directory_chmod_does_not_follow_a_symlink(void)
+{
+	char victim[300];
+	struct tc c[] = {
+	    {.mode = S_IFDIR | 0500, .nlink = 2, .fname = "d"},
+	    {.mode = S_IFLNK | 0777, .nlink = 1, .fname = "d", .data = victim},
+	};
+	struct stat s;
+	int fd;
+
+	snprintf(victim, sizeof(victim), "%s.victim", dir);
+	fd = open(victim, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	CHECK(fd >= 0 && fchmod(fd, 0644) == 0);
+	close(fd);
+	reset_dir();
+	not_owner = 1;
+	arclen = fill(c, 2, arc);
+	CHECK(unpack_buf(arc, arclen, 0) == 0);
+	not_owner = 0;
+	CHECK(stat(victim, &s) == 0 && (s.st_mode & 07777) == 0644);
+	CHECK(st("d", &s) == 0 && S_ISLNK(s.st_mode));
+	unlink(victim);
+}
+
 /* The writer's header is what the reader parses. */
 static void writer_header_parses_back(void)
 {
@@ -740,6 +767,7 @@ int main(void)
 	RUN(traversal_stays_inside_without_openat2);
 	RUN(writer_header_parses_back);
 	RUN(repeated_dir_rechmods_and_padded_trailer_resets);
+	RUN(late_directory_chmod_does_not_follow_a_symlink);
 	{
 		char cmd[300];
 
