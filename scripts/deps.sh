@@ -4,7 +4,8 @@
 # usage: scripts/deps.sh [tools|libs|all] [DEPSDIR]
 #   tools  install the build and test tools with apt (as root, only if missing)
 #   libs   build zlib, liblzma and libzstd from Debian's source packages with
-#          musl-gcc into DEPSDIR (default build/deps); nothing is vendored
+#          musl-gcc into DEPSDIR (default build/deps); nothing is vendored;
+#          and a static dash (DEPSDIR/bin/dash), the initramfs's shell
 #   all    both (default)
 #
 # Idempotent: a finished step leaves a stamp and is not run again.
@@ -46,6 +47,8 @@ zstd:zstd
 xz:xz-utils
 gzip:gzip
 dash:dash
+autoreconf:autoconf
+automake:automake
 /usr/lib/klibc/bin/run-init:klibc-utils
 "
 
@@ -178,6 +181,40 @@ build_zstd() {
 	touch "$deps/stamp-zstd"
 }
 
+# The initramfs's /bin/sh (scripts/mkinitramfs's default): Debian's dash,
+# static with musl, stripped (~160 KiB against busybox-static's 2 MB).
+# Debian's patches are applied (apt-get source does it) because they are
+# what Debian's /bin/dash runs, the shell tests/ns/init_script.sh checks
+# /init under: bug fixes (stack overflow on recursive functions, exec of
+# non-executable files, ENOEXEC on binaries). Three of them edit
+# configure.ac and src/Makefile.am, so the build system is regenerated
+# with autoreconf (autoconf, automake) as Debian's dh does; configure takes
+# Debian's own flags (debian/rules).
+build_dash() {
+	[ -f "$deps/stamp-dash" ] && [ -x "$deps/bin/dash" ] && return 0
+	s=$(fetch_src dash)
+	say "building dash from $s"
+	# A private copy: make runs this script from every build that finds
+	# it newer than the stamp, possibly several at once; autoreconf and
+	# configure write into the tree they run in.
+	mkdir -p "$deps/bin"
+	b=$(mktemp -d "$deps/obj-dash.XXXXXX") || die "mktemp failed"
+	(cp -a "$s/." "$b/" && cd "$b" && autoreconf -fi >/dev/null 2>&1 &&
+	 ./configure CC=musl-gcc \
+		CFLAGS="-Os -ffunction-sections -fdata-sections \
+-fno-asynchronous-unwind-tables -fno-unwind-tables" \
+		LDFLAGS="-static -s -Wl,--gc-sections" \
+		--disable-fnmatch --disable-lineno --disable-glob >/dev/null &&
+	 make -j2 >/dev/null) >&2 ||
+		{ rm -rf "$b"; die "dash build failed (autoreconf, configure or make)"; }
+	file -b "$b/src/dash" | grep -q 'statically linked' ||
+		{ rm -rf "$b"; die "the dash built is not static"; }
+	cp "$b/src/dash" "$b/dash.new" && mv -f "$b/dash.new" "$deps/bin/dash" ||
+		die "cannot install $deps/bin/dash"
+	rm -rf "$b"
+	touch "$deps/stamp-dash"
+}
+
 # musl-gcc must not see /usr/include (glibc's headers), only the kernel's
 # uapi: a directory of links to linux/, asm-generic/ and the arch's asm/.
 kernel_headers() {
@@ -198,9 +235,9 @@ kernel_headers() {
 case $what in
 tools) install_tools ;;
 libs) mkdir -p "$deps/lib" "$deps/include"
-      build_zlib; build_xz; build_zstd; kernel_headers ;;
+      build_zlib; build_xz; build_zstd; kernel_headers; build_dash ;;
 all) install_tools
      mkdir -p "$deps/lib" "$deps/include"
-     build_zlib; build_xz; build_zstd; kernel_headers ;;
+     build_zlib; build_xz; build_zstd; kernel_headers; build_dash ;;
 *) die "usage: deps.sh [tools|libs|all] [DEPSDIR]" ;;
 esac
