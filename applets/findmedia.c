@@ -62,11 +62,14 @@ struct fm {
 static void unescape(const char *s, char *out, size_t len)
 {
 	size_t o = 0;
-	unsigned v;
+	uint64_t v;
+	char hex[3];
 
 	for (; *s && o + 1 < len; s++) {
-		if (s[0] == '\\' && s[1] == 'x' &&
-		    sscanf(s + 2, "%2x", &v) == 1 && s[2] && s[3]) {
+		hex[0] = s[0] == '\\' && s[1] == 'x' ? s[2] : '\0';
+		hex[1] = hex[0] ? s[3] : '\0';
+		hex[2] = '\0';
+		if (hex[1] && num_scan_hex(hex, &v) == hex + 2) {
 			out[o++] = (char)v;
 			s += 3;
 		} else {

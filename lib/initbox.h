@@ -59,6 +59,13 @@ int num_u64(const char *s, uint64_t max, uint64_t *out);
 int num_size(const char *s, uint64_t *out);
 /* "41.2 MiB" style, into buf; returns buf. */
 char *num_human(uint64_t bytes, char *buf, size_t len);
+/* One number at s; returns the character after it, NULL if none. */
+const char *num_scan_hex(const char *s, uint64_t *out);
+const char *num_scan_dec(const char *s, uint64_t *out);
+
+/* match.c: shell-style patterns ('*', '?', [a-z], [!x]) as modules.alias
+ * uses them; like fnmatch(pat, s, 0) for ASCII. */
+bool match_glob(const char *pat, const char *s);
 
 /* Applet side (applets/msg.c). Messages read "applet: action object: why",
  * are built whole and written with one write(2). */

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,7 +390,7 @@ static int alias_line(const char *l, size_t n, void *arg)
 	if (!mod)
 		return 0;
 	pl = (size_t)(mod - pat);
-	/* cheap test of the literal prefix before fnmatch */
+	/* cheap test of the literal prefix before the glob */
 	for (i = 0; i < pl && pat[i] != '*' && pat[i] != '?' && pat[i] != '[';
 	     i++) {
 		char pc = pat[i] == '-' ? '_' : pat[i];
@@ -400,7 +399,7 @@ static int alias_line(const char *l, size_t n, void *arg)
 			return 0;
 	}
 	alias_norm(pat, pl, pn, sizeof(pn));
-	if (fnmatch(pn, a->name, 0))
+	if (!match_glob(pn, a->name))
 		return 0;
 	while (mod < end && *mod == ' ')
 		mod++;
@@ -551,6 +550,14 @@ static int load_image(int fd, enum codec_id id, uint8_t **out, size_t *outlen,
 		}
 		room = cap - len;
 		rc = codec_dec_run(&d, &ip, &il, o + len, &room);
+		if (rc < 0) {
+			/* The codec's own phrase says more than "corrupt":
+			 * e.g. an xz CRC64 check, which the kernel's own
+			 * module decompressor refuses too. */
+			err = errno;
+			if (d.err)
+				*step = d.err;
+		}
 		len += room;
 		if (rc == 0 && !il && !room) {
 			rc = -1; /* truncated stream: no input, no progress */

@@ -103,3 +103,42 @@ char *num_human(uint64_t b, char *buf, size_t len)
 	snprintf(buf, len, "%.1f %s", v, unit[i]);
 	return buf;
 }
+
+/* Scanners for fixed-format kernel text (/proc/PID/maps and the like),
+ * cheaper than sscanf in a static binary: each reads one number at s and
+ * returns the first character after it, or NULL when there is no digit or
+ * the value overflows. */
+static const char *scan(const char *s, unsigned base, uint64_t *out)
+{
+	const char *b = s;
+	uint64_t v = 0;
+	unsigned d;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return NULL;
+		v = v * base + d;
+	}
+	if (s == b)
+		return NULL;
+	*out = v;
+	return s;
+}
+
+const char *num_scan_hex(const char *s, uint64_t *out)
+{
+	return scan(s, 16, out);
+}
+
+const char *num_scan_dec(const char *s, uint64_t *out)
+{
+	return scan(s, 10, out);
+}

@@ -148,13 +148,46 @@ static int scan_fds(struct pin_proc *pp, dev_t dev, const char *pdir)
 	return r;
 }
 
+/* "start-end perms offset maj:min inode   path": the numbers, and the path
+ * (possibly empty); NULL for a line of another shape. */
+static const char *maps_line(const char *l, uint64_t *start, uint64_t *end,
+			     uint64_t *maj, uint64_t *min, uint64_t *ino)
+{
+	int i;
+
+	l = num_scan_hex(l, start);
+	if (!l || *l++ != '-' || !(l = num_scan_hex(l, end)) || *l != ' ')
+		return NULL;
+	/* perms, then offset */
+	for (i = 0; i < 2; i++) {
+		while (*l == ' ')
+			l++;
+		if (!*l)
+			return NULL;
+		l += strcspn(l, " ");
+	}
+	while (*l == ' ')
+		l++;
+	l = num_scan_hex(l, maj);
+	if (!l || *l++ != ':' || !(l = num_scan_hex(l, min)) || *l != ' ')
+		return NULL;
+	while (*l == ' ')
+		l++;
+	l = num_scan_dec(l, ino);
+	if (!l)
+		return NULL;
+	while (*l == ' ')
+		l++;
+	return l;
+}
+
 static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 {
 	char file[PATH_MAX + 128], line[PATH_MAX + 128], range[64], path[256];
-	unsigned long long start, end, ino;
-	unsigned maj, min;
+	uint64_t start, end, ino, maj, min;
+	const char *rest;
 	struct stat st;
-	int n, r = 0;
+	int r = 0;
 	FILE *f;
 
 	snprintf(file, sizeof(file), "%s/maps", pdir);
@@ -162,20 +195,18 @@ static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 	if (!f)
 		return 0;
 	while (r == 0 && fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (sscanf(line, "%llx-%llx %*s %*s %x:%x %llu %n", &start,
-			   &end, &maj, &min, &ino, &n) < 5 ||
-		    ino == 0)
+		rest = maps_line(line, &start, &end, &maj, &min, &ino);
+		if (!rest || ino == 0)
 			continue;
 		if (maj != major(dev) || min != minor(dev))
 			continue;
-		snprintf(path, sizeof(path), "%s", n ? line + n : "");
+		snprintf(path, sizeof(path), "%s", rest);
 		path[strcspn(path, "\n")] = '\0';
 		if (strlen(path) > 10 &&
 		    !strcmp(path + strlen(path) - 10, " (deleted)"))
 			path[strlen(path) - 10] = '\0';
-		snprintf(range, sizeof(range), "map_files/%llx-%llx", start,
-			 end);
+		snprintf(range, sizeof(range), "map_files/%llx-%llx",
+			 (unsigned long long)start, (unsigned long long)end);
 		snprintf(file, sizeof(file), "%s/%s", pdir, range);
 		if (stat(file, &st) < 0) {
 			/* map_files needs CAP_SYS_ADMIN: name the inode

@@ -81,7 +81,9 @@ t "coldplug reads /sys/devices and finds no driver in an empty tree" sh -c \
 
 # insmod: the kernel's own refusal and the userspace decompressor
 head -c 4096 /dev/urandom > "$T/junk.ko"
-xz -c "$T/junk.ko" > "$T/junk.ko.xz"
+# kbuild compresses modules with xz --check=crc32 (the kernel reads no other)
+xz --check=crc32 -c "$T/junk.ko" > "$T/junk.ko.xz"
+xz --check=crc64 -c "$T/junk.ko" > "$T/crc64.ko.xz"
 head -c 100 "$T/junk.ko.xz" > "$T/cut.ko.xz"
 t "insmod of a missing file: exit 1, 'open'" sh -c \
 	"'$INITBOX' insmod $T/none.ko 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/none.ko: open: No such file' $T/err"
@@ -91,4 +93,6 @@ t "insmod of xz garbage: decompressed here, then refused by the kernel" sh -c \
 	"'$INITBOX' insmod $T/junk.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/junk.ko.xz: \\(init\\|finit\\)_module' $T/err"
 t "insmod of a truncated .ko.xz fails at decompress" sh -c \
 	"'$INITBOX' insmod $T/cut.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/cut.ko.xz: decompress' $T/err"
+t "insmod of a CRC64 .ko.xz says the check is unsupported" sh -c \
+	"'$INITBOX' insmod $T/crc64.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/crc64.ko.xz: integrity check not supported' $T/err"
 ns_done
