@@ -28,8 +28,16 @@ else
 	fail "every applet is called by path, never by a bare name busybox sh would take" "$bare"
 fi
 
-for sh in "busybox sh" dash; do
+# The third is the image's default shell: the static (musl) dash that
+# scripts/deps.sh builds from Debian's source.
+sdash=$TOP/build/deps/bin/dash
+[ -x "$sdash" ] || fail "the static dash is built" "no $sdash (scripts/deps.sh libs)"
+for sh in "busybox sh" dash static-dash; do
 	s=${sh%% *}
+	if [ "$s" = static-dash ]; then
+		[ -x "$sdash" ] || continue
+		sh=$sdash
+	fi
 	plan() { # WORD... -> $T/out
 		INIT_DRYRUN=1 $sh "$init" "$@" > "$T/out" 2>&1
 	}
@@ -137,6 +145,21 @@ for sh in "busybox sh" dash; do
 		has_in_order "run: mount-overlay -c /run/initbox/cow /run/initbox/rootfs /new_root" \
 		"break: postmount" "run: switch_root -n /new_root /sbin/init"
 
+	plan legacy.initrd=/boot/old.img root=/dev/vda1 init=/etc/rc
+	check "legacy.initrd= hands the image to initrd-host (checked first) with root= and init=" \
+		has_in_order "mode=legacy" "legacy.initrd=/boot/old.img" "run: modprobe -q loop" \
+		"run: mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run" \
+		"run: initrd-host -n -r /dev/vda1 /boot/old.img /etc/rc" \
+		"run: initrd-host -r /dev/vda1 /boot/old.img /etc/rc"
+	check "a legacy boot runs no coldplug (the image's /linuxrc loads its drivers), searches no medium, mounts no root" \
+		sh -c "! grep -q 'modprobe -q -C\|findmedia\|/new_root\|switch_root' '$T/out'"
+	plan legacy.initrd=/old.img break=premount
+	check "break=premount stops before initrd-host" \
+		has_in_order "break: premount" "run: initrd-host -n /old.img /sbin/init"
+	plan initrd=/boot/initrd.img live.media=LABEL=L
+	check "the bootloader's own initrd= is not a legacy image" \
+		sh -c "grep -qxF 'mode=live' '$T/out' && ! grep -q 'initrd-host' '$T/out'"
+
 	plan live.timeout=soon rootdelay=-1
 	check "malformed numbers are reported and the defaults kept" \
 		has_in_order "initbox: ignoring live.timeout=soon (not a number of seconds); using 30" \
@@ -172,9 +195,19 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "every applet is a link to initbox in /bin, and /sbin is /bin" sh -c \
 		"for a in \$('$INITBOX' --list); do [ \"\$(readlink '$T/a/bin/'\$a)\" = initbox ] || exit 1; done &&
 		 [ \"\$(readlink '$T/a/sbin')\" = bin ]"
-	t "the shell is busybox-static, linked only as sh" sh -c \
-		"file -b '$T/a/bin/sh' | grep -q 'statically linked' && [ ! -e '$T/a/bin/busybox' ] &&
+	t "the shell is the static dash scripts/deps.sh built, the only file in /bin besides initbox" sh -c \
+		"cmp '$T/a/bin/sh' '$TOP/build/deps/bin/dash' && file -b '$T/a/bin/sh' | grep -q 'statically linked' &&
 		 [ \$(ls '$T/a/bin' | wc -l) = \$(( \$('$INITBOX' --list | wc -l) + 2 )) ]"
+	t "the image holds no /initrd.image without -I" sh -c "[ ! -e '$T/a/initrd.image' ]"
+	printf 'not really ext2\n' > "$T/old.img"
+	mk -o "$T/b.img" -m loop -s busybox -I "$T/old.img" > "$T/mk.out" 2>&1
+	mkdir "$T/b" && "$INITBOX_HOST" cpio-unpack -C "$T/b" "$T/b.img" 2> /dev/null
+	t "-s busybox brings busybox-static as sh only; -I puts the legacy image in as /initrd.image" sh -c \
+		"cmp '$T/b/bin/sh' \$(command -v busybox) && [ ! -e '$T/b/bin/busybox' ] &&
+		 cmp '$T/b/initrd.image' '$T/old.img'"
+	mk -o "$T/c.img" -m loop -I "$T/none.img" > "$T/mk.out" 2>&1
+	t "-I with a missing image is an error naming it" sh -c \
+		"grep -q 'no legacy initrd image at $T/none.img' '$T/mk.out' && [ ! -e '$T/c.img' ]"
 	t "a named module comes with every dependency from modules.dep" sh -c \
 		"grep -q '^kernel/drivers/scsi/sr_mod.ko: .*scsi_mod.ko.*cdrom.ko' '$md/modules.dep' &&
 		 [ -f '$md/kernel/drivers/cdrom/cdrom.ko' ] && [ -f '$md/kernel/drivers/scsi/scsi_common.ko' ] &&
