@@ -18,12 +18,23 @@
 
 #include "pack.h"
 
+/* Append s to the string in dst, cut to fit: a message naming a long
+ * path by its start still says where. */
+static void put_cut(char *dst, size_t len, const char *s)
+{
+	size_t at = strlen(dst), n = strnlen(s, len - at - 1);
+
+	memcpy(dst + at, s, n);
+	dst[at + n] = '\0';
+}
+
 static int fail(struct pack *p, const char *step, const char *where)
 {
 	int e = errno;
 
 	p->step = step;
-	snprintf(p->where, sizeof(p->where), "%s", where);
+	p->where[0] = '\0';
+	put_cut(p->where, sizeof(p->where), where);
 	errno = e;
 	return -1;
 }
@@ -32,9 +43,17 @@ static int fail(struct pack *p, const char *step, const char *where)
 static int bad_line(struct pack *p, const char *list, unsigned line,
 		    const char *why, const char *what)
 {
-	snprintf(p->where, sizeof(p->where), "%s:%u", list, line);
-	snprintf(p->why, sizeof(p->why), "%s%s%s", why, what ? " " : "",
-		 what ? what : "");
+	char num[16];
+
+	snprintf(num, sizeof(num), ":%u", line);
+	p->where[0] = p->why[0] = '\0';
+	put_cut(p->where, sizeof(p->where) - sizeof(num), list);
+	put_cut(p->where, sizeof(p->where), num);
+	put_cut(p->why, sizeof(p->why), why);
+	if (what) {
+		put_cut(p->why, sizeof(p->why), " ");
+		put_cut(p->why, sizeof(p->why), what);
+	}
 	p->step = "read list";
 	errno = EINVAL;
 	return -1;
