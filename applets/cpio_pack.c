@@ -66,17 +66,18 @@ static _Noreturn void pack_failed(struct cpio_pack *c)
 /* An uncompressed segment first: a file as it is, NUL-padded to 4. */
 static void prepend_file(struct cpio_pack *c, const char *file)
 {
+	char buf[16 << 10];
 	ssize_t r;
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		die_errno("open %s", file);
-	while ((r = read(fd, c->p.buf, sizeof(c->p.buf))) != 0) {
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			die_errno("read %s", file);
-		if (cpio_out_write(&c->out, c->p.buf, (size_t)r) < 0)
+		if (cpio_out_write(&c->out, buf, (size_t)r) < 0)
 			die_errno("write %s", c->outname);
 	}
 	(void)close(fd); /* read-only */
@@ -130,13 +131,14 @@ static const struct opt_long longs[] = {
 
 int cpio_pack_main(int argc, char **argv)
 {
-	static struct cpio_pack c; /* 64 KiB copy buffer: not on the stack */
+	struct cpio_pack c;
 	const char *list = NULL, *early = NULL, *pre = NULL, *env;
 	enum codec_id codec = CODEC_NONE;
 	struct opt o;
 	uint64_t v;
 	int ch, fd = 1, level = -1;
 
+	memset(&c, 0, sizeof(c));
 	c.outname = "stdout";
 	opt_init(&o);
 	while ((ch = opt_next(&o, argc, argv, "s:o:c:l:R:t:p:e:", longs)) !=

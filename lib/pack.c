@@ -244,9 +244,10 @@ int pack_number(struct pack *p)
 	return 0;
 }
 
-/* Copy exactly e->size bytes of e->src into o, or only sum them. */
+/* Copy exactly e->size bytes of e->src into o, or only sum them,
+ * through buf (PACK_BUF bytes). */
 static int copy_data(struct pack *p, const struct pack_ent *e,
-		     struct cpio_out *o, uint32_t *sum)
+		     struct cpio_out *o, uint32_t *sum, uint8_t *buf)
 {
 	uint64_t left = e->size;
 	int fd = open(e->src, O_RDONLY | O_CLOEXEC);
@@ -255,8 +256,7 @@ static int copy_data(struct pack *p, const struct pack_ent *e,
 	if (fd < 0)
 		return fail(p, "open", e->src);
 	while (left) {
-		r = read(fd, p->buf,
-			 left < sizeof(p->buf) ? left : sizeof(p->buf));
+		r = read(fd, buf, left < PACK_BUF ? left : PACK_BUF);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -266,8 +266,8 @@ static int copy_data(struct pack *p, const struct pack_ent *e,
 			goto err;
 		}
 		if (sum) {
-			*sum = cpio_sum(*sum, p->buf, (size_t)r);
-		} else if (cpio_out_write(o, p->buf, (size_t)r) < 0) {
+			*sum = cpio_sum(*sum, buf, (size_t)r);
+		} else if (cpio_out_write(o, buf, (size_t)r) < 0) {
 			fail(p, "write", "the archive");
 			goto err;
 		}
@@ -286,8 +286,12 @@ int pack_emit(struct pack *p, struct cpio_out *o)
 {
 	struct cpio_entry c;
 	struct pack_ent *e;
+	uint8_t *buf = malloc(PACK_BUF);
 	size_t i;
+	int r = -1;
 
+	if (!buf)
+		return fail(p, "allocate", "the copy buffer");
 	for (i = 0; i < p->n; i++) {
 		e = &p->v[i];
 		memset(&c, 0, sizeof(c));
@@ -303,19 +307,24 @@ int pack_emit(struct pack *p, struct cpio_out *o)
 		if (S_ISLNK(e->mode) || (S_ISREG(e->mode) && !e->nodata))
 			c.filesize = e->size;
 		if (p->crc && S_ISREG(e->mode) && c.filesize &&
-		    copy_data(p, e, o, &c.check) < 0)
-			return -1;
-		if (cpio_out_entry(o, &c, e->name) < 0)
-			return fail(p, "write", "the archive");
-		if (S_ISLNK(e->mode) && cpio_out_write(o, e->src, e->size) < 0)
-			return fail(p, "write", "the archive");
+		    copy_data(p, e, o, &c.check, buf) < 0)
+			goto out;
+		if (cpio_out_entry(o, &c, e->name) < 0 ||
+		    (S_ISLNK(e->mode) && cpio_out_write(o, e->src, e->size) < 0)) {
+			fail(p, "write", "the archive");
+			goto out;
+		}
 		if (S_ISREG(e->mode) && c.filesize &&
-		    copy_data(p, e, o, NULL) < 0)
-			return -1;
+		    copy_data(p, e, o, NULL, buf) < 0)
+			goto out;
 	}
 	if (cpio_out_trailer(o) < 0)
-		return fail(p, "write", "the archive");
-	return 0;
+		fail(p, "write", "the archive");
+	else
+		r = 0;
+out:
+	free(buf);
+	return r;
 }
 
 void pack_clear(struct pack *p)

@@ -35,8 +35,9 @@ struct pack {
 	const char *step;
 	char where[CPIO_PATH_MAX + 64];
 	char why[96];
-	uint8_t buf[64 << 10];
 };
+
+enum { PACK_BUF = 64 << 10 }; /* read size when copying file data */
 
 /* Add the tree under DIR (not DIR itself), names sorted in C order. */
 int pack_dir(struct pack *p, const char *dir);

@@ -37,4 +37,27 @@ t "a failed write to stdout is an error" sh -c \
 t "the minimal profile holds only the root-switching applets" sh -c \
 	"[ \"\$('$INITBOX_MINIMAL' --list | sort | tr '\n' ' ')\" = 'chroot pivot_root run-init run_init switch_root ' ]"
 
+# STYLE: no writable globals except prog. Writable data is what sits in
+# .data* or .bss* (or COMMON) of our objects; .data.rel.ro* is read-only
+# once relocated (const tables of pointers land there; nm calls them d).
+# The objects are those the binary was linked from, in $O/obj.
+writable_globals() { # OBJDIR
+	find "$1" -name '*.o' | sort | while read -r o; do
+		objdump -t "$o" | awk -v o="${o#"$1"/}" '
+			/ O / && ($4 ~ /^\.(data|bss)/ || $4 == "*COM*") &&
+			$4 !~ /^\.data\.rel\.ro/ { print o ": " $NF }'
+	done | grep -v '^applets/msg\.o: prog$'
+}
+n="no writable globals in the objects but prog (objdump -t: .data, .bss)"
+objs=$(dirname "$INITBOX")/obj
+if [ ! -f "$objs/applets/msg.o" ]; then
+	fail "$n" "no objects beside $INITBOX (build it with make O=...)"
+elif ! command -v objdump > /dev/null; then
+	fail "$n" "needs objdump (binutils)"
+elif out=$(writable_globals "$objs") && [ -n "$out" ]; then
+	fail "$n" "$(echo $out)"
+else
+	pass "$n"
+fi
+
 ns_done
