@@ -56,13 +56,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <linux/fs.h>
 
 #include "initbox.h"
 #include "mntdev.h"
@@ -79,8 +77,7 @@ struct host {
 	char **init_argv;
 	bool dry, emulate, verbose, rw;
 	uint64_t wait_s;
-	char cmd[4096]; /* /proc/cmdline, split in place */
-	const char *c_root, *c_fstype, *c_flags, *c_init, *c_delay;
+	struct initrd_cmdline c; /* the kernel's root=, init=, ... */
 	struct initrd r;
 	struct initrd_standin sin;
 	bool standin;	 /* the stand-in is in use */
@@ -88,7 +85,6 @@ struct host {
 	bool root_known; /* ROOT's device exists now */
 	dev_t root_dev;
 	uint32_t rrd_set, rrd_got;
-	char root_path[PATH_MAX];
 };
 
 static void say(void *ctx, const char *text)
@@ -141,70 +137,16 @@ static const char *why(const struct initrd *r, char *buf, size_t len)
 	return buf;
 }
 
-static void read_cmdline(struct host *h)
-{
-	char *w, *save = NULL;
-	ssize_t n;
-	int fd;
-
-	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return; /* no proc (a dry run outside a boot): no defaults */
-	n = read(fd, h->cmd, sizeof(h->cmd) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	h->cmd[n] = '\0';
-	for (w = strtok_r(h->cmd, " \t\n", &save); w;
-	     w = strtok_r(NULL, " \t\n", &save)) {
-		if (!strncmp(w, "root=", 5))
-			h->c_root = w + 5;
-		else if (!strncmp(w, "rootfstype=", 11))
-			h->c_fstype = w + 11;
-		else if (!strncmp(w, "rootflags=", 10))
-			h->c_flags = w + 10;
-		else if (!strncmp(w, "init=", 5))
-			h->c_init = w + 5;
-		else if (!strncmp(w, "rootdelay=", 10))
-			h->c_delay = w + 10;
-		else if (!strcmp(w, "rw"))
-			h->rw = true;
-		else if (!strcmp(w, "ro"))
-			h->rw = false;
-	}
-}
-
-/* proc, sysfs, devtmpfs and a /run tmpfs, each unless already mounted:
- * the image's copy, the loop devices and the root's /dev node need them;
- * switch_root moves them into the new root. */
+/* proc, sysfs, devtmpfs and a /run tmpfs: the image's copy, the loop
+ * devices and the root's /dev node need them; switch_root moves them into
+ * the new root. */
 static void api_mounts(struct host *h)
 {
-	static const struct {
-		const char *dir, *type, *data;
-	} m[] = {
-	    {"/proc", "proc", NULL},
-	    {"/sys", "sysfs", NULL},
-	    {"/dev", "devtmpfs", "mode=0755"},
-	    {"/run", "tmpfs", "mode=0755"},
-	};
-	struct stat root, st;
-	size_t i;
+	static const char *const dirs[] = {work_dir, image_dir, NULL};
+	const char *step, *obj;
 
-	if (stat("/", &root) < 0)
-		rescue(h, "stat /: %s", strerror(errno));
-	for (i = 0; i < ARRAY_SIZE(m); i++) {
-		if (stat(m[i].dir, &st) == 0 && st.st_dev != root.st_dev)
-			continue;
-		if (mkdir(m[i].dir, 0755) < 0 && errno != EEXIST)
-			rescue(h, "create %s: %s", m[i].dir, strerror(errno));
-		if (mount(m[i].type, m[i].dir, m[i].type,
-			  MS_NOSUID | (i == 2 ? 0 : MS_NODEV), m[i].data) < 0)
-			rescue(h, "mount %s on %s: %s", m[i].type, m[i].dir,
-			       strerror(errno));
-	}
-	if ((mkdir(work_dir, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(image_dir, 0755) < 0 && errno != EEXIST))
-		rescue(h, "create %s: %s", image_dir, strerror(errno));
+	if (initrd_api_mounts(dirs, &step, &obj) < 0)
+		rescue(h, "%s %s: %s", step, obj, strerror(errno));
 }
 
 /* What ROOT is now: Root_RAM0, a present device, or not there yet. */
@@ -259,18 +201,6 @@ static int dry_run(struct host *h)
 	return out_done(0);
 }
 
-/* An image lying on the initramfs would otherwise stay in memory until
- * switch_root deletes it: the mounted copy is all that is needed now. */
-static void drop_original(struct host *h)
-{
-	struct stat st, root;
-
-	if (stat(h->image, &st) == 0 && S_ISREG(st.st_mode) &&
-	    stat("/", &root) == 0 && st.st_dev == root.st_dev &&
-	    unlink(h->image) < 0)
-		warn_errno("remove %s from the initramfs", h->image);
-}
-
 static void run_linuxrc(struct host *h)
 {
 	struct initrd_run x = {0};
@@ -287,7 +217,8 @@ static void run_linuxrc(struct host *h)
 		rescue(h, "write 0x%x to %s: %s", h->rrd_set, kernel_rrd,
 		       strerror(errno));
 	}
-	drop_original(h);
+	if (initrd_drop_image(&h->r) < 0)
+		warn_errno("remove %s from the initramfs", h->image);
 	x.root = image_dir;
 	x.console = h->console;
 	x.standin = h->standin ? &h->sin : NULL;
@@ -311,113 +242,53 @@ static void run_linuxrc(struct host *h)
 		initrd_standin_remove(&h->sin);
 }
 
-/* Wait for the device real-root-dev (or ROOT) names and find its node. */
-static void find_root(struct host *h)
+/* Wait for the device real-root-dev (or ROOT) names, mount it. */
+static void mount_root(struct host *h)
 {
 	bool by_value = h->rrd_got != h->rrd_set || !h->root;
-	uint64_t deadline = devs_now_ms() + h->wait_s * 1000;
-	struct devs_wait w;
-	int ok;
+	struct initrd_root q;
 
 	if (by_value && h->rrd_got == 0)
 		rescue(h, "no root device: /linuxrc left real-root-dev at 0 "
 			  "and no root= was given (-r ROOT names one)");
-	if (by_value)
-		h->root_dev = initrd_decode(h->rrd_got);
-	devs_wait_init(&w);
-	for (;;) {
-		if (by_value)
-			ok = initrd_dev_path(h->root_dev, h->root_path,
-					     sizeof(h->root_path)) == 0;
-		else
-			ok = initrd_root_lookup(h->root, &h->root_dev) == 0 &&
-			     (h->root[0] == '/'
-				  ? snprintf(h->root_path, sizeof(h->root_path),
-					     "%s", h->root) > 0
-				  : initrd_dev_path(h->root_dev, h->root_path,
-						    sizeof(h->root_path)) == 0);
-		if (ok || devs_now_ms() >= deadline)
-			break;
-		(void)devs_wait_next(&w, deadline); /* then look again */
-	}
-	devs_wait_end(&w);
-	if (!ok && by_value)
+	memset(&q, 0, sizeof(q));
+	q.spec = by_value ? NULL : h->root;
+	q.dev = by_value ? initrd_decode(h->rrd_got) : 0;
+	q.wait_s = h->wait_s;
+	q.types = h->fstype ? h->fstype : h->c.fstype;
+	q.opts = h->opts ? h->opts : h->c.flags;
+	q.rw = h->rw;
+	q.dir = newroot;
+	if (initrd_root_wait(&q) < 0 && by_value)
 		rescue(h,
 		       "root device %u:%u (real-root-dev 0x%x from "
 		       "/linuxrc) did not appear within %llu s",
-		       major(h->root_dev), minor(h->root_dev), h->rrd_got,
+		       major(q.dev), minor(q.dev), h->rrd_got,
 		       (unsigned long long)h->wait_s);
-	if (!ok)
+	else if (q.step)
 		rescue(h,
 		       "root device %s (root=, real-root-dev left at 0x%x) "
 		       "did not appear within %llu s",
 		       h->root, h->rrd_got, (unsigned long long)h->wait_s);
-}
-
-static void mount_root(struct host *h)
-{
-	const char *flags = h->opts ? h->opts : h->c_flags;
-	struct mntopt mo;
-	struct mntdev m;
-
-	mntopt_init(&mo);
-	if (mntopt_parse(&mo, h->rw ? "rw" : "ro") < 0 ||
-	    (flags && mntopt_parse(&mo, flags) < 0))
-		rescue(h, "root mount options %s: bad option %s", flags,
-		       mo.bad);
-	memset(&m, 0, sizeof(m));
-	m.source = h->root_path;
-	m.dir = newroot;
-	m.types = h->fstype ? h->fstype : h->c_fstype;
-	m.flags = mntopt_flags(&mo, 0);
-	m.data = mo.data[0] ? mo.data : NULL;
-	if (mkdir(newroot, 0755) < 0 && errno != EEXIST)
-		rescue(h, "create %s: %s", newroot, strerror(errno));
-	if (mntdev_mount(&m) < 0)
+	if (initrd_root_mount(&q) < 0) {
+		if (!strcmp(q.step, "options"))
+			rescue(h, "root mount options %s: bad option %s",
+			       q.opts, q.bad);
 		rescue(h,
 		       "mount root %s (%s) on %s: %s: %s (real-root-dev "
 		       "0x%x)",
-		       h->root_path, m.types ? m.types : "probed", newroot,
-		       m.step, strerror(errno), h->rrd_got);
-	warn("root %s (%s) mounted on %s", h->root_path, m.type, newroot);
-}
-
-/* The image into NEWROOT/initrd, or away, as handle_initrd did. */
-static void place_image(struct host *h)
-{
-	char path[64];
-	struct stat st;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/initrd", newroot);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		if (mount(image_dir, path, NULL, MS_MOVE, NULL) < 0)
-			rescue(h,
-			       "move the initrd to /initrd in the new root: "
-			       "%s",
-			       strerror(errno));
-		return;
+		       q.path, q.types ? q.types : "probed", newroot, q.step,
+		       strerror(errno), h->rrd_got);
 	}
-	if (umount2(image_dir, MNT_DETACH) < 0)
-		rescue(h, "unmount the initrd from %s: %s", image_dir,
-		       strerror(errno));
-	h->r.mounted = false;
-	if (h->r.blockdev) {
-		fd = open(h->r.blockdev, O_RDONLY | O_CLOEXEC);
-		/* BLKFLSBUF gives a ram disk's pages back, as the kernel's
-		 * handle_initrd did; a failure only costs memory. */
-		if (fd < 0 || ioctl(fd, BLKFLSBUF, 0) < 0)
-			warn_errno("free %s", h->r.blockdev);
-		if (fd >= 0)
-			close(fd);
-	}
-	warn("/initrd does not exist in the new root: initrd unmounted");
+	warn("root %s (%s) mounted on %s", q.path, q.type, newroot);
 }
 
 static _Noreturn void hand_over(struct host *h)
 {
 	struct switchroot s;
 	char *argv[] = {(char *)h->init, NULL};
+	char buf[PATH_MAX + 256];
+	int r;
 
 	/* MS_MOVE refuses mounts under a shared parent. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 &&
@@ -432,9 +303,16 @@ static _Noreturn void hand_over(struct host *h)
 			rescue(h, "move the initrd to %s: %s", newroot,
 			       strerror(errno));
 	} else {
-		find_root(h);
 		mount_root(h);
-		place_image(h);
+		r = initrd_place(&h->r, newroot);
+		if (r < 0)
+			rescue(h, "%s", why(&h->r, buf, sizeof(buf)));
+		if (r == 0 && h->r.flush_err)
+			warn("free %s: %s", h->r.blockdev,
+			     strerror(h->r.flush_err));
+		if (r == 0)
+			warn("/initrd does not exist in the new root: initrd "
+			     "unmounted");
 	}
 	switchroot_init(&s);
 	s.newroot = newroot;
@@ -537,14 +415,16 @@ int initrd_host_main(int argc, char **argv)
 		       h.r.blockdev);
 	if (!h.dry)
 		api_mounts(&h);
-	read_cmdline(&h);
+	/* No proc (a dry run outside a boot): no defaults from it. */
+	if (initrd_cmdline_read(&h.c) == 0)
+		h.rw = h.c.rw;
 	if (!h.root)
-		h.root = h.c_root;
+		h.root = h.c.root;
 	if (!h.init)
-		h.init = h.c_init ? h.c_init : "/sbin/init";
-	if (h.c_delay && num_u64(h.c_delay, 3600, &h.wait_s) < 0)
+		h.init = h.c.init ? h.c.init : "/sbin/init";
+	if (h.c.delay && num_u64(h.c.delay, 3600, &h.wait_s) < 0)
 		warn("ignoring rootdelay=%s (not a number of seconds)",
-		     h.c_delay);
+		     h.c.delay);
 	look_at_root(&h);
 	h.standin = h.emulate || access(kernel_rrd, F_OK) < 0;
 	if (h.dry)

@@ -22,24 +22,9 @@
  * there stops before anything else changed. A missing
  * /proc/sys/kernel/usermodehelper is skipped, as busybox does.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "initbox.h"
-
-static void say(void *ctx, const char *text)
-{
-	(void)ctx;
-	warn("%s", text);
-}
-
-static _Noreturn void failed(const struct switchroot *s)
-{
-	if (s->step_errno)
-		die("%s: %s", s->step, strerror(errno));
-	die("%s", s->step);
-}
+#include "report.h"
 
 int run_init_main(int argc, char **argv)
 {
@@ -84,21 +69,11 @@ int run_init_main(int argc, char **argv)
 	s.init = argv[o.ind + 1];
 	s.dry_run = dry;
 	if (switchroot_check(&s) < 0)
-		failed(&s);
-	if (dry) {
-		printf(
-		    "run_init: ready: %s is a mount point and %s runs in it\n",
-		    s.newroot, s.init);
-		switchroot_free(&s);
-		return out_done(0);
-	}
+		report_failed(&s);
+	if (dry)
+		return report_ready(&s, "run_init");
 	if (caps &&
 	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &step) < 0)
 		die_errno("drop capabilities: %s", step);
-	if (s.init_asked) {
-		warn("%s; using %s instead", s.init_why, s.init);
-		argv[o.ind + 1] = (char *)s.init;
-	}
-	switchroot_run(&s, argv + o.ind + 1, verbose, say, NULL);
-	failed(&s);
+	report_switch(&s, argv + o.ind + 1, verbose);
 }

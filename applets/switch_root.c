@@ -30,24 +30,9 @@
  * filesystem. Bytes are st_blocks * 512 (tmpfs counts its pages that way),
  * or st_size rounded up to pages on ramfs, which keeps no block count.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "initbox.h"
-
-static void say(void *ctx, const char *text)
-{
-	(void)ctx;
-	warn("%s", text);
-}
-
-static _Noreturn void failed(const struct switchroot *s)
-{
-	if (s->step_errno)
-		die("%s: %s", s->step, strerror(errno));
-	die("%s", s->step);
-}
+#include "report.h"
 
 int switch_root_main(int argc, char **argv)
 {
@@ -81,18 +66,8 @@ int switch_root_main(int argc, char **argv)
 	s.init = argv[o.ind + 1];
 	s.dry_run = dry;
 	if (switchroot_check(&s) < 0)
-		failed(&s);
-	if (dry) {
-		printf("switch_root: ready: %s is a mount point and %s runs in "
-		       "it\n",
-		       s.newroot, s.init);
-		switchroot_free(&s);
-		return out_done(0);
-	}
-	if (s.init_asked) {
-		warn("%s; using %s instead", s.init_why, s.init);
-		argv[o.ind + 1] = (char *)s.init;
-	}
-	switchroot_run(&s, argv + o.ind + 1, verbose, say, NULL);
-	failed(&s);
+		report_failed(&s);
+	if (dry)
+		return report_ready(&s, "switch_root");
+	report_switch(&s, argv + o.ind + 1, verbose);
 }

@@ -373,6 +373,96 @@ void initrd_release(struct initrd *r)
 	}
 }
 
+int initrd_drop_image(const struct initrd *r)
+{
+	struct stat st, root;
+
+	if (stat(r->image, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    stat("/", &root) < 0 || st.st_dev != root.st_dev)
+		return 0;
+	return unlink(r->image) < 0 ? -1 : 1;
+}
+
+int initrd_api_mounts(const char *const *dirs, const char **step,
+		      const char **obj)
+{
+	static const struct {
+		const char *dir, *type, *data, *step;
+		unsigned long flags;
+	} m[] = {
+	    {"/proc", "proc", NULL, "mount proc on", MS_NOSUID | MS_NODEV},
+	    {"/sys", "sysfs", NULL, "mount sysfs on", MS_NOSUID | MS_NODEV},
+	    /* device nodes are its point: no MS_NODEV */
+	    {"/dev", "devtmpfs", "mode=0755", "mount devtmpfs on", MS_NOSUID},
+	    {"/run", "tmpfs", "mode=0755", "mount tmpfs on",
+	     MS_NOSUID | MS_NODEV},
+	};
+	struct stat root, st;
+	size_t i;
+
+	*step = "stat";
+	*obj = "/";
+	if (stat("/", &root) < 0)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		if (stat(m[i].dir, &st) == 0 && st.st_dev != root.st_dev)
+			continue;
+		*step = "create";
+		*obj = m[i].dir;
+		if (mkdir(m[i].dir, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*step = m[i].step;
+		if (mount(m[i].type, m[i].dir, m[i].type, m[i].flags,
+			  m[i].data) < 0)
+			return -1;
+	}
+	for (; *dirs; dirs++) {
+		*step = "create";
+		*obj = *dirs;
+		if (mkdir(*dirs, 0755) < 0 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+int initrd_cmdline_read(struct initrd_cmdline *c)
+{
+	char *w, *save = NULL;
+	ssize_t n;
+	int fd, e;
+
+	memset(c, 0, sizeof(*c));
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, c->buf, sizeof(c->buf) - 1);
+	e = errno;
+	(void)close(fd); /* read-only */
+	if (n < 0) {
+		errno = e;
+		return -1;
+	}
+	c->buf[n] = '\0';
+	for (w = strtok_r(c->buf, " \t\n", &save); w;
+	     w = strtok_r(NULL, " \t\n", &save)) {
+		if (!strncmp(w, "root=", 5))
+			c->root = w + 5;
+		else if (!strncmp(w, "rootfstype=", 11))
+			c->fstype = w + 11;
+		else if (!strncmp(w, "rootflags=", 10))
+			c->flags = w + 10;
+		else if (!strncmp(w, "init=", 5))
+			c->init = w + 5;
+		else if (!strncmp(w, "rootdelay=", 10))
+			c->delay = w + 10;
+		else if (!strcmp(w, "rw"))
+			c->rw = true;
+		else if (!strcmp(w, "ro"))
+			c->rw = false;
+	}
+	return 0;
+}
+
 /* --- real-root-dev ---------------------------------------------------- */
 
 uint32_t initrd_encode(dev_t dev)
@@ -551,6 +641,102 @@ int initrd_dev_path(dev_t dev, char *path, size_t len)
 		return -1;
 	}
 	return devs_node(path, dev);
+}
+
+int initrd_root_wait(struct initrd_root *q)
+{
+	uint64_t deadline = devs_now_ms() + q->wait_s * 1000;
+	struct devs_wait w;
+	int ok, e;
+
+	devs_wait_init(&w);
+	for (;;) {
+		if (!q->spec)
+			ok = initrd_dev_path(q->dev, q->path,
+					     sizeof(q->path)) == 0;
+		else
+			ok = initrd_root_lookup(q->spec, &q->dev) == 0 &&
+			     (q->spec[0] == '/'
+				  ? snprintf(q->path, sizeof(q->path), "%s",
+					     q->spec) > 0
+				  : initrd_dev_path(q->dev, q->path,
+						    sizeof(q->path)) == 0);
+		if (ok || devs_now_ms() >= deadline)
+			break;
+		(void)devs_wait_next(&w, deadline); /* then look again */
+	}
+	e = errno;
+	devs_wait_end(&w);
+	if (ok)
+		return 0;
+	q->step = "wait";
+	errno = e == ENOENT || e == ENODEV ? ETIMEDOUT : e;
+	return -1;
+}
+
+int initrd_root_mount(struct initrd_root *q)
+{
+	struct mntopt mo;
+	struct mntdev m;
+
+	mntopt_init(&mo);
+	if (mntopt_parse(&mo, q->rw ? "rw" : "ro") < 0 ||
+	    (q->opts && mntopt_parse(&mo, q->opts) < 0)) {
+		snprintf(q->bad, sizeof(q->bad), "%s", mo.bad);
+		q->step = "options";
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.source = q->path;
+	m.dir = q->dir;
+	m.types = q->types;
+	m.flags = mntopt_flags(&mo, 0);
+	m.data = mo.data[0] ? mo.data : NULL;
+	q->step = "create the mount point";
+	if (mkdir(q->dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (mntdev_mount(&m) < 0) {
+		q->step = m.step;
+		return -1;
+	}
+	snprintf(q->type, sizeof(q->type), "%s", m.type);
+	return 0;
+}
+
+int initrd_place(struct initrd *r, const char *newroot)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/initrd", newroot) >=
+	    sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return fail(r, true,
+			    "move the initrd to /initrd in the new "
+			    "root");
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (mount(r->dir, path, NULL, MS_MOVE, NULL) < 0)
+			return fail(r, true,
+				    "move the initrd to /initrd in "
+				    "the new root");
+		return 1;
+	}
+	if (umount2(r->dir, MNT_DETACH) < 0)
+		return fail(r, true, "unmount the initrd from %s", r->dir);
+	r->mounted = false;
+	r->flush_err = 0;
+	if (r->blockdev) {
+		/* BLKFLSBUF gives a ram disk's pages back, as the kernel's
+		 * handle_initrd did; a failure only costs memory. */
+		fd = open(r->blockdev, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, BLKFLSBUF, 0) < 0)
+			r->flush_err = errno;
+		if (fd >= 0)
+			(void)close(fd); /* read-only */
+	}
+	return 0;
 }
 
 /* --- the stand-in -------------------------------------------------------- */

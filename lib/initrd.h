@@ -33,6 +33,8 @@ struct initrd {
 	char copy[PATH_MAX]; /* the tmpfs file; "" once unlinked */
 	char dev[64];	     /* the device mounted on dir */
 	bool mounted;
+	int flush_err;	  /* BLKFLSBUF on blockdev failed (initrd_place): its
+			   * pages stay in memory */
 	const char *step; /* what failed: points into stepbuf */
 	bool step_errno;  /* errno explains it */
 	char stepbuf[PATH_MAX + 128];
@@ -54,6 +56,27 @@ int initrd_check_linuxrc(struct initrd *r);
  * removed, a block device's buffers flushed). */
 void initrd_release(struct initrd *r);
 
+/* An image file lying on the initramfs itself is unlinked (1): once its
+ * copy is mounted it would only hold memory until switch_root deletes it.
+ * 0 when it is elsewhere, -1 when it could not be removed. */
+int initrd_drop_image(const struct initrd *r);
+
+/* proc, sysfs, devtmpfs on /proc /sys /dev and a tmpfs on /run, each
+ * unless something is mounted there already, then the directories DIRS
+ * (NULL-terminated). On failure *step and *obj name what failed
+ * ("mount proc on", "/proc"). */
+int initrd_api_mounts(const char *const *dirs, const char **step,
+		      const char **obj);
+
+/* The kernel command line's keys for the root, split in place. */
+struct initrd_cmdline {
+	char buf[4096];
+	const char *root, *fstype, *flags, *init, *delay; /* NULL if absent */
+	bool rw; /* the last of "ro" and "rw" */
+};
+/* Read /proc/cmdline (c cleared first: on failure nothing is set). */
+int initrd_cmdline_read(struct initrd_cmdline *c);
+
 /* The kernel's new_encode_dev / new_decode_dev: real-root-dev's format. */
 uint32_t initrd_encode(dev_t dev);
 dev_t initrd_decode(uint32_t v);
@@ -70,6 +93,34 @@ int initrd_root_lookup(const char *spec, dev_t *dev);
 /* The /dev node of block device DEV (name from /sys/dev/block/MAJ:MIN,
  * node made when missing). -1 with ENOENT while the kernel has none. */
 int initrd_dev_path(dev_t dev, char *path, size_t len);
+
+/* The real root, as the kernel's mount_root found and mounted it. */
+struct initrd_root {
+	/* request */
+	const char *spec;  /* root= form; NULL: the device dev */
+	dev_t dev;	   /* with no spec: what real-root-dev named */
+	uint64_t wait_s;   /* how long to wait for it */
+	const char *types; /* NULL: probed */
+	const char *opts;  /* rootflags=, may be NULL */
+	bool rw;	   /* else read-only, as the kernel mounts it */
+	const char *dir;   /* where to mount it (made if missing) */
+	/* result */
+	char path[PATH_MAX]; /* its /dev node */
+	char type[32];	     /* the type mounted */
+	const char *step;    /* what failed: "wait" (ETIMEDOUT: not there
+			      * in time), "options" (bad holds the option),
+			      * "create the mount point", a mntdev step */
+	char bad[64];
+};
+/* Wait up to q->wait_s for the device and its /dev node (q->dev, q->path
+ * filled). */
+int initrd_root_wait(struct initrd_root *q);
+/* Mount q->path on q->dir with q->opts, ro unless q->rw. */
+int initrd_root_mount(struct initrd_root *q);
+/* The mounted image into NEWROOT/initrd if that directory exists (1),
+ * else unmounted and a ram disk's buffers flushed (0; r->flush_err says
+ * if that failed), as handle_initrd did. */
+int initrd_place(struct initrd *r, const char *newroot);
 
 /* The stand-in for /proc/sys/kernel: a tmpfs at dir holding
  * real-root-dev (a plain file) and, bound over same-named entries, every

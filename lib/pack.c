@@ -310,7 +310,8 @@ int pack_emit(struct pack *p, struct cpio_out *o)
 		    copy_data(p, e, o, &c.check, buf) < 0)
 			goto out;
 		if (cpio_out_entry(o, &c, e->name) < 0 ||
-		    (S_ISLNK(e->mode) && cpio_out_write(o, e->src, e->size) < 0)) {
+		    (S_ISLNK(e->mode) &&
+		     cpio_out_write(o, e->src, e->size) < 0)) {
 			fail(p, "write", "the archive");
 			goto out;
 		}

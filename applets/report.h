@@ -1,0 +1,21 @@
+/* report.h - what switch_root, run_init and initrd-host say around
+ * lib/switchroot.c's engine (applets/report.c), in one place. */
+#ifndef INITBOX_REPORT_H
+#define INITBOX_REPORT_H
+
+#include "initbox.h"
+
+/* One line from the engine: "applet: TEXT" on stderr. */
+void report_line(void *ctx, const char *text);
+/* Why switchroot_check or switchroot_run stopped before changing
+ * anything (s->step, errno when s->step_errno); exits 1. */
+_Noreturn void report_failed(const struct switchroot *s);
+/* -n: the checks passed, said under the applet's own name (run-init
+ * says run_init); frees s and returns the exit code. */
+int report_ready(struct switchroot *s, const char *applet);
+/* Switch to s->newroot and run INIT_ARGV (a fallback init when the check
+ * chose one, said in a warning). Never returns. */
+_Noreturn void report_switch(struct switchroot *s, char **init_argv,
+			     bool verbose);
+
+#endif
