@@ -19,6 +19,7 @@
 #include "pack.h"
 #include "blkid.h"
 #include "devs.h"
+#include "media.h"
 #include "kmod.h"
 #include "loop.h"
 #include "mntopt.h"

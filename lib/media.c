@@ -1,0 +1,262 @@
+/* media.c - find a boot medium by SPEC among the block devices (see
+ * media.h). Superblocks are read directly (blkid.c); file=PATH mounts each
+ * candidate read-only in a private directory to look.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "initbox.h"
+
+static void note(struct media *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Keep the first failure met on the way; the search goes on. */
+static void note(struct media *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->warn[0])
+		return;
+	m->warn_err = errno;
+	va_start(ap, fmt);
+	vsnprintf(m->warn, sizeof(m->warn), fmt, ap);
+	va_end(ap);
+}
+
+/* udev's by-label names escape bytes as \xNN */
+static void unescape(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	uint64_t v;
+	char hex[3];
+
+	for (; *s && o + 1 < len; s++) {
+		hex[0] = s[0] == '\\' && s[1] == 'x' ? s[2] : '\0';
+		hex[1] = hex[0] ? s[3] : '\0';
+		hex[2] = '\0';
+		if (hex[1] && num_scan_hex(hex, &v) == hex + 2) {
+			out[o++] = (char)v;
+			s += 3;
+		} else {
+			out[o++] = *s;
+		}
+	}
+	out[o] = '\0';
+}
+
+int media_parse(struct media *m, const char *spec)
+{
+	static const struct {
+		const char *pfx;
+		enum media_key key;
+	} forms[] = {
+	    {"LABEL=", MEDIA_LABEL},
+	    {"UUID=", MEDIA_UUID},
+	    {"PARTUUID=", MEDIA_PARTUUID},
+	    {"TYPE=", MEDIA_TYPE},
+	    {"file=", MEDIA_FILE},
+	    {"/dev/disk/by-label/", MEDIA_LABEL},
+	    {"/dev/disk/by-uuid/", MEDIA_UUID},
+	    {"/dev/disk/by-partuuid/", MEDIA_PARTUUID},
+	};
+	size_t i, n;
+
+	m->spec = spec;
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		n = strlen(forms[i].pfx);
+		if (strncmp(spec, forms[i].pfx, n))
+			continue;
+		if (forms[i].pfx[0] == '/' && access(spec, F_OK) == 0)
+			break; /* udev made the link: use it as a path */
+		m->key = forms[i].key;
+		unescape(spec + n, m->unesc, sizeof(m->unesc));
+		n = strlen(m->unesc);
+		/* LABEL="my label" as written in fstab or on a cmdline */
+		if (n >= 2 && m->unesc[0] == '"' && m->unesc[n - 1] == '"') {
+			memmove(m->unesc, m->unesc + 1, n - 2);
+			m->unesc[n - 2] = '\0';
+		}
+		m->val = m->unesc;
+		if (!*m->val || (m->key == MEDIA_FILE && *m->val != '/'))
+			break;
+		return 0;
+	}
+	if (i == ARRAY_SIZE(forms) && spec[0] == '/') {
+		m->key = MEDIA_PATH;
+		m->val = spec;
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int media_probe(const char *path, struct blkid_info *bi)
+{
+	int fd, rc, e;
+
+	memset(bi, 0, sizeof(*bi));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	rc = blkid_probe(fd, bi);
+	e = errno;
+	(void)close(fd); /* read-only */
+	errno = e;
+	return rc;
+}
+
+static bool tag_match(const struct media *m, const struct blkid_info *bi)
+{
+	switch (m->key) {
+	case MEDIA_LABEL:
+		return !strcmp(bi->label, m->val);
+	case MEDIA_UUID:
+		return bi->uuid[0] && !strcasecmp(bi->uuid, m->val);
+	case MEDIA_PARTUUID:
+		return bi->partuuid[0] && !strcasecmp(bi->partuuid, m->val);
+	case MEDIA_TYPE:
+		return !strcmp(bi->type, m->val);
+	default:
+		return true;
+	}
+}
+
+int media_mount(const char *path, const char *type, const char *dir, bool rw)
+{
+	struct loop_conf lc = {.read_only = true, .autoclear = true};
+	char dev[64];
+	struct stat st;
+	int lfd = -2, e;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	if (S_ISREG(st.st_mode)) {
+		lc.read_only = !rw;
+		lfd = loop_attach(path, &lc, dev, sizeof(dev));
+		if (lfd < 0)
+			return -1;
+		path = dev;
+	}
+	if (mount(path, dir, type, rw ? 0 : MS_RDONLY, NULL) < 0) {
+		e = errno;
+		if (lfd >= 0) {
+			(void)loop_clear(lfd); /* undo our own attach */
+			(void)close(lfd);      /* autoclear: gone with it */
+		}
+		errno = e;
+		return -1;
+	}
+	return lfd;
+}
+
+/* file=PATH: mount in a private directory and look. */
+static bool holds_file(struct media *m, const char *path,
+		       const struct blkid_info *bi)
+{
+	char tmpl[] = "/run/initbox/findmedia.XXXXXX";
+	char tmpl2[] = "/tmp/findmedia.XXXXXX";
+	char full[4096];
+	struct stat st;
+	char *dir;
+	bool found;
+	int lfd;
+
+	(void)mkdir("/run/initbox", 0755); /* may exist; mkdtemp decides */
+	dir = mkdtemp(tmpl);
+	if (!dir)
+		dir = mkdtemp(tmpl2);
+	if (!dir) {
+		note(m, "create a directory to look into %s", path);
+		return false;
+	}
+	lfd = media_mount(path, bi->type, dir, false);
+	if (lfd == -1) {
+		(void)rmdir(dir); /* empty: we just made it */
+		return false;
+	}
+	found = (size_t)snprintf(full, sizeof(full), "%s%s", dir, m->val) <
+		    sizeof(full) &&
+		lstat(full, &st) == 0;
+	if (umount2(dir, MNT_DETACH) < 0)
+		note(m, "unmount %s from %s", path, dir);
+	else
+		(void)rmdir(dir); /* empty again */
+	if (lfd >= 0)
+		(void)close(lfd); /* autoclear detaches it now */
+	return found;
+}
+
+int media_candidates(struct media *m)
+{
+	size_t i;
+
+	if (!m->n_only)
+		return devs_scan(m->devs, MEDIA_MAX_DEVS, &m->n_devs);
+	for (i = 0; i < m->n_only; i++) {
+		memset(&m->devs[i], 0, sizeof(m->devs[i]));
+		snprintf(m->devs[i].path, sizeof(m->devs[i].path), "%s",
+			 m->only[i]);
+	}
+	m->n_devs = m->n_only;
+	return 0;
+}
+
+/* One filesystem seen through two devices (a disc and its partition, a
+ * multipath disk) is tried once. */
+static bool seen_before(struct media *m, const struct blkid_info *bi)
+{
+	size_t i;
+
+	if (!bi->uuid[0])
+		return false;
+	for (i = 0; i < m->n_seen; i++)
+		if (!strcmp(m->seen[i].type, bi->type) &&
+		    !strcmp(m->seen[i].uuid, bi->uuid))
+			return true;
+	if (m->n_seen < MEDIA_MAX_DEVS) {
+		memcpy(m->seen[m->n_seen].type, bi->type, sizeof(bi->type));
+		memcpy(m->seen[m->n_seen].uuid, bi->uuid, sizeof(bi->uuid));
+		m->n_seen++;
+	}
+	return false;
+}
+
+const char *media_scan(struct media *m, struct blkid_info *bi)
+{
+	struct stat st;
+	size_t i;
+
+	m->warn[0] = '\0';
+	if (m->key == MEDIA_PATH) {
+		if (stat(m->val, &st) < 0 ||
+		    (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)))
+			return NULL;
+		if (media_probe(m->val, bi) < 0 && m->need_fs)
+			return NULL;
+		return m->val;
+	}
+	if (media_candidates(m) < 0) {
+		note(m, "list block devices");
+		return NULL;
+	}
+	m->n_seen = 0;
+	for (i = 0; i < m->n_devs; i++) {
+		const char *p = m->devs[i].path;
+
+		if (media_probe(p, bi) < 0 && m->key != MEDIA_PARTUUID)
+			continue;
+		if (!tag_match(m, bi) || seen_before(m, bi))
+			continue;
+		if (m->key == MEDIA_FILE && !holds_file(m, p, bi))
+			continue;
+		return p;
+	}
+	return NULL;
+}

@@ -1,0 +1,65 @@
+/* media.h - find a boot medium: a SPEC (LABEL=, UUID=, PARTUUID=, TYPE=,
+ * file=PATH, a device path) matched against the block devices (or a
+ * given list) by their superblocks. Used by findmedia.
+ */
+#ifndef INITBOX_MEDIA_H
+#define INITBOX_MEDIA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "blkid.h"
+#include "devs.h"
+
+enum { MEDIA_MAX_DEVS = 256, MEDIA_MAX_ONLY = 16 };
+enum media_key {
+	MEDIA_LABEL,
+	MEDIA_UUID,
+	MEDIA_PARTUUID,
+	MEDIA_TYPE,
+	MEDIA_FILE,
+	MEDIA_PATH
+};
+
+struct media {
+	/* request */
+	enum media_key key;
+	const char *spec, *val; /* val: the value after KEY=, unescaped */
+	char unesc[256];
+	bool need_fs; /* a device path must hold a known filesystem (it is
+		       * to be mounted; a CD drive exists before its disc) */
+	const char *only[MEDIA_MAX_ONLY]; /* candidates; none: every device */
+	size_t n_only;
+	/* work */
+	struct devs_ent devs[MEDIA_MAX_DEVS];
+	size_t n_devs;
+	struct {
+		char type[16], uuid[64];
+	} seen[MEDIA_MAX_DEVS];
+	size_t n_seen;
+	/* A failure on the way that did not end the search (media_scan):
+	 * what (with errno warn_err), "" if none. */
+	char warn[320];
+	int warn_err;
+};
+
+/* Set m->key and m->val from SPEC; -1 with EINVAL when it is none of the
+ * forms. udev's /dev/disk/by-label/... names are used as paths when they
+ * exist, else read as LABEL= (and so on), \xNN escapes undone; a value
+ * in double quotes loses them. */
+int media_parse(struct media *m, const char *spec);
+/* The candidates: m->only, or every block device (devs_scan). */
+int media_candidates(struct media *m);
+/* Probe one candidate: 0 with bi filled; -1 when it holds no known
+ * filesystem (ENODATA) or cannot be read now (bi->partuuid may still be
+ * set). */
+int media_probe(const char *path, struct blkid_info *bi);
+/* Mount PATH (a block device, or an image through an autoclear loop
+ * device) by TYPE on DIR, read-only unless RW. Returns the loop device's
+ * fd, to close once the mount holds it, -2 for a block device, -1 on
+ * failure (nothing left attached). */
+int media_mount(const char *path, const char *type, const char *dir, bool rw);
+/* One pass over the candidates: the first match (bi filled), or NULL. */
+const char *media_scan(struct media *m, struct blkid_info *bi);
+
+#endif
