@@ -121,24 +121,6 @@ static int list(const char *types)
 	return out_done(0);
 }
 
-static bool in_proc_filesystems(const char *type)
-{
-	char line[128], *p;
-	bool found = false;
-	FILE *fp = fopen("/proc/filesystems", "re");
-
-	if (!fp)
-		return true; /* cannot tell: let mount(2) decide */
-	while (!found && fgets(line, sizeof(line), fp)) {
-		p = strchr(line, '\t');
-		p = p ? p + 1 : line;
-		p[strcspn(p, "\n")] = '\0';
-		found = !strcmp(p, type);
-	}
-	fclose(fp);
-	return found;
-}
-
 /* One line for what mntdev_mount says failed. */
 static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 {
@@ -168,7 +150,7 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 	}
 	switch (e) {
 	case ENODEV:
-		if (!in_proc_filesystems(t))
+		if (!mntdev_fs_known(t))
 			die("%s: unknown filesystem type '%s' (load the %s "
 			    "module)",
 			    s, t, t);

@@ -87,31 +87,6 @@ static void fail(struct overlay *s, const char *fmt, ...)
 	die("%s", buf);
 }
 
-/* mkdir -p; records whether the last component was made here. */
-static int mkdirs(const char *path, bool *made)
-{
-	char p[4096];
-	size_t i, n = strlen(path);
-
-	*made = false;
-	if (n >= sizeof(p)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(p, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir(p, 0755) == 0)
-			*made = i == n;
-		else if (errno != EEXIST)
-			return -1;
-		p[i] = path[i];
-	}
-	return 0;
-}
-
 static void check_dir(struct overlay *s, const char *what, const char *p)
 {
 	struct stat st;
@@ -211,71 +186,15 @@ static void make_layer_dirs(struct overlay *s)
 		     strerror(errno));
 }
 
-/* PATH with overlay's separators escaped. */
-static int put_path(char *buf, size_t len, size_t *at, const char *p,
-		    const char *special)
-{
-	for (; *p; p++) {
-		if (strchr(special, *p)) {
-			if (*at + 1 >= len)
-				return -1;
-			buf[(*at)++] = '\\';
-		}
-		if (*at + 1 >= len)
-			return -1;
-		buf[(*at)++] = *p;
-	}
-	buf[*at] = '\0';
-	return 0;
-}
-
-static int put(char *buf, size_t len, size_t *at, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*at + n >= len)
-		return -1;
-	memcpy(buf + *at, s, n + 1);
-	*at += n;
-	return 0;
-}
-
 /* lowerdir=...,upperdir=...,workdir=...[,defaults][,EXTRA] */
 static void build_data(struct overlay *s, bool defaults, char *d, size_t len)
 {
-	size_t at = 0;
-	const char *l = s->lower;
-	char one[4096];
-	size_t n;
-
-	if (put(d, len, &at, "lowerdir=") < 0)
-		goto long_;
-	while (*l) {
-		n = strcspn(l, ":");
-		memcpy(one, l, n);
-		one[n] = '\0';
-		if (put_path(d, len, &at, one, ",\\") < 0)
-			goto long_;
-		l += n;
-		if (*l == ':' && put(d, len, &at, ":") < 0)
-			goto long_;
-		if (*l)
-			l++;
-	}
-	if (put(d, len, &at, ",upperdir=") < 0 ||
-	    put_path(d, len, &at, s->upper, ",:\\") < 0 ||
-	    put(d, len, &at, ",workdir=") < 0 ||
-	    put_path(d, len, &at, s->work, ",:\\") < 0)
-		goto long_;
-	if (defaults && (put(d, len, &at, ",") < 0 ||
-			 put(d, len, &at, OVERLAY_DEFAULTS) < 0))
-		goto long_;
-	if (s->extra.data[0] &&
-	    (put(d, len, &at, ",") < 0 || put(d, len, &at, s->extra.data) < 0))
-		goto long_;
-	return;
-long_:
-	fail(s, "overlay options longer than mount(2) takes (%zu bytes)", len);
+	if (overlay_data(d, len, s->lower, s->upper, s->work,
+			 defaults ? OVERLAY_DEFAULTS : NULL, s->extra.data) < 0)
+		fail(s,
+		     "overlay options longer than mount(2) takes (%zu "
+		     "bytes)",
+		     len);
 }
 
 /* Each LOWER must be a directory; kept as an absolute path so the
@@ -284,7 +203,7 @@ static void check_lowers(struct overlay *s)
 {
 	const char *l = s->lowers;
 	char one[4096], abs[4096];
-	size_t n, at = 0;
+	size_t n;
 
 	if (!*l)
 		die_usage("empty LOWER");
@@ -297,25 +216,10 @@ static void check_lowers(struct overlay *s)
 		check_dir(s, "lower layer", one);
 		if (!realpath(one, abs))
 			fail(s, "lower layer %s: %s", one, strerror(errno));
-		if ((at && put(s->lower, sizeof(s->lower), &at, ":") < 0) ||
-		    put(s->lower, sizeof(s->lower), &at, abs) < 0)
+		if (overlay_lower_add(s->lower, sizeof(s->lower), abs) < 0)
 			fail(s, "lower layers: list too long");
 		l += n + (l[n] == ':');
 	}
-}
-
-static bool overlay_known(void)
-{
-	char line[128];
-	bool found = false;
-	FILE *fp = fopen("/proc/filesystems", "re");
-
-	if (!fp)
-		return true; /* cannot tell: let mount(2) say */
-	while (!found && fgets(line, sizeof(line), fp))
-		found = !strcmp(line, "nodev\toverlay\n");
-	fclose(fp);
-	return found;
 }
 
 int mount_overlay_main(int argc, char **argv)
@@ -382,7 +286,7 @@ int mount_overlay_main(int argc, char **argv)
 			die_errno("-p %s", s.spec);
 	} else {
 		snprintf(s.cow, sizeof(s.cow), "%s", s.cowdir);
-		if (mkdirs(s.cow, &s.made_cowdir) < 0)
+		if (overlay_mkdirs(s.cow, &s.made_cowdir) < 0)
 			fail(&s, "create %s: %s", s.cow, strerror(errno));
 		if (!realpath(s.cowdir, s.cow))
 			fail(&s, "%s: %s", s.cowdir, strerror(errno));
@@ -405,7 +309,8 @@ int mount_overlay_main(int argc, char **argv)
 		r = mount("overlay", s.target, "overlay", flags, data);
 	}
 	if (r < 0) {
-		if (errno == ENODEV || (errno == EINVAL && !overlay_known()))
+		if (errno == ENODEV ||
+		    (errno == EINVAL && !mntdev_fs_known("overlay")))
 			fail(&s, "overlay filesystem not available (load the "
 				 "overlay module)");
 		if (errno == EROFS)

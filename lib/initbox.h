@@ -17,6 +17,7 @@
 #include "cpio.h"
 #include "extract.h"
 #include "pack.h"
+#include "overlay.h"
 #include "blkid.h"
 #include "devs.h"
 #include "media.h"

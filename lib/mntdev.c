@@ -137,3 +137,22 @@ out:
 	errno = e;
 	return r;
 }
+
+bool mntdev_fs_known(const char *type)
+{
+	char line[128], *p;
+	bool found = false;
+	FILE *fp = fopen("/proc/filesystems", "re");
+
+	if (!fp)
+		return true;
+	/* "nodev\toverlay\n" or "\text4\n" */
+	while (!found && fgets(line, sizeof(line), fp)) {
+		p = strchr(line, '\t');
+		p = p ? p + 1 : line;
+		p[strcspn(p, "\n")] = '\0';
+		found = !strcmp(p, type);
+	}
+	(void)fclose(fp); /* read-only */
+	return found;
+}

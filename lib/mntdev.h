@@ -29,5 +29,8 @@ struct mntdev {
 /* 0 when mounted; -1 with errno and m->step. A loop device made here
  * lives exactly as long as the mount. */
 int mntdev_mount(struct mntdev *m);
+/* TYPE is listed in /proc/filesystems (true too when that cannot be
+ * read: then mount(2) is left to say). */
+bool mntdev_fs_known(const char *type);
 
 #endif
