@@ -33,8 +33,9 @@
  * unmounted; switch_root's engine then frees the initramfs.
  * Where the kernel has no /proc/sys/kernel/real-root-dev (Linux >= 7.0),
  * every proc /linuxrc mounts shows a writable stand-in there.
- * Any failure: one line naming it, then a shell on the console (PID 1
- * never exits).
+ * Any failure: one line naming it, then (PID 1) the initramfs's
+ * /bin/sh -i exec'd on the console, from which initrd-host can run again;
+ * without a /bin/sh it stays alive reaping children (PID 1 never exits).
  *
  * exit: 0 checks passed (-n); 1 a check failed (not PID 1, -n); 2 usage;
  *       otherwise it becomes INIT
@@ -49,11 +50,7 @@
  * See docs/legacy-initrd.md.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
@@ -63,7 +60,7 @@
 #include <sys/wait.h>
 
 #include "initbox.h"
-#include "mntdev.h"
+#include "report.h"
 
 static const char kernel_rrd[] = "/proc/sys/kernel/real-root-dev";
 static const char work_dir[] = "/run/initbox";
@@ -87,46 +84,10 @@ struct host {
 	uint32_t rrd_set, rrd_got;
 };
 
-static void say(void *ctx, const char *text)
-{
-	(void)ctx;
-	warn("%s", text);
-}
-
 /* After a failure: one line saying what failed and what was tried, then
- * a shell, again and again. PID 1 must never exit. */
-static _Noreturn void rescue(struct host *h, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static _Noreturn void rescue(struct host *h, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (h->dry || getpid() != 1)
-		die("%s", line);
-	warn("%s", line);
-	for (;;) {
-		if (access("/bin/sh", X_OK) < 0) {
-			warn("boot stopped; no /bin/sh for a rescue shell: "
-			     "staying alive");
-			switchroot_hang();
-		}
-		warn("boot stopped; rescue shell ('exit' starts another)");
-		pid = fork();
-		if (pid == 0) {
-			execl("/bin/sh", "sh", "-i", (char *)NULL);
-			_exit(127);
-		}
-		while (pid > 0 && wait(NULL) != pid)
-			; /* reap the orphans too */
-		sleep(1);
-	}
-}
+ * (PID 1) a shell on the initramfs, from which initrd-host can run again.
+ */
+static const char stopped[] = "boot stopped";
 
 static const char *why(const struct initrd *r, char *buf, size_t len)
 {
@@ -146,7 +107,8 @@ static void api_mounts(struct host *h)
 	const char *step, *obj;
 
 	if (initrd_api_mounts(dirs, &step, &obj) < 0)
-		rescue(h, "%s %s: %s", step, obj, strerror(errno));
+		report_stop(h->dry, stopped, "%s %s: %s", step, obj,
+			    strerror(errno));
 }
 
 /* What ROOT is now: Root_RAM0, a present device, or not there yet. */
@@ -158,10 +120,10 @@ static void look_at_root(struct host *h)
 		h->root_known = true;
 		h->ram0 = initrd_encode(h->root_dev) == INITRD_ROOT_RAM0;
 	} else if (errno == EINVAL) {
-		rescue(h,
-		       "root %s: not a device name (use /dev/NAME, "
-		       "MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)",
-		       h->root);
+		report_stop(h->dry, stopped,
+			    "root %s: not a device name (use /dev/NAME, "
+			    "MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)",
+			    h->root);
 	}
 	/* Absent for now: its driver may be what /linuxrc loads. As the
 	 * kernel, real-root-dev then starts at 0. */
@@ -211,11 +173,12 @@ static void run_linuxrc(struct host *h)
 	if (h->standin) {
 		if (initrd_standin_make(&h->sin, standin_dir, h->rrd_set,
 					&step) < 0)
-			rescue(h, "give /linuxrc a real-root-dev: %s: %s", step,
-			       strerror(errno));
+			report_stop(h->dry, stopped,
+				    "give /linuxrc a real-root-dev: %s: %s",
+				    step, strerror(errno));
 	} else if (initrd_rrd_set(kernel_rrd, h->rrd_set) < 0) {
-		rescue(h, "write 0x%x to %s: %s", h->rrd_set, kernel_rrd,
-		       strerror(errno));
+		report_stop(h->dry, stopped, "write 0x%x to %s: %s", h->rrd_set,
+			    kernel_rrd, strerror(errno));
 	}
 	if (initrd_drop_image(&h->r) < 0)
 		warn_errno("remove %s from the initramfs", h->image);
@@ -223,8 +186,8 @@ static void run_linuxrc(struct host *h)
 	x.console = h->console;
 	x.standin = h->standin ? &h->sin : NULL;
 	if (initrd_run_linuxrc(&x) < 0)
-		rescue(h, "run /linuxrc of %s: %s: %s", h->image, x.step,
-		       strerror(errno));
+		report_stop(h->dry, stopped, "run /linuxrc of %s: %s: %s",
+			    h->image, x.step, strerror(errno));
 	st = x.status;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
 		warn("/linuxrc of %s could not be run (exit 127)", h->image);
@@ -236,8 +199,9 @@ static void run_linuxrc(struct host *h)
 		warn("stand-in real-root-dev: %s", x.emu_err);
 	if (initrd_rrd_get(h->standin ? h->sin.file : kernel_rrd, &h->rrd_got) <
 	    0)
-		rescue(h, "read real-root-dev back after /linuxrc: %s",
-		       strerror(errno));
+		report_stop(h->dry, stopped,
+			    "read real-root-dev back after /linuxrc: %s",
+			    strerror(errno));
 	if (h->standin)
 		initrd_standin_remove(&h->sin);
 }
@@ -249,8 +213,9 @@ static void mount_root(struct host *h)
 	struct initrd_root q;
 
 	if (by_value && h->rrd_got == 0)
-		rescue(h, "no root device: /linuxrc left real-root-dev at 0 "
-			  "and no root= was given (-r ROOT names one)");
+		report_stop(h->dry, stopped,
+			    "no root device: /linuxrc left real-root-dev at 0 "
+			    "and no root= was given (-r ROOT names one)");
 	memset(&q, 0, sizeof(q));
 	q.spec = by_value ? NULL : h->root;
 	q.dev = by_value ? initrd_decode(h->rrd_got) : 0;
@@ -260,25 +225,27 @@ static void mount_root(struct host *h)
 	q.rw = h->rw;
 	q.dir = newroot;
 	if (initrd_root_wait(&q) < 0 && by_value)
-		rescue(h,
-		       "root device %u:%u (real-root-dev 0x%x from "
-		       "/linuxrc) did not appear within %llu s",
-		       major(q.dev), minor(q.dev), h->rrd_got,
-		       (unsigned long long)h->wait_s);
+		report_stop(h->dry, stopped,
+			    "root device %u:%u (real-root-dev 0x%x from "
+			    "/linuxrc) did not appear within %llu s",
+			    major(q.dev), minor(q.dev), h->rrd_got,
+			    (unsigned long long)h->wait_s);
 	else if (q.step)
-		rescue(h,
-		       "root device %s (root=, real-root-dev left at 0x%x) "
-		       "did not appear within %llu s",
-		       h->root, h->rrd_got, (unsigned long long)h->wait_s);
+		report_stop(
+		    h->dry, stopped,
+		    "root device %s (root=, real-root-dev left at 0x%x) "
+		    "did not appear within %llu s",
+		    h->root, h->rrd_got, (unsigned long long)h->wait_s);
 	if (initrd_root_mount(&q) < 0) {
 		if (!strcmp(q.step, "options"))
-			rescue(h, "root mount options %s: bad option %s",
-			       q.opts, q.bad);
-		rescue(h,
-		       "mount root %s (%s) on %s: %s: %s (real-root-dev "
-		       "0x%x)",
-		       q.path, q.types ? q.types : "probed", newroot, q.step,
-		       strerror(errno), h->rrd_got);
+			report_stop(h->dry, stopped,
+				    "root mount options %s: bad option %s",
+				    q.opts, q.bad);
+		report_stop(h->dry, stopped,
+			    "mount root %s (%s) on %s: %s: %s (real-root-dev "
+			    "0x%x)",
+			    q.path, q.types ? q.types : "probed", newroot,
+			    q.step, strerror(errno), h->rrd_got);
 	}
 	warn("root %s (%s) mounted on %s", q.path, q.type, newroot);
 }
@@ -293,20 +260,24 @@ static _Noreturn void hand_over(struct host *h)
 	/* MS_MOVE refuses mounts under a shared parent. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 &&
 	    errno != EINVAL)
-		rescue(h, "make / private: %s", strerror(errno));
+		report_stop(h->dry, stopped, "make / private: %s",
+			    strerror(errno));
 	if (h->ram0 || h->rrd_got == INITRD_ROOT_RAM0) {
 		warn("real-root-dev 0x%x: the initrd is the root, init %s",
 		     h->rrd_got, h->init);
 		if (mkdir(newroot, 0755) < 0 && errno != EEXIST)
-			rescue(h, "create %s: %s", newroot, strerror(errno));
+			report_stop(h->dry, stopped, "create %s: %s", newroot,
+				    strerror(errno));
 		if (mount(image_dir, newroot, NULL, MS_MOVE, NULL) < 0)
-			rescue(h, "move the initrd to %s: %s", newroot,
-			       strerror(errno));
+			report_stop(h->dry, stopped,
+				    "move the initrd to %s: %s", newroot,
+				    strerror(errno));
 	} else {
 		mount_root(h);
 		r = initrd_place(&h->r, newroot);
 		if (r < 0)
-			rescue(h, "%s", why(&h->r, buf, sizeof(buf)));
+			report_stop(h->dry, stopped, "%s",
+				    why(&h->r, buf, sizeof(buf)));
 		if (r == 0 && h->r.flush_err)
 			warn("free %s: %s", h->r.blockdev,
 			     strerror(h->r.flush_err));
@@ -319,18 +290,19 @@ static _Noreturn void hand_over(struct host *h)
 	s.init = h->init;
 	s.console = h->console;
 	if (switchroot_check(&s) < 0)
-		rescue(h, "switch to %s: %s%s%s", newroot, s.step,
-		       s.step_errno ? ": " : "",
-		       s.step_errno ? strerror(errno) : "");
+		report_stop(h->dry, stopped, "switch to %s: %s%s%s", newroot,
+			    s.step, s.step_errno ? ": " : "",
+			    s.step_errno ? strerror(errno) : "");
 	if (!h->init_argv)
 		h->init_argv = argv;
 	if (s.init_asked) {
 		warn("%s; using %s instead", s.init_why, s.init);
 		h->init_argv[0] = (char *)s.init;
 	}
-	switchroot_run(&s, h->init_argv, h->verbose, say, NULL);
-	rescue(h, "switch to %s: %s%s%s", newroot, s.step,
-	       s.step_errno ? ": " : "", s.step_errno ? strerror(errno) : "");
+	switchroot_run(&s, h->init_argv, h->verbose, report_line, NULL);
+	report_stop(h->dry, stopped, "switch to %s: %s%s%s", newroot, s.step,
+		    s.step_errno ? ": " : "",
+		    s.step_errno ? strerror(errno) : "");
 }
 
 int initrd_host_main(int argc, char **argv)
@@ -401,18 +373,19 @@ int initrd_host_main(int argc, char **argv)
 	if (!h.dry &&
 	    (statfs("/", &sf) < 0 || ((unsigned long)sf.f_type != RAMFS_MAGIC &&
 				      (unsigned long)sf.f_type != TMPFS_MAGIC)))
-		rescue(&h,
-		       "the current root is not an initramfs (ramfs or "
-		       "tmpfs): nothing to host %s from",
-		       h.image);
+		report_stop(h.dry, stopped,
+			    "the current root is not an initramfs (ramfs or "
+			    "tmpfs): nothing to host %s from",
+			    h.image);
 	if (initrd_probe(&h.r) < 0)
-		rescue(&h, "%s; nothing changed", why(&h.r, buf, sizeof(buf)));
+		report_stop(h.dry, stopped, "%s; nothing changed",
+			    why(&h.r, buf, sizeof(buf)));
 	if (h.r.blockdev &&
 	    (stat(h.r.blockdev, &st) < 0 || !S_ISBLK(st.st_mode)))
-		rescue(&h,
-		       "-d %s: not a block device (load brd for "
-		       "/dev/ram0); nothing changed",
-		       h.r.blockdev);
+		report_stop(h.dry, stopped,
+			    "-d %s: not a block device (load brd for "
+			    "/dev/ram0); nothing changed",
+			    h.r.blockdev);
 	if (!h.dry)
 		api_mounts(&h);
 	/* No proc (a dry run outside a boot): no defaults from it. */
@@ -433,14 +406,16 @@ int initrd_host_main(int argc, char **argv)
 	/* A copy left by an earlier attempt (from the rescue shell). */
 	snprintf(buf, sizeof(buf), "%s/initrd.img", work_dir);
 	if (unlink(buf) < 0 && errno != ENOENT)
-		rescue(&h, "remove the stale %s: %s", buf, strerror(errno));
+		report_stop(h.dry, stopped, "remove the stale %s: %s", buf,
+			    strerror(errno));
 	if (initrd_unpack(&h.r) < 0)
-		rescue(&h, "%s", why(&h.r, buf, sizeof(buf)));
+		report_stop(h.dry, stopped, "%s", why(&h.r, buf, sizeof(buf)));
 	if (initrd_mount(&h.r) < 0 || initrd_check_linuxrc(&h.r) < 0) {
 		why(&h.r, buf, sizeof(buf));
 		initrd_release(&h.r);
-		rescue(&h, "%s; the copy is removed, %s left as it was", buf,
-		       h.image);
+		report_stop(h.dry, stopped,
+			    "%s; the copy is removed, %s left as it was", buf,
+			    h.image);
 	}
 	if (!h.ram0)
 		run_linuxrc(&h);

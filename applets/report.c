@@ -1,9 +1,13 @@
 /* report.c - what switch_root, run_init and initrd-host say around
- * lib/switchroot.c's engine: the same lines, from one place.
+ * lib/switchroot.c's engine, and where PID 1 goes when they stop: the
+ * same lines and the same rescue, from one place.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -13,11 +17,34 @@ void report_line(void *ctx, const char *text)
 	warn("%s", text);
 }
 
+void report_stop(bool dry, const char *state, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (dry || getpid() != 1)
+		die("%s", line);
+	/* PID 1 exiting panics the kernel ("Attempted to kill init") with
+	 * the reason scrolled away; the initramfs's shell, as PID 1, can
+	 * look around and exec the applet again. */
+	warn("%s", line);
+	warn("%s; starting /bin/sh on the initramfs", state);
+	if (fflush(stdout) != 0)
+		warn_errno("write stdout");
+	execl("/bin/sh", "sh", "-i", (char *)NULL);
+	warn("run /bin/sh: %s; staying alive as PID 1", strerror(errno));
+	switchroot_hang();
+}
+
 void report_failed(const struct switchroot *s)
 {
 	if (s->step_errno)
-		die("%s: %s", s->step, strerror(errno));
-	die("%s", s->step);
+		report_stop(s->dry_run, "nothing was changed", "%s: %s",
+			    s->step, strerror(errno));
+	report_stop(s->dry_run, "nothing was changed", "%s", s->step);
 }
 
 int report_ready(struct switchroot *s, const char *applet)

@@ -7,8 +7,14 @@
 
 /* One line from the engine: "applet: TEXT" on stderr. */
 void report_line(void *ctx, const char *text);
+/* Say "applet: REASON" (FMT). A dry run or a process that is not PID 1
+ * then exits 1. PID 1 never exits: it says "applet: STATE; starting
+ * /bin/sh on the initramfs" and execs /bin/sh -i on its stdio (the
+ * console); if that fails, it says so and stays alive reaping children. */
+_Noreturn void report_stop(bool dry, const char *state, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Why switchroot_check or switchroot_run stopped before changing
- * anything (s->step, errno when s->step_errno); exits 1. */
+ * anything (s->step, errno when s->step_errno), then report_stop. */
 _Noreturn void report_failed(const struct switchroot *s);
 /* -n: the checks passed, said under the applet's own name (run-init
  * says run_init); frees s and returns the exit code. */

@@ -14,14 +14,18 @@
  * NEWROOT, the old root deleted and accounted for, fallback inits, and
  * PID 1 never exits.
  *
- * exit: 0 checks passed (-n); 1 a check failed, nothing changed;
- *       2 usage; otherwise it becomes INIT
+ * exit: 0 checks passed (-n); 1 a check failed, nothing changed (-n, or
+ *       not PID 1: PID 1 execs the initramfs's /bin/sh -i instead, or
+ *       stays alive if it has none); 2 usage; otherwise it becomes INIT
  *
  * Notes: unlike klibc, capabilities are dropped after the checks but
  * before the switch, while /proc/sys is still reachable, and a failure
  * there stops before anything else changed. A missing
  * /proc/sys/kernel/usermodehelper is skipped, as busybox does.
  */
+
+#include <errno.h>
+#include <string.h>
 
 #include "initbox.h"
 #include "report.h"
@@ -74,6 +78,9 @@ int run_init_main(int argc, char **argv)
 		return report_ready(&s, "run_init");
 	if (caps &&
 	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &step) < 0)
-		die_errno("drop capabilities: %s", step);
+		report_stop(false,
+			    "capabilities may be partly dropped, nothing "
+			    "else was changed",
+			    "drop capabilities: %s: %s", step, strerror(errno));
 	report_switch(&s, argv + o.ind + 1, verbose);
 }

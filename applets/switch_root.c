@@ -20,8 +20,9 @@
  * If INIT cannot run: /sbin/init, /etc/init, /bin/init, /bin/sh of NEWROOT;
  * if none can, it stays alive reaping children (PID 1 never exits).
  *
- * exit: 0 checks passed (-n); 1 a check failed, nothing changed;
- *       2 usage; otherwise it becomes INIT
+ * exit: 0 checks passed (-n); 1 a check failed, nothing changed (-n, or
+ *       not PID 1: PID 1 execs the initramfs's /bin/sh -i instead, or
+ *       stays alive if it has none); 2 usage; otherwise it becomes INIT
  *
  * Notes: pivot_root(".", ".") + umount2(MNT_DETACH) where the kernel allows
  * it (Linux >= 7.0, mount namespaces), else mount --move . / + chroot .

@@ -159,7 +159,7 @@ refuse() { # NAME IMAGE-FILE STAGE MESSAGE
 		fail "$1" "the initramfs changed"
 	elif ! grep -q "^initrd-host: .*$4" "$O"; then
 		fail "$1" "no '$4' in: $(head -n 4 "$O" | tr '\n' '|')"
-	elif ! has RESCUE-SHELL-RAN; then
+	elif ! has RESCUE-SHELL-RAN || ! has "initrd-host: boot stopped; starting /bin/sh on the initramfs"; then
 		fail "$1" "no rescue shell: $(tail -n 3 "$O" | tr '\n' '|')"
 	elif has "usage:" || has INIT-PID || has LINUXRC; then
 		fail "$1" "usage text, or something ran"

@@ -24,6 +24,21 @@ else
 	fail "run_init -n answers 1 for a bad INIT without falling back" "$(cat "$O" | tr '\n' '|')"
 fi
 
+# As PID 1 a refusal does not exit (the kernel would panic): the
+# initramfs's /bin/sh (here a script saying so) takes over.
+root_fresh || exit 1
+rm "$T/ir/bin/sh" && root_init "$T/ir" bin/sh 'echo "RESCUE-SH: pid $$ args $*"'
+before="$(root_sum "$T/ir") $(root_sum "$T/nr")"
+root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/run_init /newroot /sbin/nope'
+after="$(root_sum "$T/ir") $(root_sum "$T/nr")"
+if [ "$before" = "$after" ] && has "run_init: INIT /sbin/nope: does not exist in NEWROOT" &&
+	has "run_init: nothing was changed; starting /bin/sh on the initramfs" &&
+	has "RESCUE-SH: pid 1 args -i"; then
+	pass "a refusal as PID 1: reason, nothing changed, the initramfs's shell as PID 1"
+else
+	fail "a refusal as PID 1: reason, nothing changed, the initramfs's shell as PID 1" "$(cat "$O" | tr '\n' '|')"
+fi
+
 root_fresh || exit 1
 root_init "$T/nr" sbin/init 'echo "INIT-RAN: $1"'
 root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/run_init -p /newroot /sbin/init kept'

@@ -84,10 +84,14 @@ else
 	fail "the move path deletes the old root's files through the saved descriptor" "left: $(echo $left)"
 fi
 
-# --- refusals: nothing changes, exit 1, a reason, no usage text -----------
+# --- refusals: nothing changes, a reason, no usage text; not PID 1 (or -n)
+# exits 1, PID 1 starts the initramfs's /bin/sh (here a script saying so)
+# instead of exiting, which would panic the kernel -----------------------
+RESCUE_SH='echo "RESCUE-SH: pid $$ args $*"'
 refuse() { # NAME EXPECTED-MESSAGE SETUP-EXTRA STAGE [overlay] [STATUS]
 	root_fresh "${5:-}" || { fail "$1" "setup failed"; return; }
 	root_init "$T/nr" sbin/init 'echo INIT-RAN'
+	rm "$T/ir/bin/sh" && root_init "$T/ir" bin/sh "$RESCUE_SH"
 	eval "$3"
 	before="$(root_sum "$T/ir") $(root_sum "$T/nr")"
 	root_boot "$T/ir" "$O" "$ROOT_STD" "$4"
@@ -101,15 +105,20 @@ refuse() { # NAME EXPECTED-MESSAGE SETUP-EXTRA STAGE [overlay] [STATUS]
 		fail "$1" "no '$2' in: $(head -n 3 "$O" | tr '\n' '|')"
 	elif has "usage:"; then
 		fail "$1" "printed usage text"
-	elif [ "$rc" != "${6:-1}" ] && ! grep -q "RC=${6:-1}" "$O"; then
+	elif [ -n "${6:-}" ] && [ "$rc" != "$6" ] && ! grep -q "RC=$6" "$O"; then
 		fail "$1" "exit status $rc"
+	elif [ -n "${6:-}" ] && has RESCUE-SH; then
+		fail "$1" "started a shell though not PID 1"
+	elif [ -z "${6:-}" ] && ! { has "switch_root: nothing was changed; starting /bin/sh on the initramfs" &&
+		has "RESCUE-SH: pid 1 args -i"; }; then
+		fail "$1" "no rescue shell as PID 1: $(tail -n 3 "$O" | tr '\n' '|')"
 	else
 		pass "$1"
 	fi
 }
-refuse "refuses when not PID 1, tree untouched" "not running as PID 1" "" \
-	'/bin/switch_root /newroot /sbin/init; echo RC=$?'
-refuse "refuses when / is not tmpfs or ramfs, tree untouched" "not an initramfs (ramfs or tmpfs)" "" \
+refuse "refuses when not PID 1, tree untouched, exit 1" "not running as PID 1" "" \
+	'/bin/switch_root /newroot /sbin/init; echo RC=$?' "" 1
+refuse "refuses when / is not tmpfs or ramfs, tree untouched, rescue shell" "not an initramfs (ramfs or tmpfs)" "" \
 	'exec /bin/switch_root /newroot /sbin/init' overlay
 refuse "refuses a NEWROOT that does not exist" "NEWROOT /nowhere: does not exist" "" \
 	'exec /bin/switch_root /nowhere /sbin/init'
@@ -129,6 +138,22 @@ refuse "refuses a console that does not open" "open console /dev/nottyhere: No s
 	'exec /bin/switch_root -c /dev/nottyhere /newroot /sbin/init'
 refuse "-n checks, answers 0, says ready and changes nothing" "ready: /newroot is a mount point and /sbin/init runs in it" "" \
 	'/bin/switch_root -n /newroot /sbin/init; echo RC=$?' "" 0
+refuse "-n as PID 1 answers 1 for a bad NEWROOT, no shell" "NEWROOT /nowhere: does not exist" "" \
+	'exec /bin/switch_root -n /nowhere /sbin/init' "" 1
+
+# A refusal with no /bin/sh on the initramfs: PID 1 says so and stays.
+root_fresh || exit 1
+rm "$T/ir/bin/sh"
+before=$(root_sum "$T/ir")
+ROOT_TIMEOUT=4 root_boot "$T/ir" "$O" "$ROOT_STD" 'exec /bin/switch_root /nowhere /sbin/init'
+rc=$?
+if [ "$rc" = 137 ] && [ "$before" = "$(root_sum "$T/ir")" ] &&
+	has "switch_root: NEWROOT /nowhere: does not exist" &&
+	has "switch_root: run /bin/sh: No such file or directory; staying alive as PID 1"; then
+	pass "a refusal without /bin/sh on the initramfs: says so and stays alive as PID 1"
+else
+	fail "a refusal without /bin/sh on the initramfs: says so and stays alive as PID 1" "rc=$rc $(tail -n 2 "$O" | tr '\n' '|')"
+fi
 
 # --- INIT resolution and fallbacks --------------------------------------
 root_fresh || exit 1
