@@ -252,7 +252,7 @@ static int attach(struct losetup *s, const char *dev_arg, const char *file)
 			  dev);
 	}
 	/* Not autoclear: the device stays bound after we leave. */
-	close(fd);
+	(void)close(fd); /* nothing written through it */
 	if (s->show)
 		printf("%s\n", dev);
 	return out_done(0);

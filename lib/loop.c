@@ -80,11 +80,11 @@ static int read_attr(const char *path, char *buf, size_t len)
 	if (n < 0) {
 		int e = errno;
 
-		close(fd);
+		(void)close(fd); /* the earlier error is the one reported */
 		errno = e;
 		return -1;
 	}
-	close(fd);
+	(void)close(fd); /* nothing written through it */
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
@@ -292,7 +292,7 @@ static int setup_named(int ffd, const char *file, const struct loop_conf *c,
 		/* Creates loopN if it does not exist yet; EEXIST is the
 		 * normal answer. */
 		(void)ioctl(ctl, LOOP_CTL_ADD, n);
-		close(ctl);
+		(void)close(ctl); /* nothing written through it */
 	}
 	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		*step = "create device node";
@@ -307,7 +307,7 @@ static int setup_named(int ffd, const char *file, const struct loop_conf *c,
 	if (configure(lfd, ffd, file, c, ro) < 0) {
 		int e = errno;
 
-		close(lfd);
+		(void)close(lfd); /* the earlier error is the one reported */
 		errno = e;
 		return -1;
 	}
@@ -351,11 +351,11 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 		}
 		*step = "configure loop device";
 		if (configure(lfd, ffd, file, c, ro) == 0) {
-			close(ctl);
+			(void)close(ctl); /* nothing written through it */
 			return lfd;
 		}
 		e = errno;
-		close(lfd);
+		(void)close(lfd); /* the earlier error is the one reported */
 		errno = e;
 		if (e != EBUSY && e != ENXIO && e != ENODEV)
 			goto fail;
@@ -365,7 +365,7 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 	errno = EBUSY;
 fail:
 	e = errno;
-	close(ctl);
+	(void)close(ctl); /* the earlier error is the one reported */
 	dev[0] = '\0';
 	errno = e;
 	return -1;
@@ -392,7 +392,7 @@ int loop_setup(const char *file, const struct loop_conf *c, char *dev,
 		lfd = setup_free(ffd, file, c, ro, dev, len, step);
 	/* The kernel holds its own reference to the file now. */
 	e = errno;
-	close(ffd);
+	(void)close(ffd); /* the earlier error is the one reported */
 	errno = e;
 	return lfd;
 }
@@ -419,7 +419,7 @@ int loop_detach(const char *dev)
 		return -1;
 	r = loop_clear(fd);
 	e = errno;
-	close(fd);
+	(void)close(fd); /* the earlier error is the one reported */
 	errno = e;
 	return r;
 }
@@ -433,7 +433,7 @@ int loop_find_free(char *dev, size_t len)
 		return -1;
 	n = ioctl(ctl, LOOP_CTL_GET_FREE);
 	e = errno;
-	close(ctl);
+	(void)close(ctl); /* the earlier error is the one reported */
 	errno = e;
 	if (n < 0)
 		return -1;
@@ -453,11 +453,11 @@ static int state_ioctl(struct loop_state *st, bool all)
 	if (ioctl(fd, LOOP_GET_STATUS64, &li) < 0) {
 		int e = errno;
 
-		close(fd);
+		(void)close(fd); /* the earlier error is the one reported */
 		errno = e;
 		return all ? -1 : 0;
 	}
-	close(fd);
+	(void)close(fd); /* nothing written through it */
 	st->back_dev = li.lo_device;
 	st->back_ino = li.lo_inode;
 	if (all) {

@@ -56,7 +56,7 @@ static int probe(struct mntdev *m, const char *dev)
 		return -1;
 	r = blkid_probe(fd, &bi);
 	e = errno;
-	close(fd);
+	(void)close(fd); /* the earlier error is the one reported */
 	errno = e;
 	if (r == 0)
 		snprintf(m->type, sizeof(m->type), "%s", bi.type);
@@ -130,7 +130,7 @@ out:
 		 * a failed clear still ends with the autoclear close. */
 		if (r < 0)
 			(void)loop_clear(lfd);
-		close(lfd);
+		(void)close(lfd); /* nothing written through it */
 		if (r < 0)
 			m->loop_name[0] = '\0';
 	}
