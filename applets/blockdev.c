@@ -184,9 +184,11 @@ static int get_real_root(void)
 	if (fd < 0)
 		die_errno("open %s", real_root);
 	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd); /* read-only */
-	if (n <= 0)
+	if (n < 0)
 		die_errno("read %s", real_root);
+	(void)close(fd); /* read-only */
+	if (n == 0)
+		die("read %s: empty", real_root);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	if (num_u64(buf, 0xFFFFFFFF, &v) < 0)

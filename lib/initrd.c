@@ -183,7 +183,7 @@ static int open_image(struct initrd *r)
 	return fd;
 bad:
 	n = errno;
-	close(fd);
+	(void)close(fd); /* the earlier error is the one reported */
 	errno = (int)n;
 	return -1;
 }
@@ -234,8 +234,8 @@ int initrd_probe(struct initrd *r)
 out:
 	e = errno;
 	if (mfd >= 0)
-		close(mfd);
-	close(fd);
+		(void)close(mfd); /* the earlier error is the one reported */
+	(void)close(fd);	  /* the earlier error is the one reported */
 	errno = e;
 	return rc;
 }
@@ -253,7 +253,8 @@ int initrd_unpack(struct initrd *r)
 		out = open(r->blockdev, O_WRONLY | O_CLOEXEC);
 		if (out < 0) {
 			e = errno;
-			close(in);
+			/* the earlier error is the one reported */
+			(void)close(in);
 			errno = e;
 			return fail(r, true, "open %s", r->blockdev);
 		}
@@ -264,7 +265,8 @@ int initrd_unpack(struct initrd *r)
 		if (out < 0) {
 			e = errno;
 			r->copy[0] = '\0';
-			close(in);
+			/* the earlier error is the one reported */
+			(void)close(in);
 			errno = e;
 			return fail(r, true, "create %s/initrd.img", r->work);
 		}
@@ -282,7 +284,7 @@ int initrd_unpack(struct initrd *r)
 		rc = fail(r, true, "write %s",
 			  r->blockdev ? r->blockdev : r->copy);
 	}
-	close(in);
+	(void)close(in); /* the earlier error is the one reported */
 	if (rc < 0 && r->copy[0]) {
 		(void)unlink(r->copy); /* half a copy: worthless */
 		r->copy[0] = '\0';
@@ -328,7 +330,7 @@ int initrd_check_linuxrc(struct initrd *r)
 		return fail(r, true, "open %s", r->dir);
 	fd = (int)syscall(SYS_openat2, root, "linuxrc", &how, sizeof(how));
 	e = errno;
-	close(root);
+	(void)close(root); /* the earlier error is the one reported */
 	if (fd < 0) {
 		errno = e;
 		if (e == ENOENT)
@@ -338,11 +340,11 @@ int initrd_check_linuxrc(struct initrd *r)
 	}
 	if (fstat(fd, &st) < 0) {
 		e = errno;
-		close(fd);
+		(void)close(fd); /* the earlier error is the one reported */
 		errno = e;
 		return fail(r, true, "stat /linuxrc in %s", r->image);
 	}
-	close(fd);
+	(void)close(fd); /* nothing written through it */
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 		errno = EACCES;
 		return fail(r, false,
@@ -368,7 +370,7 @@ void initrd_release(struct initrd *r)
 		fd = open(r->blockdev, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)ioctl(fd, BLKFLSBUF, 0); /* frees a ram disk */
-			close(fd);
+			(void)close(fd); /* nothing written through it */
 		}
 	}
 }
@@ -479,7 +481,7 @@ dev_t initrd_decode(uint32_t v)
 
 int initrd_rrd_get(const char *path, uint32_t *v)
 {
-	char buf[64], *end;
+	char buf[64], *start, *end;
 	unsigned long long x;
 	ssize_t n;
 	int fd, e;
@@ -489,17 +491,19 @@ int initrd_rrd_get(const char *path, uint32_t *v)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	e = errno;
-	close(fd);
+	(void)close(fd); /* the earlier error is the one reported */
 	if (n < 0) {
 		errno = e;
 		return -1;
 	}
 	buf[n] = '\0';
 	/* proc_dointvec: leading blanks, then base 0 (0x hex, 0 octal). */
+	start = buf + strspn(buf, " \t\n");
 	errno = 0;
-	x = strtoull(buf + strspn(buf, " \t\n"), &end, 0);
-	if (errno || end == buf || *(end + strspn(end, " \t\n")) ||
-	    x > 0xffffffffu) {
+	x = strtoull(start, &end, 0);
+	/* no digits (an emptied file), a sign, junk after, or too big */
+	if (errno || end == start || *start == '-' || *start == '+' ||
+	    *(end + strspn(end, " \t\n")) || x > 0xffffffffu) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -518,7 +522,7 @@ int initrd_rrd_set(const char *path, uint32_t v)
 	n = snprintf(buf, sizeof(buf), "%u\n", v);
 	if (write_all(fd, (const uint8_t *)buf, (size_t)n) < 0) {
 		e = errno;
-		close(fd);
+		(void)close(fd); /* the earlier error is the one reported */
 		errno = e;
 		return -1;
 	}
@@ -543,7 +547,7 @@ static int by_tag(const char *spec, dev_t *dev)
 		if (fd < 0)
 			continue;
 		r = blkid_probe(fd, &bi);
-		close(fd);
+		(void)close(fd); /* nothing written through it */
 		if (r < 0 && errno != ENODATA)
 			continue;
 		if (!strncmp(spec, "LABEL=", 6))
@@ -620,7 +624,7 @@ int initrd_dev_path(dev_t dev, char *path, size_t len)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	e = errno;
-	close(fd);
+	(void)close(fd); /* the earlier error is the one reported */
 	if (n < 0) {
 		errno = e;
 		return -1;
@@ -986,7 +990,7 @@ static int resolve(pid_t pid, const char *path)
 		return -1;
 	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
 	e = errno;
-	close(dfd);
+	(void)close(dfd); /* the earlier error is the one reported */
 	errno = e;
 	return fd;
 }
@@ -1015,7 +1019,7 @@ static void decorate(struct initrd_run *x, int fd)
 			 "bind the stand-in over linuxrc's /proc/sys/kernel");
 	else
 		x->proc_mounts++;
-	close(k);
+	(void)close(k); /* nothing written through it */
 }
 
 /* mount(2) of a proc by linuxrc: done here, then decorated, so the
@@ -1047,24 +1051,24 @@ static int on_mount(struct initrd_run *x, const struct seccomp_notif *n,
 		return 1; /* the kernel says why, to the caller */
 	/* The caller may have died and its pid been reused meanwhile. */
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
-		close(fd);
+		(void)close(fd); /* nothing written through it */
 		return 1;
 	}
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
 	if (mount("proc", at, "proc", flags & ~MS_MGC_MSK,
 		  data[0] ? data : NULL) < 0) {
 		e = errno;
-		close(fd);
+		(void)close(fd); /* the earlier error is the one reported */
 		return -e;
 	}
-	close(fd);
+	(void)close(fd); /* the earlier error is the one reported */
 	top = resolve((pid_t)n->pid, target);
 	if (top < 0) {
 		emu_fail(x, "find the proc mounted for linuxrc");
 		return 0;
 	}
 	decorate(x, top);
-	close(top);
+	(void)close(top); /* nothing written through it */
 	return 0;
 }
 
@@ -1092,9 +1096,9 @@ static void on_umount(const struct initrd_run *x, const struct seccomp_notif *n)
 			(void)umount2(at, MNT_DETACH);
 		}
 		if (k >= 0)
-			close(k);
+			(void)close(k); /* nothing written through it */
 	}
-	close(fd);
+	(void)close(fd); /* nothing written through it */
 }
 
 static void serve(struct initrd_run *x, int lfd,
@@ -1143,7 +1147,7 @@ static _Noreturn void child(const struct initrd_run *x, int sock)
 			if (dup2(fd, i) < 0)
 				_exit(126);
 		if (fd > 2)
-			close(fd);
+			(void)close(fd); /* nothing written through it */
 	}
 	if (setsid() < 0 || chdir(x->root) < 0 || chroot(".") < 0)
 		_exit(126);
@@ -1151,8 +1155,8 @@ static _Noreturn void child(const struct initrd_run *x, int sock)
 		fd = install_filter();
 		if (fd < 0 || send_fd(sock, fd) < 0)
 			_exit(126);
-		close(fd);
-		close(sock);
+		(void)close(fd);   /* nothing written through it */
+		(void)close(sock); /* nothing written through it */
 	}
 	execve("/linuxrc", argv, envp);
 	_exit(127);
@@ -1184,17 +1188,17 @@ int initrd_run_linuxrc(struct initrd_run *x)
 	}
 	if (pid == 0) {
 		if (sv[0] >= 0)
-			close(sv[0]);
+			(void)close(sv[0]); /* nothing written through it */
 		child(x, sv[1]);
 	}
 	x->pid = pid;
 	if (x->standin) {
-		close(sv[1]);
+		(void)close(sv[1]); /* nothing written through it */
 		sv[1] = -1;
 		x->step = "receive the seccomp listener from linuxrc's process";
 		lfd = recv_fd(sv[0]);
 		e = errno;
-		close(sv[0]);
+		(void)close(sv[0]); /* the earlier error is the one reported */
 		sv[0] = -1;
 		if (lfd < 0) {
 			/* The child failed before exec; its status says
@@ -1217,7 +1221,8 @@ int initrd_run_linuxrc(struct initrd_run *x)
 			e = errno;
 			x->step = "wait for linuxrc";
 			if (lfd >= 0)
-				close(lfd);
+				/* the earlier error is the one reported */
+				(void)close(lfd);
 			errno = e;
 			return -1;
 		}
@@ -1230,13 +1235,13 @@ int initrd_run_linuxrc(struct initrd_run *x)
 			serve(x, lfd, &sz);
 	}
 	if (lfd >= 0)
-		close(lfd);
+		(void)close(lfd); /* nothing written through it */
 	return 0;
 fail:
 	if (sv[0] >= 0)
-		close(sv[0]);
+		(void)close(sv[0]); /* the earlier error is the one reported */
 	if (sv[1] >= 0)
-		close(sv[1]);
+		(void)close(sv[1]); /* the earlier error is the one reported */
 	errno = e;
 	return -1;
 }
