@@ -117,7 +117,7 @@ static int list(const char *types)
 		       mountinfo_unescape(f[1]), f[2], f[3]);
 	}
 	free(line);
-	fclose(fp);
+	(void)fclose(fp); /* read-only */
 	return out_done(0);
 }
 

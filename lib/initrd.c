@@ -794,7 +794,7 @@ int initrd_standin_make(struct initrd_standin *s, const char *dir,
 			s->bound++;
 	}
 	if (d)
-		closedir(d);
+		(void)closedir(d); /* nothing written through it */
 	return 0;
 undo:
 	fd = errno;

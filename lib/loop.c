@@ -573,7 +573,7 @@ int loop_each(int (*fn)(const struct loop_state *st, void *arg), void *arg)
 out:
 	e = errno;
 	free(nums);
-	closedir(d);
+	(void)closedir(d); /* nothing written through it */
 	errno = e;
 	return r;
 }

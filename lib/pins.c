@@ -144,7 +144,7 @@ static int scan_fds(struct pin_proc *pp, dev_t dev, const char *pdir)
 		snprintf(what, sizeof(what), "fd %.16s", de->d_name);
 		r = check_link(pp, dev, pdir, name, what);
 	}
-	closedir(d);
+	(void)closedir(d); /* nothing written through it */
 	return r;
 }
 
@@ -217,7 +217,7 @@ static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 		}
 		r = add_item(pp, "map", path, &st);
 	}
-	fclose(f);
+	(void)fclose(f); /* read-only */
 	return r;
 }
 
@@ -237,7 +237,7 @@ static int scan_proc(struct pins *p, const char *proc, pid_t pid, dev_t dev)
 		if (!fgets(pp.comm, sizeof(pp.comm), f))
 			pp.comm[0] = '\0';
 		pp.comm[strcspn(pp.comm, "\n")] = '\0';
-		fclose(f);
+		(void)fclose(f); /* read-only */
 	}
 	if (check_link(&pp, dev, pdir, "exe", "exe") < 0 ||
 	    check_link(&pp, dev, pdir, "root", "root") < 0 ||
@@ -326,10 +326,10 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 		p->loops = nl;
 		p->loops[p->nloops++] = pl;
 	}
-	closedir(d);
+	(void)closedir(d); /* nothing written through it */
 	return 0;
 nomem:
-	closedir(d);
+	(void)closedir(d); /* nothing written through it */
 	errno = ENOMEM;
 	return -1;
 }
@@ -349,13 +349,13 @@ int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
 		if (num_u64(de->d_name, INT_MAX, &v) < 0 || (pid_t)v == self)
 			continue;
 		if (scan_proc(p, proc, (pid_t)v, dev) < 0) {
-			closedir(d);
+			(void)closedir(d); /* nothing written through it */
 			pins_free(p);
 			errno = ENOMEM;
 			return -1;
 		}
 	}
-	closedir(d);
+	(void)closedir(d); /* nothing written through it */
 	if (scan_loops(p, sys, dev) < 0) {
 		pins_free(p);
 		errno = ENOMEM;

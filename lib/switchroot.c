@@ -681,7 +681,7 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 		}
 	}
 	path[len] = '\0';
-	closedir(d);
+	(void)closedir(d); /* nothing written through it */
 	return kept;
 }
 
