@@ -479,24 +479,34 @@ dev_t initrd_decode(uint32_t v)
 	return makedev((v & 0xfff00) >> 8, (v & 0xff) | ((v >> 12) & 0xfff00));
 }
 
-int initrd_rrd_get(const char *path, uint32_t *v)
+/* A small proc or sysfs file, NUL-terminated (one read: such files give
+ * all they have at once). */
+static int read_text(const char *path, char *buf, size_t len)
 {
-	char buf[64], *start, *end;
-	unsigned long long x;
 	ssize_t n;
 	int fd, e;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	e = errno;
-	(void)close(fd); /* the earlier error is the one reported */
+	(void)close(fd); /* nothing written through it */
 	if (n < 0) {
 		errno = e;
 		return -1;
 	}
 	buf[n] = '\0';
+	return 0;
+}
+
+int initrd_rrd_get(const char *path, uint32_t *v)
+{
+	char buf[64], *start, *end;
+	unsigned long long x;
+
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
 	/* proc_dointvec: leading blanks, then base 0 (0x hex, 0 octal). */
 	start = buf + strspn(buf, " \t\n");
 	errno = 0;
@@ -613,23 +623,12 @@ int initrd_root_lookup(const char *spec, dev_t *dev)
 
 int initrd_dev_path(dev_t dev, char *path, size_t len)
 {
-	char buf[512], *p, *nl;
-	ssize_t n;
-	int fd, e;
+	char at[64], buf[512], *p, *nl;
 
-	snprintf(buf, sizeof(buf), "/sys/dev/block/%u:%u/uevent", major(dev),
+	snprintf(at, sizeof(at), "/sys/dev/block/%u:%u/uevent", major(dev),
 		 minor(dev));
-	fd = open(buf, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_text(at, buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	e = errno;
-	(void)close(fd); /* the earlier error is the one reported */
-	if (n < 0) {
-		errno = e;
-		return -1;
-	}
-	buf[n] = '\0';
 	p = strstr(buf, "DEVNAME=");
 	if (!p || (p != buf && p[-1] != '\n')) {
 		errno = ENODEV;
