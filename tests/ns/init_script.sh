@@ -205,6 +205,13 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "-s busybox brings busybox-static as sh only; -I puts the legacy image in as /initrd.image" sh -c \
 		"cmp '$T/b/bin/sh' \$(command -v busybox) && [ ! -e '$T/b/bin/busybox' ] &&
 		 cmp '$T/b/initrd.image' '$T/old.img'"
+	mk -o "$T/p.img" -m loop -p sr_mod > "$T/mk.out" 2>&1
+	mkdir "$T/p" && "$INITBOX_HOST" cpio-unpack -C "$T/p" "$T/p.img" 2> /dev/null
+	t "-p adds the module (with its dependencies) and lists it in /lib/initbox/preload for /init" sh -c \
+		"[ \"\$(cat '$T/p/lib/initbox/preload')\" = sr_mod ] &&
+		 find '$T/p/lib/modules' -name sr_mod.ko | grep -q . && find '$T/p/lib/modules' -name cdrom.ko | grep -q . &&
+		 find '$T/p/lib/modules' -name loop.ko | grep -q ."
+	t "without -p there is no preload list" sh -c "[ ! -e '$T/a/lib/initbox/preload' ]"
 	mk -o "$T/c.img" -m loop -I "$T/none.img" > "$T/mk.out" 2>&1
 	t "-I with a missing image is an error naming it" sh -c \
 		"grep -q 'no legacy initrd image at $T/none.img' '$T/mk.out' && [ ! -e '$T/c.img' ]"
