@@ -4,7 +4,8 @@
 # to initrd-host, whose /linuxrc insmods virtio_pci and virtio_blk from the
 # image (the initramfs has only loop) and writes vda's number to
 # real-root-dev; the real root on the virtio disk is mounted and its init
-# runs as PID 1 with the initrd moved to /initrd.
+# runs as PID 1 with the initrd moved to /initrd. Then an /initrd.image
+# that is no filesystem: /init's rescue shell, the image left as it was.
 . "$TOP/tests/boot/lib.sh"
 . "$TOP/tests/boot/live/lib.sh"
 boot_need live_legacy
@@ -76,4 +77,21 @@ live_expect "/linuxrc ran and wrote vda's number" "$log" '^LINUXRC: pid [0-9]+ w
 live_expect "the initramfs is freed at the hand-over" "$log" '^initrd-host: freed [0-9.]+ [KMG]iB'
 live_refute "no live medium is searched" "$log" '^initbox: (medium|no medium)'
 live_refute "no kernel panic" "$log" 'Kernel panic'
+
+# An image that is no filesystem: initrd-host -n refuses it, /init says so
+# in one line and gives its rescue shell, nothing changed (the image is
+# still there). The words typed are assembled at run time, so the echo of
+# the typed line never matches.
+head -c 65536 /dev/urandom > "$w/bad.img"
+live_initramfs "$w/initrd-bad.img" -m loop -I "$w/bad.img" > "$w/mkinitramfs-bad.out" 2>&1 ||
+	{ echo "FAIL: live_legacy: mkinitramfs -I (bad image) failed"; exit 1; }
+printf '%s\n' 'r=PA; [ -f /initrd.image ] && echo "BOOT-RESULT: ${r}SS" || echo "BOOT-RESULT: FAIL: /initrd.image is gone"' > "$w/input"
+log=$LOGS/boot-live-legacy-bad.serial
+BOOT_MEM=128M BOOT_TIMEOUT=60 BOOT_INPUT=$w/input BOOT_INPUT_AFTER='rescue shell on the console' \
+	live_boot live-legacy-bad "an /initrd.image that is no filesystem stops in /init's rescue shell with the image untouched" \
+	"$w/initrd-bad.img" "" -drive "file=$w/disk.img,format=raw,if=virtio"
+live_expect "one line says the legacy initrd cannot be booted" "$log" \
+	'initbox: cannot boot the legacy initrd /initrd.image \(initrd-host -n said why above\)'
+live_expect "initrd-host says why" "$log" '^initrd-host: .*initrd.image'
+live_refute "no kernel panic after the refused image" "$log" 'Kernel panic'
 live_done
