@@ -114,24 +114,29 @@ binaries:
 	$(Q)$(MAKE) -s CONFIG=host all
 	$(Q)$(MAKE) -s CONFIG=minimal all
 
-check: binaries $(UNIT_BIN)
+# The test kernel (Debian's cloud kernel and modules, cached in build/):
+# the boot layer boots it, and ns tests of mkinitramfs read its module tree.
+kernel:
+	$(Q)TOP=$(CURDIR) sh -c '. tests/boot/lib.sh && boot_kernel'
+
+check: binaries $(UNIT_BIN) kernel
 	$(Q)$(TEST_ENV) sh tests/run unit ns boot
 check-unit: $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh tests/run unit
-check-ns: binaries
+check-ns: binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run ns
-check-boot: binaries
+check-boot: binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run boot
 
-demo: binaries
+demo: binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/demo
 
-bench: binaries
+bench: binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/bench
 
 clean:
 	rm -rf $(O)/obj $(O)/gen $(O)/initbox $(O)/libinitbox.a build/unit \
 		$(foreach p,$(filter-out default,$(PROFILES)),build/$(p))
 
-.PHONY: all deps size binaries check check-unit check-ns check-boot demo \
+.PHONY: all deps size binaries kernel check check-unit check-ns check-boot demo \
 	bench clean
