@@ -2,7 +2,7 @@
  *
  * usage: modprobe [-qnv] [-d BASEDIR] [-S KVER] NAME|ALIAS [PARAM=VALUE...]
  *        modprobe [-qnv] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
- *        modprobe [-qnv] [-d BASEDIR] [-S KVER] -C
+ *        modprobe [-qnv] [-d BASEDIR] [-S KVER] [--sysfs DIR] -C [-a NAME...]
  *   -q  quiet: no message when a module is not found (still exit 1)
  *   -a  every operand is a module or alias (no parameters)
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
@@ -10,9 +10,14 @@
  *   -D  print the plan for every module, loaded or not (--show-depends)
  *   -d BASEDIR  modules under BASEDIR/lib/modules/KVER (--dirname)
  *   -S KVER     that kernel release instead of the running one
- *   -C  coldplug (--coldplug): load the modules matching every modalias
- *       under /sys/devices, again until no new module loads (so devices
- *       a loaded bus driver adds get their drivers too)
+ *   -C  coldplug (--coldplug): load the drivers of the devices present:
+ *       the modalias of every device under /sys/bus/X/devices/, all
+ *       resolved in one pass over modules.alias; again for the devices a
+ *       round made appear (virtio_pci adds the virtio devices), until a
+ *       round loads nothing or finds no new device. With -a, the NAMEs
+ *       load too, after the devices' drivers (one call for /init)
+ *   --sysfs DIR  read the devices from DIR instead of /sys (tests, chroots;
+ *       DIR/devices is walked where DIR/bus is missing)
  * Names match with '-' and '_' equal; an alias is an fnmatch pattern of
  * modules.alias (fs-squashfs, pci:v..., virtio:d...). A built-in module or
  * one already loaded is success. Dependencies from modules.dep load first,
@@ -27,9 +32,7 @@
  * (MODULE_INIT_COMPRESSED_FILE when /sys/module/compression names the
  * file's codec) or are decompressed here for init_module.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,17 +40,13 @@
 
 #include "initbox.h"
 
-enum { MAX_ALIASES = 4096, MAX_SYS_DEPTH = 24, MAX_ROUNDS = 8 };
-
 struct mp {
 	bool quiet, all, dry, verbose, show, coldplug;
-	const char *basedir, *kver;
+	const char *basedir, *kver, *sysfs;
 	struct kmod_ctx k;
 	unsigned loaded; /* modules loaded in this round */
 	bool failed;
 	char params[4096];
-	char **aliases; /* coldplug: modalias strings, sorted */
-	size_t n_aliases;
 };
 
 static int step(void *arg, enum kmod_what what, const char *name,
@@ -101,105 +100,39 @@ static int probe_one(struct mp *m, const char *name, const char *params)
 	return rc ? 1 : 0;
 }
 
-static int add_alias(struct mp *m, const char *s)
-{
-	char **t;
-
-	if (m->n_aliases == MAX_ALIASES)
-		return 0; /* more devices than any initramfs needs */
-	if (!(m->n_aliases & 63)) {
-		t = realloc(m->aliases, (m->n_aliases + 64) * sizeof(*t));
-		if (!t)
-			return -1;
-		m->aliases = t;
-	}
-	m->aliases[m->n_aliases] = strdup(s);
-	if (!m->aliases[m->n_aliases])
-		return -1;
-	m->n_aliases++;
-	return 0;
-}
-
-/* every modalias file below dirfd (which this call closes) */
-static int walk(struct mp *m, int dirfd, int depth)
-{
-	char buf[512];
-	struct dirent *d;
-	ssize_t n;
-	DIR *dir;
-	int fd, rc = 0;
-
-	fd = openat(dirfd, "modalias", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		(void)close(fd); /* read-only sysfs file */
-		if (n > 0) {
-			buf[n] = '\0';
-			buf[strcspn(buf, "\n")] = '\0';
-			if (*buf && add_alias(m, buf) < 0)
-				rc = -1;
-		}
-	}
-	dir = fdopendir(dirfd);
-	if (!dir) {
-		(void)close(dirfd); /* unreadable directory: skipped */
-		return rc;
-	}
-	while (rc == 0 && depth < MAX_SYS_DEPTH && (d = readdir(dir))) {
-		/* sysfs links (subsystem, driver, device) would loop */
-		if (d->d_type != DT_DIR || d->d_name[0] == '.')
-			continue;
-		fd = openat(dirfd, d->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0)
-			rc = walk(m, fd, depth + 1);
-	}
-	(void)closedir(dir); /* directory stream: nothing to flush */
-	return rc;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_aliases(struct mp *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_aliases; i++)
-		free(m->aliases[i]);
-	free(m->aliases);
-	m->aliases = NULL;
-	m->n_aliases = 0;
-}
-
+/* Drivers for the devices present: a round reads the modalias of every
+ * device, resolves those not seen before in one pass over modules.alias
+ * and loads the matches. A load returns after the probing it started, so
+ * the devices a bus driver adds (virtio_pci's virtio devices) are there
+ * for the next round; rounds go on while one loads something and new
+ * devices appear. */
 static int coldplug(struct mp *m)
 {
-	size_t i;
-	int fd, round, rc;
+	struct kmod_strs seen = {0}, fresh = {0};
+	const char *st;
+	int n, rc;
 
-	for (round = 0; round < MAX_ROUNDS; round++) {
+	for (;;) {
+		n = kmod_scan(m->sysfs, &seen, &fresh, &st);
+		if (n < 0)
+			die_errno("read modaliases under %s: %s",
+				  m->sysfs ? m->sysfs : "/sys", st);
+		if (!n)
+			break;
 		m->loaded = 0;
-		fd = open("/sys/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			die_errno("open /sys/devices");
-		if (walk(m, fd, 0) < 0)
-			die_errno("read modalias files");
-		qsort(m->aliases, m->n_aliases, sizeof(char *), cmp_str);
-		for (i = 0; i < m->n_aliases; i++) {
-			if (i && !strcmp(m->aliases[i], m->aliases[i - 1]))
-				continue;
-			rc = kmod_plan(&m->k, m->aliases[i], NULL, step, m);
-			/* no driver for most devices: that is normal */
-			if (rc == -1 && errno != ENOENT)
-				warn_errno("resolve %s", m->aliases[i]);
+		/* each round plans afresh: step skips what is loaded */
+		kmod_plan_reset(&m->k);
+		rc = kmod_plan_aliases(&m->k, fresh.v, fresh.n, step, m);
+		if (rc == -1) {
+			warn_errno("resolve the modaliases");
+			m->failed = true;
 		}
-		free_aliases(m);
 		if (!m->loaded || m->dry || m->show)
 			break;
 	}
-	return out_done(m->failed ? 1 : 0);
+	kmod_strs_free(&seen);
+	kmod_strs_free(&fresh);
+	return m->failed ? 1 : 0;
 }
 
 int modprobe_main(int argc, char **argv)
@@ -213,6 +146,7 @@ int modprobe_main(int argc, char **argv)
 	    {"dirname", OPT_ARG, 'd'},
 	    {"set-version", OPT_ARG, 'S'},
 	    {"coldplug", OPT_NONE, 'C'},
+	    {"sysfs", OPT_ARG, 's'},
 	    {NULL, 0, 0},
 	};
 	struct mp m;
@@ -248,24 +182,35 @@ int modprobe_main(int argc, char **argv)
 		case 'C':
 			m.coldplug = true;
 			break;
+		case 's': /* long only: --sysfs */
+			m.sysfs = o.arg;
+			break;
 		case ':':
 			die_usage("option %s needs an argument", o.bad);
 		default:
 			die_usage("unknown option %s", o.bad);
 		}
 	}
-	if (m.coldplug ? o.ind != argc : o.ind == argc)
-		die_usage(m.coldplug ? "-C takes no operands" : "missing NAME");
+	if (m.coldplug && !m.all && o.ind != argc)
+		die_usage("-C takes operands only with -a");
+	if (!m.coldplug && o.ind == argc)
+		die_usage("missing NAME");
 	if (kmod_open(&m.k, m.basedir, m.kver) < 0)
 		die_errno("read %s/lib/modules/%s/modules.dep",
 			  m.basedir ? m.basedir : "", m.k.kver);
+	/* the devices first: /init needs their drivers to find the medium,
+	 * and the named modules only once it is mounted */
 	if (m.coldplug)
-		return coldplug(&m);
-	if (m.all) {
+		rc = coldplug(&m);
+	if (m.all || m.coldplug) {
 		for (i = o.ind; i < argc; i++) {
-			kmod_plan_reset(&m.k);
+			/* after -C: its last round's modules are not shown
+			 * again by -n */
+			if (!m.coldplug)
+				kmod_plan_reset(&m.k);
 			rc |= probe_one(&m, argv[i], NULL);
 		}
+		kmod_close(&m.k);
 		return out_done(rc);
 	}
 	for (i = o.ind + 1; i < argc; i++) {

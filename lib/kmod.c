@@ -4,6 +4,7 @@
  * tiny loader can rely on. modules.dep lists each module's full transitive
  * dependency set; libkmod loads it in reverse order, then the module.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,7 +18,13 @@
 #include "initbox.h"
 #include "codec.h"
 
-enum { MAX_FILE = 64 << 20, MAX_MODULE = 256 << 20, MAX_DEPTH = 32 };
+enum {
+	MAX_FILE = 64 << 20,
+	MAX_MODULE = 256 << 20,
+	MAX_DEPTH = 32,
+	MAX_DEVS = 4096, /* modalias strings: more than any machine has */
+	MAX_SYS_DEPTH = 24,
+};
 
 static int read_all(const char *path, size_t max, struct kmod_buf *b)
 {
@@ -478,6 +485,292 @@ int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	struct plan p = {.k = k, .fn = fn, .arg = arg};
 
 	return plan_name(&p, name, params);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the first of the sorted v[0..n) whose first lp bytes are >= pre's */
+static size_t lower_bound(char *const *v, size_t n, const char *pre, size_t lp)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strncmp(v[mid], pre, lp) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct batch {
+	char **dev; /* the aliases asked for, normalised, sorted */
+	size_t n;
+	char (*mod)[64]; /* modules matched, in modules.alias's order */
+	size_t nmod, cap;
+	int err;
+};
+
+/* One "alias PATTERN MODULE" line against every device: the devices that
+ * share the pattern's literal prefix are one range of the sorted list, so
+ * only those meet the glob. */
+static int batch_line(const char *l, size_t n, void *arg)
+{
+	struct batch *b = arg;
+	const char *pat, *mod, *end = l + n;
+	char pn[512], m[64], (*t)[64];
+	size_t pl, lp, i, j;
+	bool hit = false;
+
+	if (n < 7 || memcmp(l, "alias ", 6))
+		return 0;
+	pat = l + 6;
+	mod = memchr(pat, ' ', (size_t)(end - pat));
+	if (!mod)
+		return 0;
+	pl = (size_t)(mod - pat);
+	if (pl >= sizeof(pn))
+		return 0; /* longer than any device's modalias read */
+	alias_norm(pat, pl, pn, sizeof(pn));
+	lp = strcspn(pn, "*?[");
+	for (i = lower_bound(b->dev, b->n, pn, lp);
+	     !hit && i < b->n && !strncmp(b->dev[i], pn, lp); i++)
+		hit = match_glob(pn, b->dev[i]);
+	if (!hit)
+		return 0;
+	while (mod < end && *mod == ' ')
+		mod++;
+	norm_n(mod, (size_t)(end - mod), m, sizeof(m));
+	for (j = 0; j < b->nmod; j++)
+		if (!strcmp(b->mod[j], m))
+			return 0;
+	if (b->nmod == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 32;
+		t = realloc(b->mod, b->cap * sizeof(*t));
+		if (!t) {
+			b->err = errno;
+			return 1;
+		}
+		b->mod = t;
+	}
+	memcpy(b->mod[b->nmod++], m, sizeof(m));
+	return 0;
+}
+
+int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
+		      kmod_step_fn fn, void *arg)
+{
+	struct plan p = {.k = k, .fn = fn, .arg = arg};
+	struct batch b = {0};
+	char buf[512];
+	size_t i;
+	int rc = 0, r, e = 0;
+
+	b.dev = calloc(n ? n : 1, sizeof(char *));
+	if (!b.dev)
+		return -1;
+	for (i = 0; i < n; i++) {
+		alias_norm(aliases[i], strlen(aliases[i]), buf, sizeof(buf));
+		b.dev[b.n] = strdup(buf);
+		if (!b.dev[b.n]) {
+			b.err = errno;
+			goto out;
+		}
+		b.n++;
+	}
+	qsort(b.dev, b.n, sizeof(char *), cmp_str);
+	(void)each_line(&k->alias, batch_line, &b); /* result in b.err */
+	for (i = 0; !b.err && i < b.nmod; i++) {
+		r = plan_module(&p, b.mod[i], NULL);
+		/* in modules.alias but not in modules.dep: a stale index */
+		if (r == -1 && errno == ENOENT)
+			continue;
+		if (r == -1)
+			e = errno;
+		if (r && !rc)
+			rc = r;
+	}
+out:
+	for (i = 0; i < b.n; i++)
+		free(b.dev[i]);
+	free(b.dev);
+	free(b.mod);
+	if (b.err) {
+		errno = b.err;
+		return -1;
+	}
+	if (rc == -1)
+		errno = e;
+	return rc;
+}
+
+void kmod_strs_free(struct kmod_strs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static int strs_add(struct kmod_strs *s, const char *str)
+{
+	char **t;
+
+	if (s->n == MAX_DEVS)
+		return 0; /* more devices than any initramfs needs */
+	if (!(s->n & 63)) {
+		t = realloc(s->v, (s->n + 64) * sizeof(*t));
+		if (!t)
+			return -1;
+		s->v = t;
+	}
+	s->v[s->n] = strdup(str);
+	if (!s->v[s->n])
+		return -1;
+	s->n++;
+	return 0;
+}
+
+/* the file REL below dirfd, if it exists and is not empty */
+static int read_modalias(int dirfd, const char *rel, struct kmod_strs *all)
+{
+	char buf[512];
+	ssize_t n;
+	int fd;
+
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* a device without a modalias */
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd); /* read-only sysfs file */
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return *buf ? strs_add(all, buf) : 0;
+}
+
+/* every modalias file below dirfd (which this call closes): for a sysfs
+ * without /sys/bus, where the devices are only in the /sys/devices tree */
+static int walk_devices(int dirfd, int depth, struct kmod_strs *all)
+{
+	struct dirent *d;
+	DIR *dir;
+	int fd, rc;
+
+	rc = read_modalias(dirfd, "modalias", all);
+	dir = fdopendir(dirfd);
+	if (!dir) {
+		(void)close(dirfd); /* unreadable directory: skipped */
+		return rc;
+	}
+	while (rc == 0 && depth < MAX_SYS_DEPTH && (d = readdir(dir))) {
+		/* sysfs links (subsystem, driver, device) would loop */
+		if (d->d_type != DT_DIR || d->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd, d->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			rc = walk_devices(fd, depth + 1, all);
+	}
+	(void)closedir(dir); /* directory stream: nothing to flush */
+	return rc;
+}
+
+/* BUS/devices/DEV/modalias for every bus below busfd (closed here): each
+ * device once, where /sys/devices holds it deep in its parent's tree */
+static int scan_bus(int busfd, struct kmod_strs *all)
+{
+	struct dirent *b, *d;
+	DIR *bus, *devs;
+	char rel[600];
+	int fd, rc = 0;
+
+	bus = fdopendir(busfd);
+	if (!bus) {
+		(void)close(busfd); /* already failing */
+		return -1;
+	}
+	while (rc == 0 && (b = readdir(bus))) {
+		if (b->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "%s/devices", b->d_name);
+		fd = openat(busfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* not a bus directory */
+		devs = fdopendir(fd);
+		if (!devs) {
+			(void)close(fd); /* unreadable: skipped */
+			continue;
+		}
+		while (rc == 0 && (d = readdir(devs))) {
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(rel, sizeof(rel), "%s/modalias", d->d_name);
+			rc = read_modalias(fd, rel, all);
+		}
+		(void)closedir(devs); /* directory stream: nothing to flush */
+	}
+	(void)closedir(bus); /* directory stream: nothing to flush */
+	return rc;
+}
+
+int kmod_scan(const char *sysfs, struct kmod_strs *seen,
+	      struct kmod_strs *fresh, const char **step)
+{
+	struct kmod_strs all = {0};
+	char path[4200];
+	size_t i;
+	int fd, rc, e;
+
+	kmod_strs_free(fresh);
+	if (!sysfs)
+		sysfs = "/sys";
+	snprintf(path, sizeof(path), "%s/bus", sysfs);
+	*step = "open bus";
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT)
+		return -1;
+	if (fd >= 0) {
+		*step = "read bus";
+		rc = scan_bus(fd, &all);
+	} else {
+		snprintf(path, sizeof(path), "%s/devices", sysfs);
+		*step = "open devices";
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		*step = "read devices";
+		rc = walk_devices(fd, 0, &all);
+	}
+	if (rc == 0 && all.n)
+		qsort(all.v, all.n, sizeof(char *), cmp_str);
+	for (i = 0; rc == 0 && i < all.n; i++) {
+		if (i && !strcmp(all.v[i], all.v[i - 1]))
+			continue;
+		if (seen->n && bsearch(&all.v[i], seen->v, seen->n,
+				       sizeof(char *), cmp_str))
+			continue;
+		rc = strs_add(fresh, all.v[i]);
+	}
+	for (i = 0; rc == 0 && i < fresh->n; i++)
+		rc = strs_add(seen, fresh->v[i]);
+	if (rc == 0 && seen->n)
+		qsort(seen->v, seen->n, sizeof(char *), cmp_str);
+	e = errno;
+	kmod_strs_free(&all);
+	if (rc < 0) {
+		errno = e;
+		return -1;
+	}
+	return (int)fresh->n;
 }
 
 bool kmod_loaded(const char *name)

@@ -52,6 +52,30 @@ int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	      kmod_step_fn fn, void *arg);
 void kmod_plan_reset(struct kmod_ctx *k);
 
+/* Plan every module that an alias in ALIASES (N device modalias strings,
+ * e.g. read by kmod_scan) resolves to, reading modules.alias once for all
+ * of them: each module with its softdeps and dependencies as kmod_plan
+ * does, in modules.alias's order. Aliases no module matches are skipped
+ * (most devices have no driver); built-in modules are not looked up.
+ * Returns 0, the first non-zero result of fn (the other modules are still
+ * planned), or -1 with errno. */
+int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
+		      kmod_step_fn fn, void *arg);
+
+/* A sorted set of strings (modalias values). */
+struct kmod_strs {
+	char **v;
+	size_t n;
+};
+void kmod_strs_free(struct kmod_strs *s);
+
+/* The modalias of every device under SYSFS/bus/X/devices/ (SYSFS/devices
+ * walked instead where SYSFS/bus is absent), deduplicated; those not in
+ * SEEN yet go to FRESH (emptied first) and into SEEN. Returns how many are
+ * fresh, or -1 with errno (*step names what failed). */
+int kmod_scan(const char *sysfs, struct kmod_strs *seen,
+	      struct kmod_strs *fresh, const char **step);
+
 /* Whether module NAME (normalised) is loaded: /sys/module/NAME/initstate,
  * else a "NAME " line in /proc/modules. */
 bool kmod_loaded(const char *name);
