@@ -37,6 +37,12 @@ LDLIBS = -L$(DEPS)/lib -lzstd -llzma -lz
 ifneq ($(V),1)
 Q = @
 endif
+# "make -s" (and the sub-makes of binaries, size) print no progress lines.
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+SAY = @true
+else
+SAY = @echo
+endif
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)
@@ -60,7 +66,7 @@ $(O)/gen/applets.h: scripts/applets.sh config/$(CONFIG).mk \
 
 $(O)/obj/%.o: %.c | $(DEPS_DONE)
 	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
+	$(SAY) "  CC      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(XCFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/obj/applets/initbox.o: $(O)/gen/applets.h
@@ -69,7 +75,7 @@ $(O)/libinitbox.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(O)/initbox: $(APPLET_OBJ) $(O)/libinitbox.a
-	@echo "  LD      $@"
+	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(APPLET_OBJ) $(O)/libinitbox.a $(LDLIBS)
 
 -include $(LIB_OBJ:.o=.d) $(APPLET_OBJ:.o=.d)
@@ -101,7 +107,7 @@ build/unit/obj/%.o: %.c | $(DEPS_DONE)
 build/unit/libinitbox.a: $(UNIT_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 build/unit/%_test: tests/unit/%_test.c build/unit/libinitbox.a
-	@echo "  UNIT    $@"
+	$(SAY) "  UNIT    $@"
 	$(Q)$(UNIT_CC) $(UNIT_FLAGS) -o $@ $< build/unit/libinitbox.a \
 		-lzstd -llzma -lz
 -include $(UNIT_LIB_OBJ:.o=.d)
