@@ -73,7 +73,50 @@ t "no modules.dep: exit 1 naming the file" sh -c \
 	"'$INITBOX' modprobe -d '$T' -S 0.0-none base 2> $T/err; [ \$? = 1 ] &&
 	 grep -q 'read $T/lib/modules/0.0-none/modules.dep' $T/err"
 t "no operand is a usage error" sh -c "'$INITBOX' modprobe 2>/dev/null; [ \$? = 2 ]"
-t "-C with an operand is a usage error" sh -c "'$INITBOX' modprobe -C x 2>/dev/null; [ \$? = 2 ]"
+t "-C with an operand but no -a is a usage error" sh -c "'$INITBOX' modprobe -C x 2>/dev/null; [ \$? = 2 ]"
+
+# coldplug on a fake sysfs (--sysfs): the modalias files of /sys/bus/X/devices
+S=$T/sys
+dev() { # DIR MODALIAS
+	mkdir -p "$S/$1" && echo "$2" > "$S/$1/modalias"
+}
+dev bus/pci/devices/0000:00:01.0 pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00
+dev bus/pci/devices/0000:00:02.0 pci:v00008086d00001237sv00000000sd00000000bc06sc00i00
+dev bus/pci/devices/0000:00:03.0 pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00
+mkdir -p "$S/bus/platform/devices/serial8250" "$S/bus/empty"
+got=$(plan --sysfs "$S" -C)
+[ "$got" = "insmod base.ko insmod drv.ko insmod drv2.ko " ] &&
+	pass "-C: every device's modalias resolved, each module once, dependencies first; no driver is no error" ||
+	fail "-C on a fake sysfs" "$got"
+t "-C: exit 0 when most devices have no driver" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K --sysfs '$S' -C > /dev/null 2> $T/err; [ \$? = 0 ] && [ ! -s $T/err ]"
+got=$(plan --sysfs "$S" -C -a lonely top-mod)
+[ "$got" = "insmod base.ko insmod drv.ko insmod drv2.ko insmod fs/lonely.ko.zst insmod mid.ko insmod top-mod.ko " ] &&
+	pass "-C -a NAME...: the NAMEs after the devices' drivers, nothing twice" ||
+	fail "-C -a" "$got"
+t "-C -a: a missing NAME exits 1 (silently with -q)" sh -c \
+	"'$INITBOX' modprobe -q -n -d '$T' -S $K --sysfs '$S' -C -a lonely nosuch > /dev/null 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
+mkdir -p "$S/bus/virtio/devices"
+ln -s ../../../devices/pci0/virtio0 "$S/bus/virtio/devices/virtio0"
+dev devices/pci0/virtio0 'fs-sqfs'
+got=$(plan --sysfs "$S" -C)
+# modules.alias's order: its fs-sqfs line comes first
+[ "$got" = "insmod crcgen.ko insmod crc.ko insmod fs/sqfs.ko.xz insmod base.ko insmod drv.ko insmod drv2.ko " ] &&
+	pass "-C follows a bus's device links; softdep pre: of a coldplugged module first" ||
+	fail "-C through device links" "$got"
+# no bus directory: the /sys/devices tree is walked
+S2=$T/sys2
+mkdir -p "$S2/devices/pci0/0000:00:01.0/virtio0"
+echo pci:v00001AF4d00001000sv0sd0bc02sc00i00 > "$S2/devices/pci0/0000:00:01.0/modalias"
+echo fs-sqfs > "$S2/devices/pci0/0000:00:01.0/virtio0/modalias"
+got=$(plan --sysfs "$S2" -C)
+[ "$got" = "insmod crcgen.ko insmod crc.ko insmod fs/sqfs.ko.xz insmod base.ko insmod drv.ko " ] &&
+	pass "-C without SYSFS/bus walks SYSFS/devices, nested devices included" ||
+	fail "-C devices walk" "$got"
+t "-C on a missing sysfs: exit 1 naming it" sh -c \
+	"'$INITBOX' modprobe -d '$T' -S $K --sysfs '$T/none' -C 2> $T/err; [ \$? = 1 ] &&
+	 grep -q 'read modaliases under $T/none: open devices' $T/err"
+
 mkdir -p "$T/lib/modules/$(uname -r)"
 : > "$T/lib/modules/$(uname -r)/modules.dep"
 t "coldplug reads /sys/devices and finds no driver in an empty tree" sh -c \
