@@ -87,6 +87,80 @@ static void plans(void)
 	CHECK(kmod_open(&k, base, "0.0") == -1 && errno == ENOENT);
 }
 
+static void batch(void)
+{
+	/* unsorted, one duplicate, '-' where the pattern has '_', one with
+	 * no driver; a class pattern and a prefix shared by two patterns */
+	char *devs[] = {"usb:v1234p0001d0002", "pci:v1d2", "fs_cee",
+			"usb:v1244p00ffd0001", "usb:v1234p0001d0002"};
+	struct kmod_ctx k;
+
+	CHECK(kmod_open(&k, base, "9.9") == 0);
+	plan_out[0] = '\0';
+	kmod_plan_reset(&k);
+	/* modules.alias's order: c (softdep x first, then a b_b), y, x */
+	CHECK(kmod_plan_aliases(&k, devs, 5, collect, NULL) == 0);
+	CHECK_STR(plan_out, "x a b_b c y ");
+	plan_out[0] = '\0';
+	kmod_plan_reset(&k);
+	CHECK(kmod_plan_aliases(&k, devs + 1, 1, collect, NULL) == 0);
+	CHECK_STR(plan_out, "");
+	CHECK(kmod_plan_aliases(&k, devs, 0, collect, NULL) == 0);
+	CHECK_STR(plan_out, "");
+	CHECK(kmod_plan_aliases(&k, devs + 3, 1, collect, NULL) == 0);
+	CHECK_STR(plan_out, "x ");
+	kmod_close(&k);
+}
+
+static void modalias(const char *dir, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "mkdir -p %s/%s", base, dir);
+	if (system(path) != 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s/modalias", base, dir);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void scan(void)
+{
+	struct kmod_strs seen = {0}, fresh = {0};
+	const char *st = "";
+	char sys[128];
+
+	snprintf(sys, sizeof(sys), "%s/sys", base);
+	modalias("sys/bus/pci/devices/p1", "pci:b\n");
+	modalias("sys/bus/pci/devices/p2", "pci:a\n");
+	modalias("sys/bus/pci/devices/p3", "pci:a\n");
+	modalias("sys/bus/virtio/devices/v0", "");
+	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 2);
+	CHECK(fresh.n == 2 && !strcmp(fresh.v[0], "pci:a") &&
+	      !strcmp(fresh.v[1], "pci:b"));
+	/* nothing new: the round loop ends */
+	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 0 && fresh.n == 0);
+	modalias("sys/bus/virtio/devices/v1", "virtio:d2\n");
+	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 1);
+	CHECK(fresh.n == 1 && !strcmp(fresh.v[0], "virtio:d2"));
+	CHECK(seen.n == 3);
+	kmod_strs_free(&seen);
+	/* no bus/: the devices tree */
+	modalias("sys2/devices/a/b", "x:1\n");
+	modalias("sys2/devices/a", "x:2\n");
+	snprintf(sys, sizeof(sys), "%s/sys2", base);
+	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 2);
+	snprintf(sys, sizeof(sys), "%s/none", base);
+	CHECK(kmod_scan(sys, &seen, &fresh, &st) == -1 && errno == ENOENT &&
+	      !strcmp(st, "open devices"));
+	kmod_strs_free(&seen);
+	kmod_strs_free(&fresh);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -94,6 +168,8 @@ int main(void)
 	setup();
 	RUN(norm);
 	RUN(plans);
+	RUN(batch);
+	RUN(scan);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
 	if (system(cmd) != 0)
 		return 1;
