@@ -94,12 +94,9 @@ static void run(int fd, const char *dev, enum cmd c)
 /* The device SPEC names, through findmedia's probing for tags. */
 static unsigned long spec_devno(const char *spec)
 {
-	struct devs_ent v[256];
-	struct blkid_info bi;
 	struct stat st;
 	uint64_t n;
-	size_t i, count;
-	int fd;
+	dev_t dev;
 
 	if (!strncmp(spec, "0x", 2)) {
 		if (num_u64(spec, 0xFFFFFFFF, &n) < 0)
@@ -118,24 +115,12 @@ static unsigned long spec_devno(const char *spec)
 		die_usage("bad SPEC '%s': expected a device path, LABEL=, "
 			  "UUID=, PARTUUID= or 0xHEX",
 			  spec);
-	if (devs_scan(v, ARRAY_SIZE(v), &count) < 0)
-		die_errno("list block devices");
-	for (i = 0; i < count; i++) {
-		fd = open(v[i].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
-			continue;
-		memset(&bi, 0, sizeof(bi));
-		(void)blkid_probe(fd, &bi); /* no fs: tags stay empty */
-		(void)close(fd);	    /* read-only */
-		if ((!strncmp(spec, "LABEL=", 6) && bi.type[0] &&
-		     !strcmp(bi.label, spec + 6)) ||
-		    (!strncmp(spec, "UUID=", 5) && bi.uuid[0] &&
-		     !strcasecmp(bi.uuid, spec + 5)) ||
-		    (!strncmp(spec, "PARTUUID=", 9) && bi.partuuid[0] &&
-		     !strcasecmp(bi.partuuid, spec + 9)))
-			return (unsigned long)v[i].devno;
+	if (media_devno(spec, &dev) < 0) {
+		if (errno == ENOENT)
+			die("no device matches %s", spec);
+		die_errno("find %s", spec);
 	}
-	die("no device matches %s", spec);
+	return (unsigned long)dev;
 }
 
 static int set_real_root(const char *spec)

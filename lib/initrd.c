@@ -541,40 +541,6 @@ int initrd_rrd_set(const char *path, uint32_t v)
 
 /* --- the root device ---------------------------------------------------- */
 
-static int by_tag(const char *spec, dev_t *dev)
-{
-	struct devs_ent v[64];
-	struct blkid_info bi;
-	const char *want, *have;
-	size_t n, i;
-	int fd, r;
-
-	if (devs_scan(v, ARRAY_SIZE(v), &n) < 0)
-		return -1;
-	want = strchr(spec, '=') + 1;
-	for (i = 0; i < n; i++) {
-		fd = open(v[i].path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		r = blkid_probe(fd, &bi);
-		(void)close(fd); /* nothing written through it */
-		if (r < 0 && errno != ENODATA)
-			continue;
-		if (!strncmp(spec, "LABEL=", 6))
-			have = r < 0 ? "" : bi.label;
-		else if (!strncmp(spec, "UUID=", 5))
-			have = r < 0 ? "" : bi.uuid;
-		else
-			have = bi.partuuid;
-		if (*have && !strcasecmp(have, want)) {
-			*dev = v[i].devno;
-			return 0;
-		}
-	}
-	errno = ENOENT;
-	return -1;
-}
-
 int initrd_root_lookup(const char *spec, dev_t *dev)
 {
 	unsigned long long a, b;
@@ -583,7 +549,7 @@ int initrd_root_lookup(const char *spec, dev_t *dev)
 
 	if (!strncmp(spec, "LABEL=", 6) || !strncmp(spec, "UUID=", 5) ||
 	    !strncmp(spec, "PARTUUID=", 9))
-		return by_tag(spec, dev);
+		return media_devno(spec, dev);
 	if (spec[0] == '/') {
 		/* The kernel knows this name without any node or driver. */
 		if (stat(spec, &st) < 0 && errno == ENOENT &&

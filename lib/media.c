@@ -260,3 +260,40 @@ const char *media_scan(struct media *m, struct blkid_info *bi)
 	}
 	return NULL;
 }
+
+int media_devno(const char *spec, dev_t *dev)
+{
+	struct blkid_info bi;
+	struct media *m;
+	const char *p;
+	struct stat st;
+	int r = -1;
+
+	/* struct media holds the whole device list: too big for PID 1's
+	 * stack frames to carry around. */
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -1;
+	if (media_parse(m, spec) < 0 ||
+	    (m->key != MEDIA_LABEL && m->key != MEDIA_UUID &&
+	     m->key != MEDIA_PARTUUID)) {
+		errno = EINVAL;
+		goto out;
+	}
+	p = media_scan(m, &bi);
+	if (!p) {
+		errno = ENOENT;
+		goto out;
+	}
+	if (stat(p, &st) < 0)
+		goto out;
+	if (!S_ISBLK(st.st_mode)) {
+		errno = ENOTBLK;
+		goto out;
+	}
+	*dev = st.st_rdev;
+	r = 0;
+out:
+	free(m);
+	return r;
+}

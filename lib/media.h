@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "blkid.h"
 #include "devs.h"
@@ -61,5 +62,10 @@ int media_probe(const char *path, struct blkid_info *bi);
 int media_mount(const char *path, const char *type, const char *dir, bool rw);
 /* One pass over the candidates: the first match (bi filled), or NULL. */
 const char *media_scan(struct media *m, struct blkid_info *bi);
+/* The device number of the block device a LABEL=, UUID= or PARTUUID=
+ * SPEC names, chosen as findmedia chooses (one pass, no waiting): 0, or
+ * -1 with ENOENT when none matches now, EINVAL for another form of SPEC.
+ * For initrd-host's root= and blockdev --set-real-root. */
+int media_devno(const char *spec, dev_t *dev);
 
 #endif

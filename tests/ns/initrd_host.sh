@@ -203,4 +203,12 @@ case $out in
 		fail "-n names the image, its type, the root and the real-root-dev source" "exit $rc" ;;
 *) fail "-n names the image, its type, the root and the real-root-dev source" "$out" ;;
 esac
+
+# root=UUID= is found the way findmedia finds a medium (lib/media.c)
+U=$(blkid -p -o value -s UUID "$T/root.img")
+out=$("$INITBOX" initrd-host -n -E -r "UUID=$U" "$T/legacy.img.gz" 2>&1)
+case $out in
+*"root UUID=$U (7:$RN)"*) pass "-r UUID= resolves to the device holding that filesystem" ;;
+*) fail "-r UUID= resolves to the device holding that filesystem" "$out" ;;
+esac
 ns_done
