@@ -832,14 +832,26 @@ static int load_image(int fd, enum codec_id id, uint8_t **out, size_t *outlen,
 	il = in.len;
 	err = EBADMSG; /* corrupt or truncated unless said otherwise */
 	do {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : in.len * 4 + 65536;
-			if (cap > MAX_MODULE || !(t = realloc(o, cap))) {
-				err = cap > MAX_MODULE ? EFBIG : ENOMEM;
+		if (cap - len < 65536 && cap < MAX_MODULE) {
+			size_t want = cap ? cap * 2 : in.len * 4 + 65536;
+
+			/* Grow up to the cap, not past it: a module between
+			 * half the cap and the cap still fits. */
+			if (want > MAX_MODULE)
+				want = MAX_MODULE;
+			t = realloc(o, want);
+			if (!t) {
+				err = ENOMEM;
 				rc = -1;
 				break;
 			}
 			o = t;
+			cap = want;
+		}
+		if (cap == len) {
+			err = EFBIG;
+			rc = -1;
+			break;
 		}
 		room = cap - len;
 		rc = codec_dec_run(&d, &ip, &il, o + len, &room);
