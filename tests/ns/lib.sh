@@ -49,18 +49,21 @@ ns_enter() { # SCRIPT ARGS...
 # Loop devices are global: a device is detached at exit only if it is still
 # backed by the file it had when tracked, so a number reused by someone
 # else after our own detach is never touched.
-NS_LOOPS=
+# The list is a file in $T, not a variable: tests attach in command
+# substitutions (d=$(attach img)), whose variables die with the subshell.
 track_loop() { # DEV
 	b=$(cat "/sys/block/${1##*/}/loop/backing_file" 2>/dev/null) || return 0
-	NS_LOOPS="$NS_LOOPS $1|$b"
+	echo "$1|$b" >> "$T/.ns-loops"
 }
 
 ns_cleanup() {
-	for l in $NS_LOOPS; do
-		d=${l%%|*}
-		[ "$(cat "/sys/block/${d##*/}/loop/backing_file" 2>/dev/null)" = "${l#*|}" ] &&
-			losetup -d "$d" 2>/dev/null
-	done
+	if [ -n "${T:-}" ] && [ -f "$T/.ns-loops" ]; then
+		while IFS= read -r l; do
+			d=${l%%|*}
+			[ "$(cat "/sys/block/${d##*/}/loop/backing_file" 2>/dev/null)" = "${l#*|}" ] &&
+				losetup -d "$d" 2>/dev/null
+		done < "$T/.ns-loops"
+	fi
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
 		# Deepest first; the namespace drops the rest when it ends.
 		grep " $T" /proc/self/mountinfo | awk '{ print $5 }' | sort -r |
