@@ -205,7 +205,8 @@ void devs_wait_init(struct devs_wait *w)
 	w->nl = fd;
 }
 
-/* Drain the socket; 1 if any message was about a block device. */
+/* Drain the socket; 1 if any message was about a block device or some
+ * were lost (the receive buffer overflowed: ENOBUFS), else 0. */
 static int drain(int fd)
 {
 	char buf[4096];
@@ -218,35 +219,42 @@ static int drain(int fd)
 			if (!strcmp(buf + i, "SUBSYSTEM=block"))
 				block = 1;
 	}
+	if (n < 0 && errno == ENOBUFS)
+		block = 1;
 	return block;
 }
 
+/* Only a block uevent ends the wait early. Other subsystems' events do
+ * not: a disk registers its bdi device (with a uevent) before the kernel
+ * lets the disk be opened, and a scan woken by that event would find the
+ * disk in sysfs, open it too soon and make the kernel run the block-major
+ * autoload (a usermode modprobe) for it. The disk's own "add" comes once
+ * it and its partitions are ready, so a scan right after it needs no
+ * settling delay. */
 int devs_wait_next(struct devs_wait *w, uint64_t deadline_ms)
 {
-	uint64_t now = devs_now_ms();
-	uint64_t ms = w->delay_ms;
+	uint64_t now = devs_now_ms(), until;
 	struct pollfd p;
 	struct timespec ts;
+	uint64_t ms = w->delay_ms;
 
 	if (now >= deadline_ms)
 		return 0;
-	if (deadline_ms - now < ms)
-		ms = deadline_ms - now;
+	until = deadline_ms - now < ms ? deadline_ms : now + ms;
 	if (w->delay_ms < 1000)
 		w->delay_ms = w->delay_ms * 2 > 1000 ? 1000 : w->delay_ms * 2;
 	if (w->nl >= 0) {
 		p.fd = w->nl;
 		p.events = POLLIN;
-		if (poll(&p, 1, (int)ms) > 0 && drain(w->nl)) {
-			/* let a burst (disk, then its partitions) settle */
-			ts.tv_sec = 0;
-			ts.tv_nsec = 20 * 1000000;
-			(void)nanosleep(&ts, NULL); /* shorter is fine */
-			(void)drain(w->nl);
-			return 1;
+		while ((now = devs_now_ms()) < until) {
+			if (poll(&p, 1, (int)(until - now)) <= 0)
+				return 0; /* timeout, or a signal: rescan */
+			if (drain(w->nl))
+				return 1;
 		}
 		return 0;
 	}
+	ms = until - now;
 	ts.tv_sec = (time_t)(ms / 1000);
 	ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	(void)nanosleep(&ts, NULL); /* interrupted: the caller rescans sooner */
