@@ -1,8 +1,9 @@
 /* modprobe - load kernel modules with their dependencies
  *
  * usage: modprobe [-qnv] [-d BASEDIR] [-S KVER] NAME|ALIAS [PARAM=VALUE...]
- *        modprobe [-qnv] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
- *        modprobe [-qnv] [-d BASEDIR] [-S KVER] [--sysfs DIR] -C [-a NAME...]
+ *        modprobe [-qnv] [-j JOBS] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
+ *        modprobe [-qnv] [-j JOBS] [-d BASEDIR] [-S KVER] [--sysfs DIR]
+ *                 -C [-a NAME...]
  *   -q  quiet: no message when a module is not found (still exit 1)
  *   -a  every operand is a module or alias (no parameters)
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
@@ -18,6 +19,11 @@
  *       load too, after the devices' drivers (one call for /init)
  *   --sysfs DIR  read the devices from DIR instead of /sys (tests, chroots;
  *       DIR/devices is walked where DIR/bus is missing)
+ *   -j JOBS  modules loaded at a time (--jobs; default: the CPUs this
+ *       process may use, at most 8): each in a child process once those
+ *       it depends on (modules.dep, softdep pre:) are in; with -C the
+ *       named modules load alongside the devices' drivers
+ *       while jobs are spare. -j 1 loads in plan order, no fork
  * Names match with '-' and '_' equal; an alias is an fnmatch pattern of
  * modules.alias (fs-squashfs, pci:v..., virtio:d...). A built-in module or
  * one already loaded is success. Dependencies from modules.dep load first,
@@ -33,57 +39,299 @@
  * file's codec) or are decompressed here for init_module.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "initbox.h"
 
+/* A module to load. Jobs run in plan order, up to m->jobs at a time, each
+ * once the jobs for its dependencies have ended. */
+struct job {
+	char name[64];
+	char *path, *params;
+	char *needs; /* normalised names, blank-separated */
+	pid_t pid;
+	enum { J_WAIT, J_RUN, J_OK, J_FAIL } st;
+	bool cold; /* a device's driver: goes before the named modules */
+};
+
 struct mp {
-	bool quiet, all, dry, verbose, show, coldplug;
+	bool quiet, all, dry, verbose, show, coldplug, cold;
 	const char *basedir, *kver, *sysfs;
 	struct kmod_ctx k;
-	unsigned loaded; /* modules loaded in this round */
+	struct job *q;
+	size_t nq, cap, running;
+	unsigned jobs;   /* loads at a time */
+	unsigned loaded; /* modules loaded since the counter was reset */
 	bool failed;
 	char params[4096];
 };
 
-static int step(void *arg, enum kmod_what what, const char *name,
-		const char *path, const char *params)
+static struct job *find_job(struct mp *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nq; i++)
+		if (!strcmp(m->q[i].name, name))
+			return &m->q[i];
+	return NULL;
+}
+
+/* "a b c" from modules.dep's paths (normalised) and the softdep names */
+static char *needs_of(const struct kmod_step *s)
+{
+	size_t cap = s->deps_len + strlen(s->soft) + 2, len = 0, n;
+	const char *c = s->deps, *end = s->deps + s->deps_len;
+	char *out = malloc(cap), tok[512], nm[64];
+
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	while (c < end) {
+		while (c < end && (*c == ' ' || *c == '\t'))
+			c++;
+		for (n = 0; c + n < end && c[n] != ' ' && c[n] != '\t'; n++)
+			;
+		if (n && n < sizeof(tok)) {
+			memcpy(tok, c, n);
+			tok[n] = '\0';
+			kmod_norm(tok, nm, sizeof(nm));
+			len += (size_t)snprintf(out + len, cap - len, "%s%s",
+						len ? " " : "", nm);
+		}
+		c += n;
+	}
+	if (*s->soft)
+		snprintf(out + len, cap - len, "%s%s", len ? " " : "",
+			 s->soft);
+	return out;
+}
+
+/* A device's driver loads before the named modules: so do the modules
+ * it needs that were queued for a NAME. */
+static void needs_cold(struct mp *m, const struct job *j)
+{
+	char buf[1024], *tok, *save;
+	struct job *d;
+
+	snprintf(buf, sizeof(buf), "%s", j->needs);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		d = find_job(m, tok);
+		if (d && d->st == J_WAIT)
+			d->cold = true;
+	}
+}
+
+static int step(void *arg, const struct kmod_step *s)
 {
 	struct mp *m = arg;
-	const char *st;
+	struct job *j;
 
-	if (what == KMOD_BUILTIN) {
+	if (s->what == KMOD_BUILTIN) {
 		if (m->verbose || m->show)
-			printf("builtin %s\n", name);
+			printf("builtin %s\n", s->name);
 		return 0;
 	}
-	if (!m->show && kmod_loaded(name))
+	if (!m->show && kmod_loaded(s->name))
 		return 0;
-	if (m->verbose || m->dry || m->show)
-		printf("insmod %s%s%s\n", path, params && *params ? " " : "",
-		       params ? params : "");
-	if (m->dry || m->show)
+	if (m->dry || m->show) {
+		printf("insmod %s%s%s\n", s->path,
+		       s->params && *s->params ? " " : "",
+		       s->params ? s->params : "");
 		return 0;
-	/* the plan line must be out before a load that may hang or oops */
-	if (fflush(stdout) == EOF)
-		return 1;
-	if (kmod_load(path, params, &st) < 0) {
-		int e = errno;
+	}
+	j = find_job(m, s->name);
+	if (j) {
+		/* planned for a NAME, now a device's driver too */
+		if (m->cold && j->st == J_WAIT)
+			j->cold = true;
+		return 0; /* or planned in an earlier round */
+	}
+	if (m->nq == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct job *q = realloc(m->q, cap * sizeof(*q));
 
-		warn("load %s: %s: %s", path, st,
-		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e));
-		m->failed = true;
-		return 1;
+		if (!q)
+			return -1;
+		m->q = q;
+		m->cap = cap;
 	}
-	m->loaded++;
+	j = &m->q[m->nq];
+	memset(j, 0, sizeof(*j));
+	snprintf(j->name, sizeof(j->name), "%s", s->name);
+	j->path = strdup(s->path);
+	j->params = s->params ? strdup(s->params) : NULL;
+	j->needs = needs_of(s);
+	if (!j->path || !j->needs || (s->params && !j->params)) {
+		free(j->path);
+		free(j->params);
+		free(j->needs);
+		return -1;
+	}
+	j->cold = m->cold;
+	m->nq++;
+	if (j->cold)
+		needs_cold(m, j);
 	return 0;
 }
 
-/* One NAME or ALIAS; 0 ok, 1 failed (reported) */
-static int probe_one(struct mp *m, const char *name, const char *params)
+/* The load itself, in this process or a child: 0 or 1 (reported). */
+static int load(struct mp *m, const struct job *j)
+{
+	const char *st;
+
+	(void)m;
+	if (kmod_load(j->path, j->params, &st) < 0) {
+		int e = errno;
+
+		warn("load %s: %s: %s", j->path, st,
+		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e));
+		return 1;
+	}
+	return 0;
+}
+
+static void ended(struct mp *m, struct job *j, bool ok)
+{
+	j->st = ok ? J_OK : J_FAIL;
+	if (ok)
+		m->loaded++;
+	else
+		m->failed = true;
+}
+
+/* 1 when every job J needs has ended (a failed dependency fails J, said
+ * once), 0 while one is still to come. */
+static int ready(struct mp *m, struct job *j)
+{
+	char buf[1024], *tok, *save;
+	struct job *d;
+
+	snprintf(buf, sizeof(buf), "%s", j->needs);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		d = find_job(m, tok);
+		if (!d || d == j || d->st == J_OK)
+			continue;
+		if (d->st == J_FAIL) {
+			warn("not loading %s: %s did not load", j->name,
+			     d->name);
+			ended(m, j, false);
+			return 0;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+/* Start what may start: device drivers first, then the named modules
+ * (while only drivers are due, with a job to spare only). With one job
+ * the loads run here, one after the other. Returns how many jobs it
+ * started or ended. */
+static unsigned start(struct mp *m, bool cold_only)
+{
+	unsigned n = 0;
+	int pass;
+	size_t i;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass && cold_only && m->jobs == 1)
+			break;
+		for (i = 0; i < m->nq && m->running < m->jobs; i++) {
+			struct job *j = &m->q[i];
+
+			if (j->st != J_WAIT || j->cold != !pass)
+				continue;
+			if (!ready(m, j)) {
+				n += j->st == J_FAIL;
+				continue;
+			}
+			n++;
+			if (m->verbose)
+				printf("insmod %s%s%s\n", j->path,
+				       j->params ? " " : "",
+				       j->params ? j->params : "");
+			/* the plan line must be out before a load that
+			 * may hang or oops, and not copied into a child */
+			(void)fflush(stdout);
+			if (m->jobs > 1)
+				j->pid = fork();
+			if (m->jobs > 1 && j->pid == 0)
+				_exit(load(m, j));
+			if (m->jobs == 1 || j->pid < 0) {
+				ended(m, j, load(m, j) == 0);
+				continue;
+			}
+			j->st = J_RUN;
+			m->running++;
+		}
+	}
+	return n;
+}
+
+static bool pending(struct mp *m, bool cold_only)
+{
+	size_t i;
+
+	for (i = 0; i < m->nq; i++)
+		if ((m->q[i].st == J_WAIT || m->q[i].st == J_RUN) &&
+		    (!cold_only || m->q[i].cold))
+			return true;
+	return false;
+}
+
+/* Run the queue until no device driver (COLD_ONLY) or nothing at all is
+ * left to load. */
+static void run(struct mp *m, bool cold_only)
+{
+	struct job *j;
+	int status;
+	pid_t pid;
+	size_t i;
+
+	for (;;) {
+		unsigned n = start(m, cold_only);
+
+		if (!pending(m, cold_only))
+			break;
+		if (!m->running) {
+			if (n)
+				continue;
+			/* waiting on each other: a plan puts dependencies
+			 * first, so only a broken index gets here */
+			for (i = 0; i < m->nq; i++)
+				if (m->q[i].st == J_WAIT &&
+				    (!cold_only || m->q[i].cold)) {
+					warn("not loading %s: its dependencies "
+					     "(%s) never came",
+					     m->q[i].name, m->q[i].needs);
+					ended(m, &m->q[i], false);
+				}
+			break;
+		}
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* no child: nothing runs after all */
+		}
+		for (i = 0, j = NULL; i < m->nq; i++)
+			if (m->q[i].st == J_RUN && m->q[i].pid == pid)
+				j = &m->q[i];
+		if (!j)
+			continue; /* not ours (inherited) */
+		m->running--;
+		ended(m, j, WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+}
+
+/* One NAME or ALIAS planned; 0 ok, 1 failed (reported) */
+static int plan_one(struct mp *m, const char *name, const char *params)
 {
 	int rc = kmod_plan(&m->k, name, params, step, m);
 
@@ -105,13 +353,15 @@ static int probe_one(struct mp *m, const char *name, const char *params)
  * and loads the matches. A load returns after the probing it started, so
  * the devices a bus driver adds (virtio_pci's virtio devices) are there
  * for the next round; rounds go on while one loads something and new
- * devices appear. */
+ * devices appear. The named modules (queued already) load alongside when
+ * there are jobs to spare. */
 static int coldplug(struct mp *m)
 {
 	struct kmod_strs seen = {0}, fresh = {0};
 	const char *st;
 	int n, rc;
 
+	m->cold = true;
 	for (;;) {
 		n = kmod_scan(m->sysfs, &seen, &fresh, &st);
 		if (n < 0)
@@ -127,12 +377,38 @@ static int coldplug(struct mp *m)
 			warn_errno("resolve the modaliases");
 			m->failed = true;
 		}
+		run(m, true);
 		if (!m->loaded || m->dry || m->show)
 			break;
 	}
+	m->cold = false;
 	kmod_strs_free(&seen);
 	kmod_strs_free(&fresh);
 	return m->failed ? 1 : 0;
+}
+
+static void free_jobs(struct mp *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nq; i++) {
+		free(m->q[i].path);
+		free(m->q[i].params);
+		free(m->q[i].needs);
+	}
+	free(m->q);
+}
+
+/* the CPUs this process may run on: the default number of jobs */
+static unsigned cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }
 
 int modprobe_main(int argc, char **argv)
@@ -147,16 +423,19 @@ int modprobe_main(int argc, char **argv)
 	    {"set-version", OPT_ARG, 'S'},
 	    {"coldplug", OPT_NONE, 'C'},
 	    {"sysfs", OPT_ARG, 's'},
+	    {"jobs", OPT_ARG, 'j'},
 	    {NULL, 0, 0},
 	};
 	struct mp m;
 	struct opt o;
 	size_t len = 0;
+	uint64_t v;
 	int c, i, rc = 0;
 
 	memset(&m, 0, sizeof(m));
+	m.jobs = cpus();
 	opt_init(&o);
-	while ((c = opt_next(&o, argc, argv, "qanvDd:S:C", longs)) != -1) {
+	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:", longs)) != -1) {
 		switch (c) {
 		case 'q':
 			m.quiet = true;
@@ -185,6 +464,11 @@ int modprobe_main(int argc, char **argv)
 		case 's': /* long only: --sysfs */
 			m.sysfs = o.arg;
 			break;
+		case 'j':
+			if (num_u64(o.arg, 64, &v) < 0 || !v)
+				die_usage("bad number of jobs '%s'", o.arg);
+			m.jobs = (unsigned)v;
+			break;
 		case ':':
 			die_usage("option %s needs an argument", o.bad);
 		default:
@@ -198,20 +482,27 @@ int modprobe_main(int argc, char **argv)
 	if (kmod_open(&m.k, m.basedir, m.kver) < 0)
 		die_errno("read %s/lib/modules/%s/modules.dep",
 			  m.basedir ? m.basedir : "", m.k.kver);
-	/* the devices first: /init needs their drivers to find the medium,
-	 * and the named modules only once it is mounted */
-	if (m.coldplug)
-		rc = coldplug(&m);
-	if (m.all || m.coldplug) {
+	/* The named modules are queued first but load after the devices'
+	 * drivers, which /init needs first to find the medium; with jobs to
+	 * spare they load alongside. */
+	if (m.coldplug && (m.dry || m.show))
+		rc |= coldplug(&m);
+	if (m.all) {
 		for (i = o.ind; i < argc; i++) {
 			/* after -C: its last round's modules are not shown
 			 * again by -n */
 			if (!m.coldplug)
 				kmod_plan_reset(&m.k);
-			rc |= probe_one(&m, argv[i], NULL);
+			rc |= plan_one(&m, argv[i], NULL);
 		}
+	}
+	if (m.coldplug && !m.dry && !m.show)
+		rc |= coldplug(&m);
+	if (m.all || m.coldplug) {
+		run(&m, false);
+		free_jobs(&m);
 		kmod_close(&m.k);
-		return out_done(rc);
+		return out_done(rc || m.failed ? 1 : 0);
 	}
 	for (i = o.ind + 1; i < argc; i++) {
 		int n = snprintf(m.params + len, sizeof(m.params) - len, "%s%s",
@@ -221,7 +512,9 @@ int modprobe_main(int argc, char **argv)
 			die_usage("parameters too long");
 		len += (size_t)n;
 	}
-	rc = probe_one(&m, argv[o.ind], len ? m.params : NULL);
+	rc = plan_one(&m, argv[o.ind], len ? m.params : NULL);
+	run(&m, false);
+	free_jobs(&m);
 	kmod_close(&m.k);
-	return out_done(rc);
+	return out_done(rc || m.failed ? 1 : 0);
 }

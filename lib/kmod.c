@@ -265,6 +265,7 @@ struct soft {
 	struct plan *p;
 	const char *mod;
 	int rc;
+	char pre[256]; /* the pre: names, normalised, blank-separated */
 };
 
 static int soft_line(const char *l, size_t n, void *arg)
@@ -293,6 +294,12 @@ static int soft_line(const char *l, size_t n, void *arg)
 		else if (!strcmp(tok, "post:"))
 			pre = false;
 		else if (pre) {
+			size_t used = strlen(s->pre);
+
+			kmod_norm(tok, m, sizeof(m));
+			if (used + strlen(m) + 2 <= sizeof(s->pre))
+				snprintf(s->pre + used, sizeof(s->pre) - used,
+					 "%s%s", used ? " " : "", m);
 			/* a missing soft dependency is not an error */
 			rc = plan_name(s->p, tok, NULL);
 			if (rc && !(rc == -1 && errno == ENOENT)) {
@@ -323,11 +330,13 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 	rc = 0;
 	if (!each_line(&k->dep, dep_match, &f)) {
 		if (each_line(&k->builtin, builtin_match, &f)) {
+			struct kmod_step st = {.what = KMOD_BUILTIN,
+					       .name = name};
+
 			if (mark(k, name) < 0)
 				rc = -1;
 			else
-				rc = p->fn(p->arg, KMOD_BUILTIN, name, NULL,
-					   NULL);
+				rc = p->fn(p->arg, &st);
 		} else {
 			errno = ENOENT;
 			rc = -1;
@@ -369,7 +378,20 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 	else
 		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
 			 f.line);
-	rc = p->fn(p->arg, KMOD_LOAD, name, path, params);
+	{
+		const char *colon = memchr(f.line, ':', f.n) + 1;
+		struct kmod_step st = {
+		    .what = KMOD_LOAD,
+		    .name = name,
+		    .path = path,
+		    .params = params,
+		    .deps = colon,
+		    .deps_len = (size_t)(end - colon),
+		    .soft = s.pre,
+		};
+
+		rc = p->fn(p->arg, &st);
+	}
 out:
 	p->depth--;
 	return rc;
@@ -419,7 +441,9 @@ static int alias_line(const char *l, size_t n, void *arg)
 			a->rc = -1;
 			return 1;
 		}
-		a->rc = a->p->fn(a->p->arg, KMOD_BUILTIN, m, NULL, NULL);
+		struct kmod_step st = {.what = KMOD_BUILTIN, .name = m};
+
+		a->rc = a->p->fn(a->p->arg, &st);
 	} else {
 		a->rc = plan_module(a->p, m, a->params);
 	}

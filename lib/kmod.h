@@ -36,11 +36,22 @@ void kmod_close(struct kmod_ctx *k);
 void kmod_norm(const char *in, char *out, size_t len);
 
 enum kmod_what { KMOD_LOAD, KMOD_BUILTIN };
-/* Called for each step of a plan: a module file to load (path absolute,
- * name normalised; params only for the module asked for, else NULL) or a
- * built-in module (path NULL). A non-zero return stops the plan. */
-typedef int (*kmod_step_fn)(void *arg, enum kmod_what what, const char *name,
-			    const char *path, const char *params);
+/* One step of a plan: a module file to load or a built-in module. */
+struct kmod_step {
+	enum kmod_what what;
+	const char *name;   /* normalised */
+	const char *path;   /* KMOD_LOAD: the file, absolute; else NULL */
+	const char *params; /* only for the module asked for, else NULL */
+	/* What must be loaded before it (KMOD_LOAD): its modules.dep list
+	 * (every hard dependency, as paths, blank-separated; deps_len bytes)
+	 * and its softdep "pre:" names (normalised, blank-separated). A
+	 * caller loading modules in parallel orders them by these. */
+	const char *deps;
+	size_t deps_len;
+	const char *soft;
+};
+/* Called for each step of a plan; a non-zero return stops the plan. */
+typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
 
 /* Plan the loading of NAME, which may be a module name or an alias (fnmatch
  * patterns of modules.alias; every matching module is planned): softdep

@@ -94,6 +94,12 @@ got=$(plan --sysfs "$S" -C -a lonely top-mod)
 [ "$got" = "insmod base.ko insmod drv.ko insmod drv2.ko insmod fs/lonely.ko.zst insmod mid.ko insmod top-mod.ko " ] &&
 	pass "-C -a NAME...: the NAMEs after the devices' drivers, nothing twice" ||
 	fail "-C -a" "$got"
+got=$(plan -j 4 --sysfs "$S" -C -a lonely top-mod)
+[ "$got" = "insmod base.ko insmod drv.ko insmod drv2.ko insmod fs/lonely.ko.zst insmod mid.ko insmod top-mod.ko " ] &&
+	pass "-j 4 -n: the same plan as one job" || fail "-j 4 -n" "$got"
+t "-j 0 and -j x are usage errors" sh -c \
+	"'$INITBOX' modprobe -j 0 -n x 2>/dev/null; [ \$? = 2 ] || exit 1
+	 '$INITBOX' modprobe --jobs=x -n x 2>/dev/null; [ \$? = 2 ]"
 t "-C -a: a missing NAME exits 1 (silently with -q)" sh -c \
 	"'$INITBOX' modprobe -q -n -d '$T' -S $K --sysfs '$S' -C -a lonely nosuch > /dev/null 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
 mkdir -p "$S/bus/virtio/devices"

@@ -24,14 +24,12 @@ static void put(const char *rel, const char *text)
 	}
 }
 
-static int collect(void *arg, enum kmod_what what, const char *name,
-		   const char *path, const char *params)
+static int collect(void *arg, const struct kmod_step *s)
 {
 	(void)arg;
-	(void)path;
 	snprintf(plan_out + strlen(plan_out), sizeof(plan_out) - strlen(plan_out),
-		 "%s%s%s%s ", what == KMOD_BUILTIN ? "=" : "", name,
-		 params ? ":" : "", params ? params : "");
+		 "%s%s%s%s ", s->what == KMOD_BUILTIN ? "=" : "", s->name,
+		 s->params ? ":" : "", s->params ? s->params : "");
 	return 0;
 }
 
@@ -85,6 +83,29 @@ static void plans(void)
 	CHECK_STR(plan(&k, "nosuch", NULL), "error 2");
 	kmod_close(&k);
 	CHECK(kmod_open(&k, base, "0.0") == -1 && errno == ENOENT);
+}
+
+/* what a step says it needs: modules.dep's list and the softdep pre: */
+static int needs(void *arg, const struct kmod_step *s)
+{
+	char *out = arg;
+
+	if (s->what == KMOD_LOAD)
+		snprintf(out + strlen(out), 256 - strlen(out), "%s<%.*s|%s> ",
+			 s->name, (int)s->deps_len, s->deps, s->soft);
+	return 0;
+}
+
+static void step_needs(void)
+{
+	struct kmod_ctx k;
+	char out[256] = "";
+
+	CHECK(kmod_open(&k, base, "9.9") == 0);
+	kmod_plan_reset(&k);
+	CHECK(kmod_plan(&k, "c", NULL, needs, out) == 0);
+	CHECK_STR(out, "x<|> a<|> b_b< k/a.ko|> c< k/b-b.ko k/a.ko|x> ");
+	kmod_close(&k);
 }
 
 static void batch(void)
@@ -168,6 +189,7 @@ int main(void)
 	setup();
 	RUN(norm);
 	RUN(plans);
+	RUN(step_needs);
 	RUN(batch);
 	RUN(scan);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
