@@ -23,5 +23,9 @@ BOOT_MEM=128M live_boot live-seed \
 live_expect "switch_root reports what it freed" "$log" '^switch_root: freed [0-9.]+ [KMG]iB'
 live_expect "nothing pins the initramfs after the switch" "$log" '^switch_root: freed .*; nothing pinned'
 live_refute "no kernel panic" "$log" 'Kernel panic'
+# findmedia opened no disk before the kernel let it be opened (which runs
+# the kernel's block-major autoload, a usermode modprobe, and says so)
+live_refute "no block device autoload on the way" "$log" 'block device autoloading'
+live_expect "the signatures' hash module loaded first" "$log" '^LIVE: modules: .*sha256_ssse3 $'
 grep -E '^LIVE: (Mem|Shmem|init started|initramfs)' "$log"
 live_done

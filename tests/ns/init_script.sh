@@ -212,6 +212,11 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 		 find '$T/p/lib/modules' -name sr_mod.ko | grep -q . && find '$T/p/lib/modules' -name cdrom.ko | grep -q . &&
 		 find '$T/p/lib/modules' -name loop.ko | grep -q ."
 	t "without -p there is no preload list" sh -c "[ ! -e '$T/a/lib/initbox/preload' ]"
+	t "the module for the signatures' hash (sha256_ssse3) is in and named in /lib/initbox/first" sh -c \
+		"[ \"\$(cat '$T/a/lib/initbox/first')\" = sha256_ssse3 ] &&
+		 find '$T/a/lib/modules' -name sha256-ssse3.ko | grep -q ."
+	t "a small module set (-m loop) goes without it" sh -c \
+		"[ ! -e '$T/b/lib/initbox/first' ] && ! find '$T/b/lib/modules' -name 'sha256*' | grep -q ."
 	mk -o "$T/c.img" -m loop -I "$T/none.img" > "$T/mk.out" 2>&1
 	t "-I with a missing image is an error naming it" sh -c \
 		"grep -q 'no legacy initrd image at $T/none.img' '$T/mk.out' && [ ! -e '$T/c.img' ]"

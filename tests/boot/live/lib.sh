@@ -14,7 +14,7 @@
 #
 # The live init (the new root's /sbin/init) prints "LIVE: ..." lines:
 # uptime at its start, /init's own start and switch times
-# (/run/initbox/times), MemTotal/MemAvailable/Shmem, then runs the checks
+# (/run/initbox/times), MemTotal/MemFree/MemAvailable/Shmem, then runs the checks
 # named by livecheck=a,b on the kernel command line and prints
 # "BOOT-RESULT: PASS" or "BOOT-RESULT: FAIL: why", and powers off.
 
@@ -38,7 +38,7 @@ if [ -r /run/initbox/times ]; then
 	echo "LIVE: initramfs $(cat /run/initbox/times)"
 fi
 mem() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
-for k in MemTotal MemAvailable Shmem; do
+for k in MemTotal MemFree MemAvailable Shmem; do
 	echo "LIVE: $k: $(mem $k) kB"
 done
 echo "LIVE: modules: $(awk '{ printf "%s ", $1 }' /proc/modules)"
