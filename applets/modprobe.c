@@ -40,6 +40,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,8 @@
 struct job {
 	char name[64];
 	char *path, *params;
-	char *needs; /* normalised names, blank-separated */
+	char *hard; /* modules.dep's list, normalised, blank-separated */
+	char *soft; /* softdep pre: names, the same way */
 	pid_t pid;
 	enum { J_WAIT, J_RUN, J_OK, J_FAIL } st;
 	bool cold; /* a device's driver: goes before the named modules */
@@ -68,23 +70,36 @@ struct mp {
 	unsigned jobs;   /* loads at a time */
 	unsigned loaded; /* modules loaded since the counter was reset */
 	bool failed;
+	bool soft_off;  /* softdeps waiting on each other: ignored */
+	bool promoted;  /* a job became a driver's dependency */
 	char params[4096];
 };
 
-static struct job *find_job(struct mp *m, const char *name)
+static struct job *find_job(struct mp *m, const char *name, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < m->nq; i++)
-		if (!strcmp(m->q[i].name, name))
+		if (!strncmp(m->q[i].name, name, len) && !m->q[i].name[len])
 			return &m->q[i];
 	return NULL;
 }
 
-/* "a b c" from modules.dep's paths (normalised) and the softdep names */
-static char *needs_of(const struct kmod_step *s)
+/* Each blank-separated word of LIST, in place: *w and its length. */
+static bool next_word(const char **list, const char **w, size_t *len)
 {
-	size_t cap = s->deps_len + strlen(s->soft) + 2, len = 0, n;
+	const char *c = *list + strspn(*list, " ");
+
+	*len = strcspn(c, " ");
+	*w = c;
+	*list = c + *len;
+	return *len > 0;
+}
+
+/* "a b c" from modules.dep's paths, normalised */
+static char *hard_of(const struct kmod_step *s)
+{
+	size_t cap = s->deps_len + 1, len = 0, n;
 	const char *c = s->deps, *end = s->deps + s->deps_len;
 	char *out = malloc(cap), tok[512], nm[64];
 
@@ -100,14 +115,12 @@ static char *needs_of(const struct kmod_step *s)
 			memcpy(tok, c, n);
 			tok[n] = '\0';
 			kmod_norm(tok, nm, sizeof(nm));
+			/* a name is never longer than its path */
 			len += (size_t)snprintf(out + len, cap - len, "%s%s",
 						len ? " " : "", nm);
 		}
 		c += n;
 	}
-	if (*s->soft)
-		snprintf(out + len, cap - len, "%s%s", len ? " " : "",
-			 s->soft);
 	return out;
 }
 
@@ -115,16 +128,28 @@ static char *needs_of(const struct kmod_step *s)
  * it needs that were queued for a NAME. */
 static void needs_cold(struct mp *m, const struct job *j)
 {
-	char buf[1024], *tok, *save;
+	const char *lists[2] = {j->hard, j->soft}, *l, *w;
 	struct job *d;
+	size_t len;
+	int i;
 
-	snprintf(buf, sizeof(buf), "%s", j->needs);
-	for (tok = strtok_r(buf, " ", &save); tok;
-	     tok = strtok_r(NULL, " ", &save)) {
-		d = find_job(m, tok);
-		if (d && d->st == J_WAIT)
-			d->cold = true;
-	}
+	for (i = 0; i < 2; i++)
+		for (l = lists[i]; next_word(&l, &w, &len);) {
+			d = find_job(m, w, len);
+			if (d && d->st == J_WAIT && !d->cold) {
+				d->cold = true;
+				m->promoted = true;
+				needs_cold(m, d);
+			}
+		}
+}
+
+static void drop(struct job *j)
+{
+	free(j->path);
+	free(j->params);
+	free(j->hard);
+	free(j->soft);
 }
 
 static int step(void *arg, const struct kmod_step *s)
@@ -137,6 +162,18 @@ static int step(void *arg, const struct kmod_step *s)
 			printf("builtin %s\n", s->name);
 		return 0;
 	}
+	/* Ours first: loading ("coming"), it also counts as loaded */
+	j = find_job(m, s->name, strlen(s->name));
+	if (j) {
+		/* queued for a NAME, now a device's driver too: the round
+		 * waits for it (and what it needs) and counts it */
+		if (m->cold && (j->st == J_WAIT || j->st == J_RUN) &&
+		    !j->cold) {
+			j->cold = true;
+			needs_cold(m, j);
+		}
+		return 0; /* or planned in an earlier round */
+	}
 	if (!m->show && kmod_loaded(s->name))
 		return 0;
 	if (m->dry || m->show) {
@@ -144,13 +181,6 @@ static int step(void *arg, const struct kmod_step *s)
 		       s->params && *s->params ? " " : "",
 		       s->params ? s->params : "");
 		return 0;
-	}
-	j = find_job(m, s->name);
-	if (j) {
-		/* planned for a NAME, now a device's driver too */
-		if (m->cold && j->st == J_WAIT)
-			j->cold = true;
-		return 0; /* or planned in an earlier round */
 	}
 	if (m->nq == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 16;
@@ -166,11 +196,10 @@ static int step(void *arg, const struct kmod_step *s)
 	snprintf(j->name, sizeof(j->name), "%s", s->name);
 	j->path = strdup(s->path);
 	j->params = s->params ? strdup(s->params) : NULL;
-	j->needs = needs_of(s);
-	if (!j->path || !j->needs || (s->params && !j->params)) {
-		free(j->path);
-		free(j->params);
-		free(j->needs);
+	j->hard = hard_of(s);
+	j->soft = strdup(s->soft);
+	if (!j->path || !j->hard || !j->soft || (s->params && !j->params)) {
+		drop(j);
 		return -1;
 	}
 	j->cold = m->cold;
@@ -181,11 +210,10 @@ static int step(void *arg, const struct kmod_step *s)
 }
 
 /* The load itself, in this process or a child: 0 or 1 (reported). */
-static int load(struct mp *m, const struct job *j)
+static int load(const struct job *j)
 {
 	const char *st;
 
-	(void)m;
 	if (kmod_load(j->path, j->params, &st) < 0) {
 		int e = errno;
 
@@ -205,26 +233,36 @@ static void ended(struct mp *m, struct job *j, bool ok)
 		m->failed = true;
 }
 
-/* 1 when every job J needs has ended (a failed dependency fails J, said
- * once), 0 while one is still to come. */
+/* 1 when every job J needs has ended (a failed hard dependency fails J,
+ * said once), 0 while one is still to come. A soft one that failed only
+ * loses its ordering, as with kmod. */
 static int ready(struct mp *m, struct job *j)
 {
-	char buf[1024], *tok, *save;
+	const char *l, *w;
 	struct job *d;
+	size_t len;
 
-	snprintf(buf, sizeof(buf), "%s", j->needs);
-	for (tok = strtok_r(buf, " ", &save); tok;
-	     tok = strtok_r(NULL, " ", &save)) {
-		d = find_job(m, tok);
+	for (l = j->hard; next_word(&l, &w, &len);) {
+		d = find_job(m, w, len);
 		if (!d || d == j || d->st == J_OK)
 			continue;
+		if (j->cold && d->st == J_WAIT && !d->cold) {
+			d->cold = true; /* start it in pass 0 */
+			m->promoted = true;
+		}
 		if (d->st == J_FAIL) {
 			warn("not loading %s: %s did not load", j->name,
 			     d->name);
 			ended(m, j, false);
-			return 0;
 		}
 		return 0;
+	}
+	if (m->soft_off)
+		return 1;
+	for (l = j->soft; next_word(&l, &w, &len);) {
+		d = find_job(m, w, len);
+		if (d && d != j && (d->st == J_WAIT || d->st == J_RUN))
+			return 0;
 	}
 	return 1;
 }
@@ -262,9 +300,9 @@ static unsigned start(struct mp *m, bool cold_only)
 			if (m->jobs > 1)
 				j->pid = fork();
 			if (m->jobs > 1 && j->pid == 0)
-				_exit(load(m, j));
+				_exit(load(j));
 			if (m->jobs == 1 || j->pid < 0) {
-				ended(m, j, load(m, j) == 0);
+				ended(m, j, load(j) == 0);
 				continue;
 			}
 			j->st = J_RUN;
@@ -285,6 +323,30 @@ static bool pending(struct mp *m, bool cold_only)
 	return false;
 }
 
+/* Nothing runs and nothing can start: jobs wait on each other. Only
+ * softdeps can (a pre: b, b pre: a); they are then ignored. Otherwise
+ * (a broken index) what waits fails. */
+static bool stuck(struct mp *m, bool cold_only)
+{
+	size_t i;
+
+	if (m->promoted) {
+		m->promoted = false;
+		return false; /* pass 1's job is now in pass 0: go again */
+	}
+	if (!m->soft_off) {
+		m->soft_off = true;
+		return false;
+	}
+	for (i = 0; i < m->nq; i++)
+		if (m->q[i].st == J_WAIT && (!cold_only || m->q[i].cold)) {
+			warn("not loading %s: what it needs (%s) never came",
+			     m->q[i].name, m->q[i].hard);
+			ended(m, &m->q[i], false);
+		}
+	return true;
+}
+
 /* Run the queue until no device driver (COLD_ONLY) or nothing at all is
  * left to load. */
 static void run(struct mp *m, bool cold_only)
@@ -300,25 +362,24 @@ static void run(struct mp *m, bool cold_only)
 		if (!pending(m, cold_only))
 			break;
 		if (!m->running) {
-			if (n)
+			if (n || !stuck(m, cold_only))
 				continue;
-			/* waiting on each other: a plan puts dependencies
-			 * first, so only a broken index gets here */
-			for (i = 0; i < m->nq; i++)
-				if (m->q[i].st == J_WAIT &&
-				    (!cold_only || m->q[i].cold)) {
-					warn("not loading %s: its dependencies "
-					     "(%s) never came",
-					     m->q[i].name, m->q[i].needs);
-					ended(m, &m->q[i], false);
-				}
 			break;
 		}
 		pid = waitpid(-1, &status, 0);
+		if (pid < 0 && errno == EINTR)
+			continue;
 		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
-			break; /* no child: nothing runs after all */
+			/* children reaped behind our back (SIGCHLD
+			 * ignored): their results are lost */
+			for (i = 0; i < m->nq; i++)
+				if (m->q[i].st == J_RUN) {
+					warn("load %s: lost its child: %s",
+					     m->q[i].path, strerror(errno));
+					ended(m, &m->q[i], false);
+				}
+			m->running = 0;
+			continue;
 		}
 		for (i = 0, j = NULL; i < m->nq; i++)
 			if (m->q[i].st == J_RUN && m->q[i].pid == pid)
@@ -326,6 +387,9 @@ static void run(struct mp *m, bool cold_only)
 		if (!j)
 			continue; /* not ours (inherited) */
 		m->running--;
+		if (WIFSIGNALED(status))
+			warn("load %s: killed by signal %d", j->path,
+			     WTERMSIG(status));
 		ended(m, j, WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 }
@@ -391,11 +455,8 @@ static void free_jobs(struct mp *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->nq; i++) {
-		free(m->q[i].path);
-		free(m->q[i].params);
-		free(m->q[i].needs);
-	}
+	for (i = 0; i < m->nq; i++)
+		drop(&m->q[i]);
 	free(m->q);
 }
 
@@ -434,6 +495,9 @@ int modprobe_main(int argc, char **argv)
 
 	memset(&m, 0, sizeof(m));
 	m.jobs = cpus();
+	/* children are reaped here: one ignored SIGCHLD (inherited across
+	 * exec) would make the kernel reap them and lose their results */
+	(void)signal(SIGCHLD, SIG_DFL);
 	opt_init(&o);
 	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:", longs)) != -1) {
 		switch (c) {
