@@ -54,6 +54,19 @@ for sh in "busybox sh" dash static-dash; do
 		if "$@"; then pass "$s: $n"; else fail "$s: $n" "$(why)"; fi
 	}
 
+	line() { # LINE -> $T/out: LINE as /proc/cmdline
+		INIT_DRYRUN=1 INIT_CMDLINE="$1" $sh "$init" > "$T/out" 2>&1
+	}
+	line 'console=ttyS0 live.media=LABEL="My Live Disk" "live.image=/my dir/x.sfs" live.timeout=5'
+	check "quoted values keep their blanks and lose the quotes, as the kernel splits" \
+		has_in_order "media=LABEL=My Live Disk" \
+		"run: findmedia -t 5 -m /run/initbox/medium 'LABEL=My Live Disk'" \
+		"image=/run/initbox/medium/my dir/x.sfs" \
+		"run: mount -r -o loop '/run/initbox/medium/my dir/x.sfs' /run/initbox/rootfs"
+	line 'live.image="/a b.sfs" live.cow=LABEL="x y'
+	check "a searched image name with a blank; a quote left open runs to the end" \
+		has_in_order "search=file=/a b.sfs" "run: findmedia -t 30 -m /run/initbox/medium 'file=/a b.sfs'" \
+		"cow=persistent:LABEL=x y"
 	plan quiet
 	check "no root= is a live boot searching every medium for /live/rootfs.squashfs for 30 s" \
 		has_in_order "mode=live" "run: modprobe -q -C -a loop squashfs overlay" \
