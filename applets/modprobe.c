@@ -273,10 +273,18 @@ static int ready(struct mp *m, struct job *j)
  * started or ended. */
 static unsigned start(struct mp *m, bool cold_only)
 {
-	unsigned n = 0;
+	unsigned n = 0, nready = 0;
+	bool solo;
 	int pass;
 	size_t i;
 
+	/* A load that could not overlap another (the only one that may
+	 * start, none running: a chain of dependencies, the kernel's
+	 * request_module) runs here, without a fork. */
+	for (i = 0; m->jobs > 1 && !m->running && i < m->nq; i++)
+		if (m->q[i].st == J_WAIT && ready(m, &m->q[i]))
+			nready++;
+	solo = m->jobs == 1 || (!m->running && nready <= 1);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass && cold_only && m->jobs == 1)
 			break;
@@ -297,12 +305,15 @@ static unsigned start(struct mp *m, bool cold_only)
 			/* the plan line must be out before a load that
 			 * may hang or oops, and not copied into a child */
 			(void)fflush(stdout);
-			if (m->jobs > 1)
+			if (!solo)
 				j->pid = fork();
-			if (m->jobs > 1 && j->pid == 0)
+			if (!solo && j->pid == 0)
 				_exit(load(j));
-			if (m->jobs == 1 || j->pid < 0) {
+			if (solo || j->pid < 0) {
 				ended(m, j, load(j) == 0);
+				/* what it unblocks may overlap: count again */
+				if (m->jobs > 1)
+					return n;
 				continue;
 			}
 			j->st = J_RUN;
