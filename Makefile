@@ -7,7 +7,9 @@
 #   make demo            boot a live image under qemu and report memory
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
-#   make deps            install tools, build zlib/liblzma/libzstd with musl
+#   make deps            install the build tools, build zlib/liblzma/libzstd
+#                        with musl (the test tools come with check, demo,
+#                        bench: make test-tools)
 #
 # Variables: O (output dir), DEPS (dependency dir), CFLAGS, TESTS (a subset
 # of test files for check-*), V=1 for full commands.
@@ -53,10 +55,14 @@ DEPS_DONE = $(DEPS)/.done
 
 all: $(O)/initbox
 
+# Building needs only musl-tools, gcc and the three libraries; the tools
+# the tests, demo and bench use are installed by those targets.
 $(DEPS_DONE): scripts/deps.sh
-	$(Q)sh scripts/deps.sh all $(DEPS)
+	$(Q)sh scripts/deps.sh build $(DEPS)
 	$(Q)touch $@
 deps: $(DEPS_DONE)
+test-tools:
+	$(Q)sh scripts/deps.sh test-tools
 
 # The applet table, from each applet's leading comment.
 $(O)/gen/applets.h: scripts/applets.sh config/$(CONFIG).mk \
@@ -122,27 +128,27 @@ binaries:
 
 # The test kernel (Debian's cloud kernel and modules, cached in build/):
 # the boot layer boots it, and ns tests of mkinitramfs read its module tree.
-kernel:
+kernel: test-tools
 	$(Q)TOP=$(CURDIR) sh -c '. tests/boot/lib.sh && boot_kernel'
 
-check: binaries $(UNIT_BIN) kernel
+check: test-tools binaries $(UNIT_BIN) kernel
 	$(Q)$(TEST_ENV) sh tests/run unit ns boot
-check-unit: $(UNIT_BIN)
+check-unit: test-tools $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh tests/run unit
-check-ns: binaries kernel
+check-ns: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run ns
-check-boot: binaries kernel
+check-boot: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run boot
 
-demo: binaries kernel
+demo: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/demo
 
-bench: binaries kernel
+bench: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/bench
 
 clean:
 	rm -rf $(O)/obj $(O)/gen $(O)/initbox $(O)/libinitbox.a build/unit \
 		$(foreach p,$(filter-out default,$(PROFILES)),build/$(p))
 
-.PHONY: all deps size binaries kernel check check-unit check-ns check-boot demo \
+.PHONY: all deps test-tools size binaries kernel check check-unit check-ns check-boot demo \
 	bench clean

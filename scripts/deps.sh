@@ -1,14 +1,23 @@
 #!/bin/sh
 # deps.sh - make a fresh Debian machine able to build and test initbox.
 #
-# usage: scripts/deps.sh [tools|libs|all] [DEPSDIR]
-#   tools  install the build and test tools with apt (as root, only if missing)
-#   libs   build zlib, liblzma and libzstd from Debian's source packages with
-#          musl-gcc into DEPSDIR (default build/deps); nothing is vendored;
-#          and a static dash (DEPSDIR/bin/dash), the initramfs's shell
-#   all    both (default)
+# usage: scripts/deps.sh [build|test-tools|tools|libs|all] [DEPSDIR]
+#   build       what `make` needs: the build tools (musl-tools, gcc, ...)
+#               and the libraries (libs); no test tool
+#   test-tools  the tools the test layers, demo and bench use (qemu,
+#               mkfs.*, busybox-static, ...), installed by make check,
+#               demo and bench
+#   tools       both sets of tools
+#   libs        build zlib, liblzma and libzstd from Debian's source
+#               packages with musl-gcc into DEPSDIR (default build/deps);
+#               nothing is vendored; and a static dash (DEPSDIR/bin/dash),
+#               the initramfs's shell
+#   all         tools and libs (default)
 #
-# Idempotent: a finished step leaves a stamp and is not run again.
+# Tools are installed with apt (as root) only when missing. A library is
+# built once: its stamp records the source version and the compiler flags,
+# and a change of flags rebuilds it. Each build's log is kept in
+# DEPSDIR/log/PKG.log and its tail printed when the build fails.
 # exit: 0 ok, 1 failed
 set -eu
 
@@ -20,12 +29,18 @@ case $deps in /*) ;; *) deps=$top/$deps ;; esac
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Tools the build and the three test layers need: command -> Debian package.
-tool_pkgs="
+# Tools `make` needs to build the binaries: command -> Debian package.
+build_pkgs="
 musl-gcc:musl-tools
 make:make
 gcc:gcc
 dpkg-source:dpkg-dev
+file:file
+autoreconf:autoconf
+automake:automake
+"
+# Tools the three test layers, demo and bench need.
+test_pkgs="
 qemu-system-x86_64:qemu-system-x86
 busybox:busybox-static
 cpio:cpio
@@ -42,13 +57,10 @@ sgdisk:gdisk
 blkid:util-linux
 unshare:util-linux
 depmod:kmod
-file:file
 zstd:zstd
 xz:xz-utils
 gzip:gzip
 dash:dash
-autoreconf:autoconf
-automake:automake
 /usr/lib/klibc/bin/run-init:klibc-utils
 "
 
@@ -60,28 +72,39 @@ apt_update() {
 	apt_updated=1
 }
 
-install_tools() {
+install_pkgs() { # "CMD:PKG ..." -> installs the packages whose command is missing
 	missing=
-	for tp in $tool_pkgs; do
+	for tp in $1; do
 		cmd=${tp%%:*} pkg=${tp#*:}
 		case $cmd in /*) [ -x "$cmd" ] && continue ;;
 		*) command -v "$cmd" >/dev/null 2>&1 && continue ;; esac
 		[ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] && continue
 		case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 	done
-	# util-linux's switch_root and busybox are compared against in bench and
-	# tests; linux-libc-dev gives the uapi headers musl-gcc cannot see.
-	[ -f /usr/include/linux/loop.h ] || missing="$missing linux-libc-dev"
-	# The unit tests build lib/ with gcc, ASan and the system's codecs.
-	[ -f /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
-	[ -f /usr/include/lzma.h ] || missing="$missing liblzma-dev"
-	[ -f /usr/include/zstd.h ] || missing="$missing libzstd-dev"
-	[ -z "$missing" ] && return 0
+	shift
+	missing="$missing $*"
+	[ -z "${missing# }" ] && return 0
 	[ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root to install)"
 	apt_update
 	say "apt-get install$missing"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$missing >&2 || die "apt-get install failed:$missing"
+}
+
+install_build_tools() {
+	# linux-libc-dev gives the uapi headers musl-gcc cannot see.
+	set --
+	[ -f /usr/include/linux/loop.h ] || set -- linux-libc-dev
+	install_pkgs "$build_pkgs" "$@"
+}
+
+install_test_tools() {
+	# The unit tests build lib/ with gcc, ASan and the system's codecs.
+	set --
+	[ -f /usr/include/zlib.h ] || set -- "$@" zlib1g-dev
+	[ -f /usr/include/lzma.h ] || set -- "$@" liblzma-dev
+	[ -f /usr/include/zstd.h ] || set -- "$@" libzstd-dev
+	install_pkgs "$test_pkgs" "$@"
 }
 
 # apt-get source needs a deb-src entry; add one mirroring the deb entries.
@@ -105,19 +128,91 @@ ensure_deb_src() {
 	apt_update
 }
 
-fetch_src() { # PKG -> directory of the unpacked source
+# The versions of source package $1 the archive lists, newest first.
+src_versions() {
+	apt-cache showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' |
+	awk '!seen[$0]++' | {
+		vs=
+		while read -r v; do
+			# insertion into a newest-first list with dpkg's ordering
+			out= placed=
+			for w in $vs; do
+				if [ -z "$placed" ] && dpkg --compare-versions "$v" gt "$w"; then
+					out="$out $v" placed=1
+				fi
+				out="$out $w"
+			done
+			[ -n "$placed" ] || out="$out $v"
+			vs=$out
+		done
+		for v in $vs; do echo "$v"; done
+	}
+}
+
+# PKG -> directory of the unpacked source. A version's files can be missing
+# from the archive (a security update's source answered 404 while the
+# release's downloaded): every listed version is tried, newest first. The
+# version unpacked is kept in src/PKG.version.
+fetch_src() {
 	pkg=$1
 	d=$(ls -d "$deps/src/$pkg"-*/ 2>/dev/null | head -n 1)
-	if [ -z "$d" ]; then
-		ensure_deb_src
-		mkdir -p "$deps/src"
-		(cd "$deps/src" && apt-get source -qq "$pkg" >&2) ||
-		{ apt_updated=; apt_update;
-		  (cd "$deps/src" && apt-get source -qq "$pkg" >&2); } ||
-			die "apt-get source $pkg failed"
-		d=$(ls -d "$deps/src/$pkg"-*/ | head -n 1)
+	if [ -n "$d" ] && [ -f "$deps/src/$pkg.version" ]; then
+		echo "${d%/}"
+		return 0
 	fi
-	echo "${d%/}"
+	ensure_deb_src
+	mkdir -p "$deps/src" "$deps/log"
+	vs=$(src_versions "$pkg")
+	if [ -z "$vs" ]; then
+		apt_updated=; apt_update
+		vs=$(src_versions "$pkg")
+	fi
+	[ -n "$vs" ] || die "apt-cache showsrc $pkg lists no version (no deb-src entry?)"
+	log=$deps/log/$pkg-source.log
+	: > "$log"
+	for v in $vs; do
+		t=$deps/src/.get-$pkg
+		rm -rf "$t" && mkdir -p "$t" || die "cannot make $t"
+		if (cd "$t" && apt-get source -q "$pkg=$v") >> "$log" 2>&1; then
+			d=$(ls -d "$t/$pkg"-*/ 2>/dev/null | head -n 1)
+			if [ -n "$d" ]; then
+				b=$(basename "$d")
+				rm -rf "$deps/src/$b" && mv "$d" "$deps/src/$b" &&
+					rm -rf "$t" || die "cannot move $b into $deps/src"
+				echo "$v" > "$deps/src/$pkg.version"
+				say "source $pkg $v"
+				echo "$deps/src/$b"
+				return 0
+			fi
+		fi
+		say "apt-get source $pkg=$v failed, trying an older version"
+	done
+	rm -rf "$t"
+	tail -n 5 "$log" >&2
+	die "apt-get source $pkg failed for every version listed: $(echo $vs) (log: $log)"
+}
+
+# stamp_ok NAME FLAGS: the library was built with these flags (the stamp
+# records the source version and the flags, one per line).
+stamp_ok() {
+	[ -f "$deps/stamp-$1" ] && [ "$(sed -n 2p "$deps/stamp-$1")" = "$2" ]
+}
+stamp_write() { # NAME PKG FLAGS
+	printf '%s\n%s\n' "$(cat "$deps/src/$2.version" 2>/dev/null)" "$3" \
+		> "$deps/stamp-$1"
+}
+
+# run_logged NAME CMD...: run a build step with its output in log/NAME.log;
+# on failure print the log's tail.
+run_logged() {
+	n=$1; shift
+	mkdir -p "$deps/log"
+	if "$@" > "$deps/log/$n.log" 2>&1; then
+		return 0
+	fi
+	say "$n: the build failed; the end of $deps/log/$n.log:"
+	tail -n 25 "$deps/log/$n.log" | sed 's/^/    | /' >&2
+	return 1
 }
 
 # Size matters more than the last few percent of speed for the initramfs
@@ -135,50 +230,52 @@ CFLAGS_DEPS="-O2 -fPIE -ffunction-sections -fdata-sections \
 ZSTD_SIZE="-DDYNAMIC_BMI2=0 -DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT"
 
 build_zlib() {
-	[ -f "$deps/stamp-zlib" ] && return 0
+	f="$CFLAGS_DEPS -DDYNAMIC_CRC_TABLE"
+	stamp_ok zlib "$f" && return 0
 	s=$(fetch_src zlib)
-	say "building zlib from $s"
-	(cd "$s" && make distclean >/dev/null 2>&1 || true
-	 CC=musl-gcc CFLAGS="$CFLAGS_DEPS -DDYNAMIC_CRC_TABLE" ./configure --static \
-		--prefix="$deps" >/dev/null &&
-	 make -j2 libz.a >/dev/null && make install-libs install-headers >/dev/null 2>&1 ||
-	 { cp libz.a "$deps/lib/" && cp zlib.h zconf.h "$deps/include/"; }) >&2 ||
-		die "zlib build failed"
-	[ -f "$deps/lib/libz.a" ] || die "zlib build left no libz.a"
-	touch "$deps/stamp-zlib"
+	say "building zlib $(cat "$deps/src/zlib.version") from $s"
+	run_logged zlib sh -c '
+		cd "$1" && { make distclean || true; } &&
+		CC=musl-gcc CFLAGS="$2" ./configure --static --prefix="$3" &&
+		make -j2 libz.a &&
+		mkdir -p "$3/lib" "$3/include" &&
+		cp libz.a "$3/lib/" && cp zlib.h zconf.h "$3/include/"' \
+		sh "$s" "$f" "$deps" || die "zlib build failed"
+	stamp_write zlib zlib "$f"
 }
 
 build_xz() {
-	[ -f "$deps/stamp-xz" ] && return 0
+	f="$CFLAGS_DEPS -include $top/scripts/lzma-memcpy.h"
+	stamp_ok xz "$f" && return 0
 	s=$(fetch_src xz-utils)
-	say "building liblzma from $s"
+	say "building liblzma $(cat "$deps/src/xz-utils.version") from $s"
 	b=$deps/obj-xz
 	rm -rf "$b" && mkdir -p "$b"
-	(cd "$b" && CC=musl-gcc \
-		CFLAGS="$CFLAGS_DEPS -include $top/scripts/lzma-memcpy.h" "$s/configure" \
-		--prefix="$deps" --disable-shared --enable-static \
+	run_logged xz sh -c '
+		cd "$1" && CC=musl-gcc CFLAGS="$2" "$3/configure" \
+		--prefix="$4" --disable-shared --enable-static \
 		--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
 		--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
-		--disable-threads --enable-checks=crc32 >/dev/null &&
-	 make -j2 -C src/liblzma >/dev/null &&
-	 make -C src/liblzma install >/dev/null) >&2 || die "liblzma build failed"
-	touch "$deps/stamp-xz"
+		--disable-threads --enable-checks=crc32 &&
+		make -j2 -C src/liblzma && make -C src/liblzma install' \
+		sh "$b" "$f" "$s" "$deps" || die "liblzma build failed"
+	stamp_write xz xz-utils "$f"
 }
 
 build_zstd() {
-	[ -f "$deps/stamp-zstd" ] && return 0
+	f="$CFLAGS_DEPS $ZSTD_SIZE"
+	stamp_ok zstd "$f" && return 0
 	s=$(fetch_src libzstd)
-	say "building libzstd from $s"
-	(cd "$s/lib" && make clean >/dev/null 2>&1 || true
-	 make -j2 -C "$s/lib" libzstd.a CC=musl-gcc \
-		CFLAGS="$CFLAGS_DEPS $ZSTD_SIZE" ZSTD_LEGACY_SUPPORT=0 \
-		ZSTD_LIB_DEPRECATED=0 ZSTD_LIB_DICTBUILDER=0 \
-		ZSTD_MULTITHREAD_SUPPORT=0 >/dev/null &&
-	 mkdir -p "$deps/lib" "$deps/include" &&
-	 cp "$s/lib/libzstd.a" "$deps/lib/" &&
-	 cp "$s/lib/zstd.h" "$s/lib/zstd_errors.h" "$deps/include/") >&2 ||
-		die "libzstd build failed"
-	touch "$deps/stamp-zstd"
+	say "building libzstd $(cat "$deps/src/libzstd.version") from $s"
+	run_logged zstd sh -c '
+		cd "$1/lib" && { make clean || true; } &&
+		make -j2 libzstd.a CC=musl-gcc CFLAGS="$2" ZSTD_LEGACY_SUPPORT=0 \
+			ZSTD_LIB_DEPRECATED=0 ZSTD_LIB_DICTBUILDER=0 \
+			ZSTD_MULTITHREAD_SUPPORT=0 &&
+		mkdir -p "$3/lib" "$3/include" &&
+		cp libzstd.a "$3/lib/" && cp zstd.h zstd_errors.h "$3/include/"' \
+		sh "$s" "$f" "$deps" || die "libzstd build failed"
+	stamp_write zstd libzstd "$f"
 }
 
 # The initramfs's /bin/sh (scripts/mkinitramfs's default): Debian's dash,
@@ -190,29 +287,30 @@ build_zstd() {
 # configure.ac and src/Makefile.am, so the build system is regenerated
 # with autoreconf (autoconf, automake) as Debian's dh does; configure takes
 # Debian's own flags (debian/rules).
+DASH_CFLAGS="-Os -ffunction-sections -fdata-sections \
+-fno-asynchronous-unwind-tables -fno-unwind-tables"
 build_dash() {
-	[ -f "$deps/stamp-dash" ] && [ -x "$deps/bin/dash" ] && return 0
+	stamp_ok dash "$DASH_CFLAGS" && [ -x "$deps/bin/dash" ] && return 0
 	s=$(fetch_src dash)
-	say "building dash from $s"
+	say "building dash $(cat "$deps/src/dash.version") from $s"
 	# A private copy: make runs this script from every build that finds
 	# it newer than the stamp, possibly several at once; autoreconf and
 	# configure write into the tree they run in.
 	mkdir -p "$deps/bin"
 	b=$(mktemp -d "$deps/obj-dash.XXXXXX") || die "mktemp failed"
-	(cp -a "$s/." "$b/" && cd "$b" && autoreconf -fi >/dev/null 2>&1 &&
-	 ./configure CC=musl-gcc \
-		CFLAGS="-Os -ffunction-sections -fdata-sections \
--fno-asynchronous-unwind-tables -fno-unwind-tables" \
-		LDFLAGS="-static -s -Wl,--gc-sections" \
-		--disable-fnmatch --disable-lineno --disable-glob >/dev/null &&
-	 make -j2 >/dev/null) >&2 ||
+	run_logged dash sh -c '
+		cp -a "$1/." "$2/" && cd "$2" && autoreconf -fi &&
+		./configure CC=musl-gcc CFLAGS="$3" \
+			LDFLAGS="-static -s -Wl,--gc-sections" \
+			--disable-fnmatch --disable-lineno --disable-glob &&
+		make -j2' sh "$s" "$b" "$DASH_CFLAGS" ||
 		{ rm -rf "$b"; die "dash build failed (autoreconf, configure or make)"; }
 	file -b "$b/src/dash" | grep -q 'statically linked' ||
 		{ rm -rf "$b"; die "the dash built is not static"; }
 	cp "$b/src/dash" "$b/dash.new" && mv -f "$b/dash.new" "$deps/bin/dash" ||
 		die "cannot install $deps/bin/dash"
 	rm -rf "$b"
-	touch "$deps/stamp-dash"
+	stamp_write dash dash "$DASH_CFLAGS"
 }
 
 # musl-gcc must not see /usr/include (glibc's headers), only the kernel's
@@ -232,12 +330,16 @@ kernel_headers() {
 	ln -sfn /usr/include/mtd "$k/mtd" 2>/dev/null || true
 }
 
+build_libs() {
+	mkdir -p "$deps/lib" "$deps/include"
+	build_zlib; build_xz; build_zstd; kernel_headers; build_dash
+}
+
 case $what in
-tools) install_tools ;;
-libs) mkdir -p "$deps/lib" "$deps/include"
-      build_zlib; build_xz; build_zstd; kernel_headers; build_dash ;;
-all) install_tools
-     mkdir -p "$deps/lib" "$deps/include"
-     build_zlib; build_xz; build_zstd; kernel_headers; build_dash ;;
-*) die "usage: deps.sh [tools|libs|all] [DEPSDIR]" ;;
+build) install_build_tools; build_libs ;;
+test-tools) install_test_tools ;;
+tools) install_build_tools; install_test_tools ;;
+libs) build_libs ;;
+all) install_build_tools; install_test_tools; build_libs ;;
+*) die "usage: deps.sh [build|test-tools|tools|libs|all] [DEPSDIR]" ;;
 esac
