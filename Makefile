@@ -4,6 +4,7 @@
 #                        builds build/NAME/initbox (config/NAME.mk)
 #   make check           unit, namespace and qemu tests; ends "N passed, N failed"
 #   make check-unit | check-ns | check-boot
+#   make check KERNEL=trixie|sid   the boot layer on that suite's kernel
 #   make demo            boot a live image under qemu and report memory
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
@@ -126,8 +127,11 @@ binaries:
 	$(Q)$(MAKE) -s CONFIG=host all
 	$(Q)$(MAKE) -s CONFIG=minimal all
 
-# The test kernel (Debian's cloud kernel and modules, cached in build/):
-# the boot layer boots it, and ns tests of mkinitramfs read its module tree.
+# The test kernel: Debian's cloud kernel of the suite KERNEL names
+# (bookworm: 6.1, trixie: 6.12, sid: 7.x), cached under build/kernel/ by
+# version. The boot layer boots it; ns tests of mkinitramfs read its tree.
+KERNEL ?= bookworm
+export KERNEL
 kernel: test-tools
 	$(Q)TOP=$(CURDIR) sh -c '. tests/boot/lib.sh && boot_kernel'
 
