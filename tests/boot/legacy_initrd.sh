@@ -50,7 +50,7 @@ li_image() { # LINUXRC-BODY SBIN-INIT-BODY
 	rm -rf "$s" && mkdir -p "$s/bin" "$s/sbin" "$s/dev" "$s/proc" "$s/sys" "$s/run" "$s/new" || return 1
 	cp "$BB" "$s/bin/busybox" && cp "$INITBOX" "$s/bin/initbox" || return 1
 	for a in sh mount umount cat sleep echo ls; do ln -s busybox "$s/bin/$a"; done
-	ln -s initbox "$s/bin/modprobe" && boot_modules "$s" virtio_pci virtio_blk || return 1
+	boot_modules "$s" virtio_pci virtio_blk || return 1
 	printf '#!/bin/sh\nexport PATH=/bin\n%s\n' "$1" > "$s/linuxrc"
 	printf '#!/bin/sh\nexport PATH=/bin\n%s\n' "$2" > "$s/sbin/init"
 	chmod 755 "$s/linuxrc" "$s/sbin/init"
@@ -61,7 +61,7 @@ li_image() { # LINUXRC-BODY SBIN-INIT-BODY
 # --- (a) /linuxrc picks /dev/vda through real-root-dev -------------------
 LRC_A='mount -t proc proc /proc
 mount -t sysfs sys /sys
-modprobe -a virtio_pci virtio_blk || echo "LINUXRC: modprobe virtio_blk failed"
+/bin/initbox modprobe -a virtio_pci virtio_blk || echo "LINUXRC: modprobe virtio_blk failed"
 i=0
 while [ ! -e /sys/block/vda/dev ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 IFS=: read -r maj min < /sys/block/vda/dev
@@ -139,7 +139,7 @@ done
 
 # --- (b) 0x100: the mixed change_root and pivot_root mechanism -------------
 LRC_B='mount -t proc proc /proc
-modprobe -a virtio_pci virtio_blk || echo "LINUXRC: modprobe virtio_blk failed"
+/bin/initbox modprobe -a virtio_pci virtio_blk || echo "LINUXRC: modprobe virtio_blk failed"
 echo 0x100 > /proc/sys/kernel/real-root-dev
 echo "LINUXRC: real-root-dev $(cat /proc/sys/kernel/real-root-dev)"
 umount /proc'
@@ -189,6 +189,13 @@ else
 	echo "FAIL: (b) the image's /sbin/init runs as PID 1 with the image as root: $(grep -E '^(IMAGE-INIT|initrd-host)' "$log" | tr '\n' '|')"; rc=1
 fi
 grep -m1 '^MEM-KB:' "$log" | sed 's/^/    measured: /'
+# initbox's modprobe loads the kernel's compressed modules as the kernel
+# allows: never a compressed file without MODULE_INIT_COMPRESSED_FILE
+if grep -l 'Invalid ELF header' "$LOGS"/boot-legacy-*.serial > /dev/null 2>&1; then
+	echo "FAIL: the kernel was given a compressed module as ELF: $(grep -l 'Invalid ELF header' "$LOGS"/boot-legacy-*.serial | tr '\n' ' ')"; rc=1
+else
+	echo "PASS: the kernel was never given a compressed module as ELF"
+fi
 # brd frees a RAM disk's pages on a discard from Linux 6.10 (blockdev
 # --flushbufs issues it); before, only rmmod does, and blockdev says so.
 set -- $(sed -n 's/^MEM-KB: before-umount \([0-9]*\) after-umount \([0-9]*\) after-flushbufs \([0-9]*\)$/\1 \2 \3/p' "$log")

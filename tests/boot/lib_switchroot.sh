@@ -53,7 +53,10 @@ sr_rootdisk() { # DIR IMG
 # What the new root's init prints: MemAvailable after the caches settle.
 SR_MEMINIT='/bin/busybox mount -t proc proc /proc 2>/dev/null
 /bin/busybox sync; echo 3 > /proc/sys/vm/drop_caches
-echo "MEMAVAIL: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"'
+echo "MEMAVAIL0: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"
+echo 1 > /proc/sys/vm/compact_memory
+echo "MEMAVAIL: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"
+/bin/busybox awk "{ printf \"MEMINFO: %s %s\\n\", \$1, \$2 }" /proc/meminfo'
 
 # sr_dynamic DIR BINARY DEST: a dynamic BINARY at DIR/DEST, with every
 # library ldd lists (the loader too) at its own path under DIR, so that it

@@ -134,7 +134,7 @@ if [ \$rc = 0 ] && { [ $VPCI = builtin ] || live virtio_pci; } &&
 else no "coldplug makes the disks appear" "rc \$rc \$(busybox cat /tmp/e; busybox ls /sys/class/block)"; fi
 # "insmod" lines come as loads start: each after those it needs ended
 order=\$(busybox sed -n 's|^insmod .*/||p' /tmp/o | busybox tr '\n' ' ')
-before() { case " \$order" in *" \$1 "*" \$2 "*) return 0 ;; esac; return 1; }
+before() { case " \$order" in *" \$1 "*" \$2 "* | *" \$1 \$2 "*) return 0 ;; esac; return 1; }
 # (virtio and virtio_ring came with virtio-blk above); a built-in
 # virtio_pci leaves only vfat after fat to order
 if live vfat && live fat && before fat$SUF vfat$SUF &&
