@@ -81,7 +81,8 @@ elif [ "$src" != /dev/vda ]; then echo "BOOT-RESULT: FAIL: root is $src, not /de
 elif ! /bin/busybox grep -q " /initrd " /proc/self/mountinfo || [ ! -x /initrd/linuxrc ]; then
 	echo "BOOT-RESULT: FAIL: the initrd is not on /initrd"
 else echo "BOOT-RESULT: PASS"; fi
-mem() { /bin/busybox sync; echo 3 > /proc/sys/vm/drop_caches; /bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo; }
+'"$SR_FREE"'
+mem() { free_kb; }
 m0=$(mem)
 /bin/busybox umount /initrd
 # the loop device under it detaches (autoclear) asynchronously on newer
@@ -154,7 +155,8 @@ exec /initrd/bin/initbox chroot . /sbin/init <dev/console >dev/console 2>&1'
 li_image "$LRC_B" "$INIT_B" || { echo "FAIL: legacy_initrd: cannot build the legacy image (b)"; exit 1; }
 sr_newroot "$w/rootB" '
 cp=/bin/busybox
-mem() { $cp sync; echo 3 > /proc/sys/vm/drop_caches; $cp awk "/^MemAvailable/ { print \$2 }" /proc/meminfo; }
+'"$SR_FREE"'
+mem() { free_kb; }
 src=$($cp awk "{ i = 7; while (\$i != \"-\") i++ } \$5 == \"/\" { s = \$(i + 2) } END { print s }" /proc/self/mountinfo)
 echo "REAL-INIT: pid $$ root $src"
 $cp grep -q " /initrd " /proc/self/mountinfo && echo "REAL-INIT: /initrd mounted"
