@@ -110,9 +110,9 @@ all_live() { for m in "\$@"; do live \$m || return 1; done; }
 # With virtio_pci built in, the disks appear once virtio_blk is in: then
 # the coldplug below must load it, and modprobe virtio-blk comes after.
 vblk() {
-	if modprobe virtio-blk > /tmp/o 2>&1 && all_live $VBLK_MODS; then
+	if modprobe virtio-blk > /tmp/ov 2>&1 && all_live $VBLK_MODS; then
 		ok "modprobe virtio-blk (dash): virtio_blk with what it needs that is not built in ($VBLK_MODS)"
-	else no "modprobe virtio-blk" "\$(busybox cat /tmp/o)"; fi
+	else no "modprobe virtio-blk" "\$(busybox cat /tmp/ov)"; fi
 }
 [ $VPCI = builtin ] || vblk
 
