@@ -65,7 +65,7 @@ test-tools:
 	$(Q)sh scripts/deps.sh test-tools
 
 # The applet table, from each applet's leading comment.
-$(O)/gen/applets.h: scripts/applets.sh config/$(CONFIG).mk \
+$(O)/gen/applets.h: scripts/applets.sh $(wildcard config/*.mk) \
 		    $(APPLETS:%=applets/%.c)
 	@mkdir -p $(dir $@)
 	$(Q)sh scripts/applets.sh $(APPLETS) > $@.tmp && mv $@.tmp $@
