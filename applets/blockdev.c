@@ -134,8 +134,7 @@ static int set_real_root(const char *spec)
 	if (!strncmp(spec, "0x", 2))
 		enc = d;
 	else
-		enc = (minor(d) & 0xff) | major(d) << 8 |
-		      (unsigned long)(minor(d) & ~0xffu) << 12;
+		enc = dev_encode((dev_t)d);
 	fd = open(real_root, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		die("no %s (Linux >= 7.0 or no initrd support): pass root= "
@@ -145,10 +144,7 @@ static int set_real_root(const char *spec)
 		die_errno("open %s", real_root);
 	n = snprintf(buf, sizeof(buf), "%lu\n", enc);
 	if (write(fd, buf, (size_t)n) != n) {
-		int e = errno;
-
-		(void)close(fd); /* already failing */
-		errno = e;
+		fd_close(fd);
 		die_errno("write %s", real_root);
 	}
 	if (close(fd) < 0)

@@ -118,7 +118,7 @@ static void look_at_root(struct host *h)
 		return;
 	if (initrd_root_lookup(h->root, &h->root_dev) == 0) {
 		h->root_known = true;
-		h->ram0 = initrd_encode(h->root_dev) == INITRD_ROOT_RAM0;
+		h->ram0 = dev_encode(h->root_dev) == INITRD_ROOT_RAM0;
 	} else if (errno == EINVAL) {
 		report_stop(h->dry, stopped,
 			    "root %s: not a device name (use /dev/NAME, "
@@ -127,7 +127,7 @@ static void look_at_root(struct host *h)
 	}
 	/* Absent for now: its driver may be what /linuxrc loads. As the
 	 * kernel, real-root-dev then starts at 0. */
-	h->rrd_set = h->root_known ? initrd_encode(h->root_dev) : 0;
+	h->rrd_set = h->root_known ? dev_encode(h->root_dev) : 0;
 }
 
 static int dry_run(struct host *h)
@@ -218,7 +218,7 @@ static void mount_root(struct host *h)
 			    "and no root= was given (-r ROOT names one)");
 	memset(&q, 0, sizeof(q));
 	q.spec = by_value ? NULL : h->root;
-	q.dev = by_value ? initrd_decode(h->rrd_got) : 0;
+	q.dev = by_value ? dev_decode(h->rrd_got) : 0;
 	q.wait_s = h->wait_s;
 	q.types = h->fstype ? h->fstype : h->c.fstype;
 	q.opts = h->opts ? h->opts : h->c.flags;

@@ -85,14 +85,6 @@ static uint64_t size_arg(const char *opt, const char *s)
 	return v;
 }
 
-/* The kernel stores lo_device as new_encode_dev(). */
-static uint64_t encode_dev(dev_t d)
-{
-	uint64_t ma = major(d), mi = minor(d);
-
-	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffULL) << 12);
-}
-
 static bool matches(const struct losetup *s, const struct loop_state *st)
 {
 	if (!s->assoc)
@@ -100,7 +92,7 @@ static bool matches(const struct losetup *s, const struct loop_state *st)
 	if (s->has_offset && st->offset != s->conf.offset)
 		return false;
 	if (st->back_dev || st->back_ino)
-		return st->back_dev == encode_dev(s->assoc_st.st_dev) &&
+		return st->back_dev == dev_encode(s->assoc_st.st_dev) &&
 		       st->back_ino == s->assoc_st.st_ino;
 	/* Device and inode unknown (node not openable): the name. */
 	return !strcmp(st->backing, s->assoc_real);

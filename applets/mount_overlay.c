@@ -286,7 +286,7 @@ int mount_overlay_main(int argc, char **argv)
 			die_errno("-p %s", s.spec);
 	} else {
 		snprintf(s.cow, sizeof(s.cow), "%s", s.cowdir);
-		if (overlay_mkdirs(s.cow, &s.made_cowdir) < 0)
+		if (mkdir_p(s.cow, &s.made_cowdir) < 0)
 			fail(&s, "create %s: %s", s.cow, strerror(errno));
 		if (!realpath(s.cowdir, s.cow))
 			fail(&s, "%s: %s", s.cowdir, strerror(errno));

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "sys.h"
 
 enum {
 	R_RESET,
@@ -648,22 +649,6 @@ void cpio_out_free(struct cpio_out *o)
 	o->buf = o->zbuf = NULL;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n) {
-		r = write(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Push buf[0..len) out, through the encoder if any. */
 static int out_flush(struct cpio_out *o, int finish)
 {
@@ -672,7 +657,7 @@ static int out_flush(struct cpio_out *o, int finish)
 	int r;
 
 	if (!o->compress) {
-		if (write_all(o->fd, o->buf, o->len) < 0)
+		if (fd_write_all(o->fd, o->buf, o->len) < 0)
 			return -1;
 		o->written += o->len;
 		o->len = 0;
@@ -685,7 +670,7 @@ static int out_flush(struct cpio_out *o, int finish)
 			o->err = o->enc.err;
 			return -1;
 		}
-		if (write_all(o->fd, o->zbuf, zn) < 0)
+		if (fd_write_all(o->fd, o->zbuf, zn) < 0)
 			return -1;
 		o->written += zn;
 	} while (n || (finish && r != 1));

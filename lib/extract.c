@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "extract.h"
+#include "sys.h"
 
 struct extract_link {
 	struct extract_link *next;
@@ -117,10 +118,7 @@ static int walk_path(struct extract *x, const char *path)
 			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		(void)close(nfd < 0 ? -1 : fd); /* an O_PATH fd */
 		if (nfd < 0) {
-			int err = errno;
-
-			(void)close(fd);
-			errno = err;
+			fd_close(fd);
 			return -1;
 		}
 		fd = nfd;
@@ -474,21 +472,10 @@ int extract_entry(struct extract *x, const struct cpio_entry *e)
 
 int extract_data(struct extract *x, const void *p, size_t n)
 {
-	const char *s = p;
-	ssize_t r;
-
-	while (n) {
-		r = write(x->fd, s, n);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = ENOSPC;
-			x->step = "write";
-			return -1;
-		}
-		s += r;
-		n -= (size_t)r;
+	/* x->fd is a regular file opened blocking: EAGAIN cannot occur. */
+	if (fd_write_all(x->fd, p, n) < 0) {
+		x->step = "write";
+		return -1;
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "compat.h"
+#include "sys.h"
 #include "cpio.h"
 #include "extract.h"
 #include "pack.h"

@@ -59,26 +59,6 @@ void initrd_init(struct initrd *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		if (w == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copy or decompress in into out until the stream ends (or, with limit,
  * until limit bytes were produced). A compressed image may be followed by
  * padding, which is ignored as the kernel's rd_load does. */
@@ -140,7 +120,7 @@ static int pump(struct initrd *r, int in, int out, uint64_t limit)
 			memcpy(obuf, ip, olen);
 			ilen = 0;
 		}
-		if (write_all(out, obuf, olen) < 0) {
+		if (fd_write_all(out, obuf, olen) < 0) {
 			fail(r, true, "write the image into %s",
 			     r->blockdev ? r->blockdev : r->copy);
 			goto out;
@@ -182,9 +162,7 @@ static int open_image(struct initrd *r)
 	}
 	return fd;
 bad:
-	n = errno;
-	(void)close(fd); /* the earlier error is the one reported */
-	errno = (int)n;
+	fd_close(fd);
 	return -1;
 }
 
@@ -192,7 +170,7 @@ int initrd_probe(struct initrd *r)
 {
 	struct blkid_info bi;
 	struct stat st;
-	int fd, mfd = -1, rc = -1, e;
+	int fd, mfd = -1, rc = -1;
 
 	r->step_errno = false;
 	fd = open_image(r);
@@ -232,11 +210,9 @@ int initrd_probe(struct initrd *r)
 	snprintf(r->type, sizeof(r->type), "%s", bi.type);
 	rc = 0;
 out:
-	e = errno;
 	if (mfd >= 0)
-		(void)close(mfd); /* the earlier error is the one reported */
-	(void)close(fd);	  /* the earlier error is the one reported */
-	errno = e;
+		fd_close(mfd);
+	fd_close(fd);
 	return rc;
 }
 
@@ -252,10 +228,7 @@ int initrd_unpack(struct initrd *r)
 	if (r->blockdev) {
 		out = open(r->blockdev, O_WRONLY | O_CLOEXEC);
 		if (out < 0) {
-			e = errno;
-			/* the earlier error is the one reported */
-			(void)close(in);
-			errno = e;
+			fd_close(in);
 			return fail(r, true, "open %s", r->blockdev);
 		}
 	} else {
@@ -263,11 +236,8 @@ int initrd_unpack(struct initrd *r)
 		out = open(r->copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			   0600);
 		if (out < 0) {
-			e = errno;
 			r->copy[0] = '\0';
-			/* the earlier error is the one reported */
-			(void)close(in);
-			errno = e;
+			fd_close(in);
 			return fail(r, true, "create %s/initrd.img", r->work);
 		}
 	}
@@ -339,9 +309,7 @@ int initrd_check_linuxrc(struct initrd *r)
 		return fail(r, true, "look up /linuxrc in %s", r->image);
 	}
 	if (fstat(fd, &st) < 0) {
-		e = errno;
-		(void)close(fd); /* the earlier error is the one reported */
-		errno = e;
+		fd_close(fd);
 		return fail(r, true, "stat /linuxrc in %s", r->image);
 	}
 	(void)close(fd); /* nothing written through it */
@@ -467,45 +435,12 @@ int initrd_cmdline_read(struct initrd_cmdline *c)
 
 /* --- real-root-dev ---------------------------------------------------- */
 
-uint32_t initrd_encode(dev_t dev)
-{
-	uint32_t ma = major(dev), mi = minor(dev);
-
-	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
-}
-
-dev_t initrd_decode(uint32_t v)
-{
-	return makedev((v & 0xfff00) >> 8, (v & 0xff) | ((v >> 12) & 0xfff00));
-}
-
-/* A small proc or sysfs file, NUL-terminated (one read: such files give
- * all they have at once). */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd, e;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	e = errno;
-	(void)close(fd); /* nothing written through it */
-	if (n < 0) {
-		errno = e;
-		return -1;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 int initrd_rrd_get(const char *path, uint32_t *v)
 {
 	char buf[64], *start, *end;
 	unsigned long long x;
 
-	if (read_text(path, buf, sizeof(buf)) < 0)
+	if (fd_read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
 	/* proc_dointvec: leading blanks, then base 0 (0x hex, 0 octal). */
 	start = buf + strspn(buf, " \t\n");
@@ -524,16 +459,14 @@ int initrd_rrd_get(const char *path, uint32_t *v)
 int initrd_rrd_set(const char *path, uint32_t v)
 {
 	char buf[32];
-	int fd, n, e;
+	int fd, n;
 
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	n = snprintf(buf, sizeof(buf), "%u\n", v);
-	if (write_all(fd, (const uint8_t *)buf, (size_t)n) < 0) {
-		e = errno;
-		(void)close(fd); /* the earlier error is the one reported */
-		errno = e;
+	if (fd_write_all(fd, buf, (size_t)n) < 0) {
+		fd_close(fd);
 		return -1;
 	}
 	return close(fd);
@@ -580,7 +513,7 @@ int initrd_root_lookup(const char *spec, dev_t *dev)
 	}
 	a = strtoull(spec, &end, 16);
 	if (end != spec && !*end && !errno && a <= 0xffffffffu) {
-		*dev = initrd_decode((uint32_t)a);
+		*dev = dev_decode((uint32_t)a);
 		return 0;
 	}
 	errno = EINVAL;
@@ -593,7 +526,7 @@ int initrd_dev_path(dev_t dev, char *path, size_t len)
 
 	snprintf(at, sizeof(at), "/sys/dev/block/%u:%u/uevent", major(dev),
 		 minor(dev));
-	if (read_text(at, buf, sizeof(buf)) < 0)
+	if (fd_read_small(at, buf, sizeof(buf)) < 0)
 		return -1;
 	p = strstr(buf, "DEVNAME=");
 	if (!p || (p != buf && p[-1] != '\n')) {
@@ -944,7 +877,7 @@ static int resolve(pid_t pid, const char *path)
 	    .resolve = RESOLVE_IN_ROOT,
 	};
 	char at[64];
-	int dfd, fd, e;
+	int dfd, fd;
 
 	/* A relative path is taken inside the cwd: ".." past it is clamped,
 	 * which an initrd script has no reason to rely on. */
@@ -954,9 +887,7 @@ static int resolve(pid_t pid, const char *path)
 	if (dfd < 0)
 		return -1;
 	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
-	e = errno;
-	(void)close(dfd); /* the earlier error is the one reported */
-	errno = e;
+	fd_close(dfd);
 	return fd;
 }
 
@@ -1183,12 +1114,9 @@ int initrd_run_linuxrc(struct initrd_run *x)
 			break;
 		}
 		if (w < 0 && errno != EINTR) {
-			e = errno;
 			x->step = "wait for linuxrc";
 			if (lfd >= 0)
-				/* the earlier error is the one reported */
-				(void)close(lfd);
-			errno = e;
+				fd_close(lfd);
 			return -1;
 		}
 		if (w > 0 || lfd < 0)

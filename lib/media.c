@@ -99,16 +99,14 @@ int media_parse(struct media *m, const char *spec)
 
 int media_probe(const char *path, struct blkid_info *bi)
 {
-	int fd, rc, e;
+	int fd, rc;
 
 	memset(bi, 0, sizeof(*bi));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	rc = blkid_probe(fd, bi);
-	e = errno;
-	(void)close(fd); /* read-only */
-	errno = e;
+	fd_close(fd);
 	return rc;
 }
 

@@ -267,14 +267,6 @@ nomem:
 	return -1;
 }
 
-/* new_encode_dev(), as LOOP_GET_STATUS64 reports lo_device. */
-static uint64_t kernel_dev(dev_t d)
-{
-	uint64_t ma = major(d), mi = minor(d);
-
-	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffULL) << 12);
-}
-
 static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 {
 	char dir[128], file[PATH_MAX], buf[64];
@@ -311,7 +303,7 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 			continue;
 		n = ioctl(fd, LOOP_GET_STATUS64, &li);
 		(void)close(fd); /* read-only */
-		if (n < 0 || li.lo_device != kernel_dev(dev))
+		if (n < 0 || li.lo_device != dev_encode(dev))
 			continue;
 		pl.ino = (ino_t)li.lo_inode;
 		snprintf(file, sizeof(file), "%s/%s/size", dir, de->d_name);

@@ -150,7 +150,7 @@ static int check_init(struct switchroot *s, const char *init)
 		return fail(s, false, "INIT %s: does not exist in NEWROOT %s",
 			    init, s->newroot);
 	}
-	(void)close(dfd); /* O_PATH */
+	fd_close(dfd); /* errno of openat2 is read below */
 	if (fd < 0) {
 		if (errno == ENOSYS)
 			return fail(
@@ -162,7 +162,7 @@ static int check_init(struct switchroot *s, const char *init)
 			    s->newroot);
 	}
 	if (fstat(fd, &st) < 0) {
-		(void)close(fd); /* O_PATH */
+		fd_close(fd);
 		return fail(s, true, "stat INIT %s", init);
 	}
 	(void)close(fd); /* O_PATH */
@@ -287,23 +287,6 @@ static bool holds_newroot(const struct switchroot *s, const char *path)
 	       (s->newroot_abs[n] == '/' || n == 1);
 }
 
-static int mkdir_p(char *path, mode_t mode)
-{
-	char *p;
-
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, mode) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Make a mount point at ABS of the kind the source is (a bind-mounted
  * file needs a file). */
 static int make_target(char *abs, const struct stat *src)
@@ -312,10 +295,10 @@ static int make_target(char *abs, const struct stat *src)
 	int fd;
 
 	if (S_ISDIR(src->st_mode))
-		return mkdir_p(abs, 0755);
+		return mkdir_p(abs, NULL);
 	slash = strrchr(abs, '/');
 	*slash = '\0';
-	fd = mkdir_p(abs, 0755);
+	fd = mkdir_p(abs, NULL);
 	*slash = '/';
 	if (fd < 0)
 		return -1;
@@ -729,7 +712,7 @@ int switchroot_stdio(struct switchroot *s)
 	}
 	for (i = 0; i < 3; i++)
 		if (dup2(fd, i) < 0) {
-			(void)close(fd); /* already failing */
+			fd_close(fd);
 			return fail(s, true, "put stdio on %s", path);
 		}
 	if (close(fd) < 0)
