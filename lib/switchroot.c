@@ -176,13 +176,16 @@ static int check_init(struct switchroot *s, const char *init)
 	return 0;
 }
 
+/* The inits tried, in order, when the one asked for cannot run: the
+ * kernel's list (init/main.c kernel_init). */
+static const char *const fallback[] = {"/sbin/init", "/etc/init", "/bin/init",
+				       "/bin/sh"};
+
 /* INIT failed its check: like the kernel with a bad init=, use the first
  * of the usual inits that passes, so that a typo on the command line does
  * not cost the boot. Not with -n, whose answer is about INIT itself. */
 static int init_fallback(struct switchroot *s)
 {
-	static const char *const fallback[] = {"/sbin/init", "/etc/init",
-					       "/bin/init", "/bin/sh"};
 	char why[sizeof(s->stepbuf)];
 	size_t i;
 	int e = errno;
@@ -987,8 +990,6 @@ void switchroot_report(const struct switchroot *s, bool verbose,
 void switchroot_exec(char **argv, void (*msg)(void *ctx, const char *text),
 		     void *ctx)
 {
-	static const char *const fallback[] = {"/sbin/init", "/etc/init",
-					       "/bin/init", "/bin/sh"};
 	char *sh[] = {"/bin/sh", NULL};
 	const char *init = argv[0], *tried = argv[0];
 	size_t i;
