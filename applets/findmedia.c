@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "initbox.h"
@@ -119,7 +120,7 @@ int findmedia_main(int argc, char **argv)
 	char last[sizeof(f->warn)] = "";
 	uint64_t deadline, timeout = 0;
 	bool list = false, said = false, rw = false;
-	int c, lfd;
+	int c;
 
 	memset(f, 0, sizeof(*f));
 	opt_init(&o);
@@ -188,12 +189,14 @@ int findmedia_main(int argc, char **argv)
 	}
 	scan_warn(f, last, sizeof(last));
 	if (mount_dir) {
-		lfd = media_mount(found, bi.type, mount_dir, rw);
-		if (lfd == -1)
-			die_errno("mount %s (%s) on %s", found, bi.type,
-				  mount_dir);
-		if (lfd >= 0)
-			(void)close(lfd); /* the mount holds the loop now */
+		struct mntdev md = {.source = found, .dir = mount_dir,
+				    .types = bi.type,
+				    .flags = rw ? 0 : MS_RDONLY};
+
+		if (mntdev_mount(&md) < 0)
+			die_errno("mount %s (%s) on %s", found, bi.type, mount_dir);
+		if (md.read_only && rw)
+			warn("%s: write-protected, mounted read-only", found);
 	}
 	printf("%s\n", found);
 	return out_done(0);

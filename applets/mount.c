@@ -39,8 +39,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "mntdev.h"
-#include "mountinfo.h"
 
 enum {
 	L_BIND = 256,

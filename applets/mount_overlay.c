@@ -44,7 +44,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "mntdev.h"
 
 struct overlay {
 	const char *size, *cowdir, *spec, *lowers, *target;

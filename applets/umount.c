@@ -24,7 +24,6 @@
 #include <sys/sysmacros.h>
 
 #include "initbox.h"
-#include "mountinfo.h"
 
 struct umount {
 	int flags; /* MNT_DETACH, MNT_FORCE */

@@ -22,6 +22,7 @@
 #include "blkid.h"
 #include "devs.h"
 #include "media.h"
+#include "mntdev.h"
 #include "kmod.h"
 #include "loop.h"
 #include "mntopt.h"

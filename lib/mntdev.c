@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "mntdev.h"
 
 static bool probing(const struct mntdev *m)
 {
