@@ -254,7 +254,7 @@ static _Noreturn void hand_over(struct host *h)
 {
 	struct switchroot s;
 	char *argv[] = {(char *)h->init, NULL};
-	char buf[PATH_MAX + 256];
+	char buf[PATH_MAX + 256], prefix[PATH_MAX + 16];
 	int r;
 
 	/* MS_MOVE refuses mounts under a shared parent. */
@@ -289,20 +289,12 @@ static _Noreturn void hand_over(struct host *h)
 	s.newroot = newroot;
 	s.init = h->init;
 	s.console = h->console;
+	snprintf(prefix, sizeof(prefix), "switch to %s: ", newroot);
 	if (switchroot_check(&s) < 0)
-		report_stop(h->dry, stopped, "switch to %s: %s%s%s", newroot,
-			    s.step, s.step_errno ? ": " : "",
-			    s.step_errno ? strerror(errno) : "");
+		report_failed(&s, stopped, prefix);
 	if (!h->init_argv)
 		h->init_argv = argv;
-	if (s.init_asked) {
-		warn("%s; using %s instead", s.init_why, s.init);
-		h->init_argv[0] = (char *)s.init;
-	}
-	switchroot_run(&s, h->init_argv, h->verbose, report_line, NULL);
-	report_stop(h->dry, stopped, "switch to %s: %s%s%s", newroot, s.step,
-		    s.step_errno ? ": " : "",
-		    s.step_errno ? strerror(errno) : "");
+	report_switch(&s, h->init_argv, h->verbose, stopped, prefix);
 }
 
 int initrd_host_main(int argc, char **argv)

@@ -73,7 +73,7 @@ int run_init_main(int argc, char **argv)
 	s.init = argv[o.ind + 1];
 	s.dry_run = dry;
 	if (switchroot_check(&s) < 0)
-		report_failed(&s);
+		report_failed(&s, REPORT_UNCHANGED, "");
 	if (dry)
 		return report_ready(&s, "run_init");
 	if (caps &&
@@ -82,5 +82,5 @@ int run_init_main(int argc, char **argv)
 			    "capabilities may be partly dropped, nothing "
 			    "else was changed",
 			    "drop capabilities: %s: %s", step, strerror(errno));
-	report_switch(&s, argv + o.ind + 1, verbose);
+	report_switch(&s, argv + o.ind + 1, verbose, REPORT_UNCHANGED, "");
 }

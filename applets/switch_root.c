@@ -67,8 +67,8 @@ int switch_root_main(int argc, char **argv)
 	s.init = argv[o.ind + 1];
 	s.dry_run = dry;
 	if (switchroot_check(&s) < 0)
-		report_failed(&s);
+		report_failed(&s, REPORT_UNCHANGED, "");
 	if (dry)
 		return report_ready(&s, "switch_root");
-	report_switch(&s, argv + o.ind + 1, verbose);
+	report_switch(&s, argv + o.ind + 1, verbose, REPORT_UNCHANGED, "");
 }
