@@ -4,6 +4,8 @@
 #                        builds build/NAME/initbox (config/NAME.mk)
 #   make check           unit, namespace and qemu tests; ends "N passed, N failed"
 #   make check-unit | check-ns | check-boot
+#   make check KERNEL=trixie|sid   the boot layer on that suite's kernel
+#   make check KERNELS="bookworm trixie sid"   the boot layer on each
 #   make demo            boot a live image under qemu and report memory
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
@@ -126,19 +128,27 @@ binaries:
 	$(Q)$(MAKE) -s CONFIG=host all
 	$(Q)$(MAKE) -s CONFIG=minimal all
 
-# The test kernel (Debian's cloud kernel and modules, cached in build/):
-# the boot layer boots it, and ns tests of mkinitramfs read its module tree.
+# The test kernel: Debian's cloud kernel of the suite KERNEL names
+# (bookworm: 6.1, trixie: 6.12, sid: 7.x), cached under build/kernel/ by
+# version. The boot layer boots it; ns tests of mkinitramfs read its tree.
+# KERNELS="bookworm trixie sid" runs the boot layer once on each (.ci/run).
+KERNEL ?= bookworm
+KERNELS ?= $(KERNEL)
+export KERNEL
 kernel: test-tools
-	$(Q)TOP=$(CURDIR) sh -c '. tests/boot/lib.sh && boot_kernel'
+	$(Q)for k in $(KERNELS); do \
+		KERNEL=$$k TOP=$(CURDIR) sh -c '. tests/boot/lib.sh && boot_kernel' || exit 1; \
+	done
 
+BOOT_LAYERS = $(if $(filter-out $(KERNEL),$(KERNELS)),$(KERNELS:%=boot@%),boot)
 check: test-tools binaries $(UNIT_BIN) kernel
-	$(Q)$(TEST_ENV) sh tests/run unit ns boot
+	$(Q)$(TEST_ENV) sh tests/run unit ns $(BOOT_LAYERS)
 check-unit: test-tools $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh tests/run unit
 check-ns: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run ns
 check-boot: test-tools binaries kernel
-	$(Q)$(TEST_ENV) sh tests/run boot
+	$(Q)$(TEST_ENV) sh tests/run $(BOOT_LAYERS)
 
 demo: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/demo

@@ -3,7 +3,8 @@
  * usage: blockdev COMMAND... DEV
  *        blockdev --set-real-root SPEC
  *        blockdev --get-real-root
- *   --flushbufs   flush buffers (BLKFLSBUF; frees a ram disk's memory)
+ *   --flushbufs   flush buffers (BLKFLSBUF); on a RAM disk (/dev/ramN)
+ *                 also free its memory, as BLKFLSBUF once did
  *   --getsize64   size in bytes
  *   --getss       logical sector size
  *   --getro       1 if read-only, else 0
@@ -26,6 +27,12 @@
  * initramfs hosting an old linuxrc should read the device from root=.
  * The value is in new_encode_dev format: (minor & 0xff) | major << 8 |
  * (minor & ~0xff) << 12.
+ * brd's BLKFLSBUF no longer frees the RAM disk's pages (the ioctl went in
+ * Linux 5.x); a discard of the whole device does from Linux 6.10, and only
+ * with nobody else holding it: --flushbufs on a brd device opens it
+ * exclusively (EBUSY while mounted) and discards it, which destroys its
+ * data as the old BLKFLSBUF did. Older kernels keep the pages until
+ * "rmmod brd": blockdev says so in a warning and, as util-linux, exits 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +47,42 @@
 #include "initbox.h"
 
 static const char real_root[] = "/proc/sys/kernel/real-root-dev";
+
+enum { RAMDISK_MAJOR = 1 }; /* brd's block major */
+
+/* Free a RAM disk's pages: the discard of all of it, on an exclusive
+ * descriptor so that a mounted or otherwise held RAM disk is left alone. */
+static void free_ramdisk(int fd, const char *dev)
+{
+	uint64_t range[2] = {0, 0};
+	struct stat st;
+	int w;
+
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) ||
+	    major(st.st_rdev) != RAMDISK_MAJOR)
+		return;
+	if (ioctl(fd, BLKGETSIZE64, &range[1]) < 0)
+		die_errno("get size of %s", dev);
+	w = open(dev, O_WRONLY | O_EXCL | O_CLOEXEC);
+	if (w < 0 && errno == EBUSY) {
+		warn("free the RAM disk %s: in use (mounted?): its memory stays", dev);
+		return;
+	}
+	if (w < 0)
+		die_errno("free the RAM disk %s: open", dev);
+	if (ioctl(w, BLKDISCARD, range) < 0) {
+		int e = errno;
+
+		(void)close(w); /* already failing */
+		if (e != EOPNOTSUPP && e != EINVAL) {
+			errno = e;
+			die_errno("free the RAM disk %s: discard", dev);
+		}
+		warn("free the RAM disk %s: this kernel's brd cannot (no discard before Linux 6.10): rmmod brd frees it", dev);
+		return;
+	}
+	(void)close(w); /* ioctls only: nothing buffered */
+}
 
 enum cmd { C_FLUSH, C_SIZE64, C_SS, C_GETRO, C_SETRO, C_SETRW, C_REREAD };
 
@@ -61,6 +104,7 @@ static void run(int fd, const char *dev, enum cmd c)
 	case C_FLUSH:
 		if (ioctl(fd, BLKFLSBUF, 0) < 0)
 			die_errno("flush buffers of %s", dev);
+		free_ramdisk(fd, dev);
 		break;
 	case C_SIZE64:
 		if (ioctl(fd, BLKGETSIZE64, &size) < 0)

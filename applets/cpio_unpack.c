@@ -15,7 +15,9 @@
  * initramfs unpacker does. Nothing is written outside DIR: absolute names,
  * ".." and symlinks (also ones planted by earlier entries or segments) are
  * resolved inside it, as inside rootfs; a symlink in the way of a new
- * entry is replaced, never followed. Owners are set when run as root.
+ * entry is replaced, never followed. Data only goes into regular files: a
+ * hardlink to a first name that a later entry replaced by a FIFO or a node
+ * is refused (docs/cpio.md). Owners are set when run as root.
  * Entries the kernel skips silently (namesize 0 or above 4096, symlink
  * targets above 4096, data on a special file) are skipped the same way,
  * reported, and make the exit status 1. Control characters in listed
@@ -123,6 +125,24 @@ static _Noreturn void bad_archive(struct unpack *u)
 	    in->err);
 }
 
+/* An entry that was not created, named by its header's offset: in the
+ * archive, or in the decompressed data of a compressed segment. */
+static void entry_failed(struct unpack *u, const struct cpio_entry *e)
+{
+	const char *why = u->x.why ? u->x.why : strerror(errno);
+
+	if (u->in.seg.codec == CODEC_NONE)
+		warn("%s: offset %llu: %s %s: %s", u->archive,
+		     (unsigned long long)e->off, u->x.step, e->name, why);
+	else
+		warn("%s: offset %llu of the %s data at %llu: %s %s: %s",
+		     u->archive, (unsigned long long)e->off,
+		     codec_name(u->in.seg.codec),
+		     (unsigned long long)u->in.seg.off, u->x.step, e->name,
+		     why);
+	u->failed = 1;
+}
+
 static void entry(struct unpack *u, const struct cpio_entry *e)
 {
 	if (u->list || u->examine) {
@@ -136,8 +156,7 @@ static void entry(struct unpack *u, const struct cpio_entry *e)
 		putchar('\n');
 	}
 	if (extract_entry(&u->x, e) < 0) {
-		warn_errno("%s %s", u->x.step, e->name);
-		u->failed = 1;
+		entry_failed(u, e);
 		if (u->x.fd >= 0) {
 			(void)close(u->x.fd); /* the failure is reported */
 			u->x.fd = -1;

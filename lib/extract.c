@@ -6,6 +6,12 @@
  * very end. One deliberate difference: an existing regular file is
  * replaced (unlink + O_EXCL) instead of truncated, so that data never goes
  * into an inode that might be linked from outside the target.
+ *
+ * Data only ever goes into a regular file: it is opened without following
+ * and without blocking, and checked with fstat. A hardlink is only made to
+ * a first name that still holds its recorded type: an archive may replace
+ * that name by a FIFO, whose open for writing would wait for a reader
+ * forever, or by a device node of its choosing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -239,11 +245,13 @@ void extract_forget_links(struct extract *x)
 	}
 }
 
-/* Link NAME to the earlier name OLD: both resolved inside the target. */
-static int make_link(struct extract *x, const char *old, int d,
+/* Link NAME to the earlier name OLD, which must still hold the TYPE it
+ * was created with: both resolved inside the target. */
+static int make_link(struct extract *x, const char *old, mode_t type, int d,
 		     const char *last)
 {
 	char olast[CPIO_PATH_MAX + 1], odir[CPIO_PATH_MAX + 1];
+	struct stat st;
 	int od, r, err;
 
 	extract_split(old, odir, olast);
@@ -252,7 +260,14 @@ static int make_link(struct extract *x, const char *old, int d,
 		x->step = "resolve the hardlink target";
 		return -1;
 	}
-	r = linkat(od, olast, d, last, 0);
+	r = fstatat(od, olast, &st, AT_SYMLINK_NOFOLLOW);
+	if (r == 0 && (st.st_mode & S_IFMT) != type) {
+		x->why = "its first name no longer holds the same type of file";
+		errno = EINVAL;
+		r = -1;
+	}
+	if (r == 0)
+		r = linkat(od, olast, d, last, 0);
 	if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0) {
 		r = linkat(od, olast, d, last, 0);
 	}
@@ -295,12 +310,13 @@ static int do_file(struct extract *x, int d, const char *last,
 {
 	struct extract_link *l = NULL;
 	mode_t mode = x->owner ? e->mode & 07777 : e->mode & 01777;
-	int fd, fl = O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
+	int fd, fl = O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	struct stat st;
 
 	if (e->nlink >= 2) {
 		l = find_link(x, e);
 		if (l) {
-			if (make_link(x, l->name, d, last) < 0)
+			if (make_link(x, l->name, S_IFREG, d, last) < 0)
 				return -1;
 		}
 	}
@@ -318,6 +334,16 @@ static int do_file(struct extract *x, int d, const char *last,
 		return -1;
 	}
 	x->fd = fd;
+	if (fstat(fd, &st) < 0) {
+		x->step = "create";
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		x->step = "create";
+		x->why = "not a regular file";
+		errno = EINVAL;
+		return -1;
+	}
 	if (x->owner && fchown(fd, e->uid, e->gid) < 0) {
 		x->step = "change owner";
 		return -1;
@@ -418,7 +444,7 @@ static int do_node(struct extract *x, int d, const char *last,
 	if (e->nlink >= 2) {
 		l = find_link(x, e);
 		if (l)
-			return make_link(x, l->name, d, last);
+			return make_link(x, l->name, e->mode & S_IFMT, d, last);
 	}
 	r = mknodat(d, last, mode, dev);
 	if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0) {
@@ -442,8 +468,10 @@ static int do_node(struct extract *x, int d, const char *last,
 int extract_entry(struct extract *x, const struct cpio_entry *e)
 {
 	char last[CPIO_PATH_MAX + 1];
-	int d = parent(x, e->name, last);
+	int d;
 
+	x->why = NULL;
+	d = parent(x, e->name, last);
 	if (d < 0)
 		return -1;
 	if (!strcmp(last, ".") && !S_ISDIR(e->mode)) {

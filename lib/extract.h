@@ -29,6 +29,7 @@ struct extract {
 	bool walk;	  /* no openat2: walk components */
 	bool owner;	  /* apply uid/gid and modes as root does */
 	const char *step; /* what failed */
+	const char *why;  /* why, when errno cannot say it, or NULL */
 	int cfd;	  /* cached parent directory */
 	char cname[CPIO_PATH_MAX + 1];
 	struct extract_link *links[EXTRACT_LINK_BUCKETS];
@@ -39,8 +40,8 @@ struct extract {
 int extract_init(struct extract *x, const char *dir, bool owner);
 /* Create e. For a regular file, x->fd is then open for the data (the
  * caller writes it with extract_data and calls extract_file_done).
- * -1 with errno and x->step: the entry was not created (as the kernel,
- * the caller may go on). */
+ * -1 with errno, x->step and maybe x->why: the entry was not created or
+ * gets no data (as the kernel, the caller may go on; x->fd may be open). */
 int extract_entry(struct extract *x, const struct cpio_entry *e);
 int extract_data(struct extract *x, const void *p, size_t n);
 /* mtime, close. */

@@ -300,9 +300,11 @@ static int soft_line(const char *l, size_t n, void *arg)
 			if (used + strlen(m) + 2 <= sizeof(s->pre))
 				snprintf(s->pre + used, sizeof(s->pre) - used,
 					 "%s%s", used ? " " : "", m);
-			/* a missing soft dependency is not an error */
+			/* a missing soft dependency is not an error, nor
+			 * one whose name no module or alias can have */
 			rc = plan_name(s->p, tok, NULL);
-			if (rc && !(rc == -1 && errno == ENOENT)) {
+			if (rc && !(rc == -1 && (errno == ENOENT ||
+						 errno == ENAMETOOLONG))) {
 				s->rc = rc;
 				return 1;
 			}
@@ -399,7 +401,7 @@ out:
 
 struct amatch {
 	struct plan *p;
-	char name[256]; /* the alias asked for, normalised */
+	char name[512]; /* the alias asked for, normalised; as pn below */
 	const char *params;
 	bool builtin_index;
 	int found, rc;
@@ -419,8 +421,10 @@ static int alias_line(const char *l, size_t n, void *arg)
 	if (!mod)
 		return 0;
 	pl = (size_t)(mod - pat);
-	/* cheap test of the literal prefix before the glob */
-	for (i = 0; i < pl && pat[i] != '*' && pat[i] != '?' && pat[i] != '[';
+	/* cheap test of the literal prefix before the glob; a line may hold
+	 * a NUL byte where the name ends, so the name's buffer bounds it */
+	for (i = 0; i < pl && i < sizeof(a->name) && pat[i] != '*' &&
+		    pat[i] != '?' && pat[i] != '[';
 	     i++) {
 		char pc = pat[i] == '-' ? '_' : pat[i];
 
@@ -486,6 +490,11 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 	    (each_line(&p->k->dep, dep_match, &f) ||
 	     each_line(&p->k->builtin, builtin_match, &f)))
 		return plan_module(p, m, params);
+	/* cut short, it would match the patterns of another name */
+	if (strlen(name) >= sizeof(a.name)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	alias_norm(name, strlen(name), a.name, sizeof(a.name));
 	(void)each_line(&p->k->alias, alias_line, &a); /* result in a.rc */
 	if (!a.rc && !a.found) {

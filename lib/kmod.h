@@ -58,7 +58,8 @@ typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
  * "pre:" modules, then the dependencies from modules.dep in load order (the
  * reverse of the listed order), then the module. Modules already planned
  * since kmod_plan_reset are skipped. Returns 0, fn's non-zero result, or -1
- * with ENOENT when NAME is neither a module, a built-in nor an alias. */
+ * with ENOENT when NAME is neither a module, a built-in nor an alias,
+ * ENAMETOOLONG when it is longer than any alias initbox matches (511). */
 int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	      kmod_step_fn fn, void *arg);
 void kmod_plan_reset(struct kmod_ctx *k);

@@ -777,9 +777,11 @@ const char *switchroot_pivot_why(const char *new_root, const char *put_old,
 			 "a directory?)");
 		goto out;
 	}
-	/* The namespace's root is its own parent; an initramfs shows as
-	 * fstype "rootfs". */
-	if (root->parent == root->id || !strcmp(root->fstype, "rootfs")) {
+	/* Before Linux 7.0 the initramfs (fstype "rootfs") is the namespace's
+	 * root, its own parent, and cannot be pivoted. From 7.0 it sits on
+	 * the immutable nullfs (mount 1, outside the namespace's view): it
+	 * can, and an EINVAL there has one of the causes below. */
+	if (root->parent == root->id) {
 		snprintf(buf, len,
 			 "the current root is the initramfs (rootfs), which "
 			 "cannot be pivoted: use switch_root");

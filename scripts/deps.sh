@@ -61,6 +61,7 @@ zstd:zstd
 xz:xz-utils
 gzip:gzip
 dash:dash
+strace:strace
 /usr/lib/klibc/bin/run-init:klibc-utils
 "
 

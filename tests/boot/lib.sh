@@ -1,8 +1,11 @@
 # lib.sh - the qemu boot harness, sourced by tests/boot/*.sh and scripts/.
 #
-# boot_kernel        fetch Debian's cloud kernel and modules once (cached
-#                    under build/kernel/); sets KVER, KROOT (holds
-#                    lib/modules/KVER, depmod'ed) and VMLINUZ
+# boot_kernel        fetch the KERNEL suite's cloud kernel and modules once
+#                    (bookworm, trixie or sid; cached under build/kernel/);
+#                    sets KVER, KROOT (holds lib/modules/KVER, depmod'ed),
+#                    VMLINUZ and KERNEL_MAJOR
+# kmod_file, kmod_builtin, kmod_have
+#                    what the kernel's module tree holds (below)
 # boot_run NAME INITRD APPEND [QEMU_ARGS...]
 #                    boot under qemu (TCG, -nographic -no-reboot) with a hard
 #                    timeout (BOOT_TIMEOUT, default 180 s) and memory BOOT_MEM
@@ -20,7 +23,7 @@
 
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 BUILD=$TOP/build
-LOGS=$BUILD/test-logs
+LOGS=$BUILD/test-logs/${KERNEL:-bookworm}
 mkdir -p "$LOGS"
 
 boot_need() {
@@ -28,34 +31,184 @@ boot_need() {
 		{ echo "FAIL: ${1:-boot}: qemu-system-x86_64 missing (scripts/deps.sh tools installs it)"; exit 1; }
 }
 
-# The kernel comes from Debian's linux-image-cloud-amd64 metapackage: its
-# dependency names the current version; apt-get download + dpkg -x, then
-# depmod -b, because the package ships no modules.dep.
-boot_kernel() {
-	kd=$BUILD/kernel
-	if [ ! -f "$kd/version" ]; then
-		mkdir -p "$kd/dl"
-		pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-			sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n 1)
-		if [ -z "$pkg" ]; then
-			apt-get update -qq >&2
-			pkg=$(apt-cache depends linux-image-cloud-amd64 |
-				sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n 1)
+# The test kernels: Debian's cloud kernel of a suite, KERNEL=bookworm (6.1,
+# the default), trixie (6.12) or sid (7.x). Fetched without touching the
+# machine's apt sources: a private apt state per suite under build/apt/
+# (its sources are the machine's Debian entries with the suite renamed),
+# then apt-get download + dpkg -x, and depmod -b because no package ships
+# modules.dep. Each kernel is cached under build/kernel/VERSION/; the
+# suite's choice is remembered in build/kernel/SUITE.version, so a cached
+# kernel needs no network.
+#
+# Packaging, normalised here to one layout (KROOT/lib/modules/KVER,
+# KROOT/boot/vmlinuz-KVER):
+#   bookworm  linux-image-V: boot/vmlinuz-V, lib/modules/V
+#   trixie    linux-image-V: boot/vmlinuz-V, usr/lib/modules/V
+#   sid       linux-image-V is empty and depends on linux-binary-V
+#             (usr/lib/modules/V/vmlinuz), linux-modules-V and
+#             linux-base-V (config, modules.builtin, modules.order)
+KERNEL=${KERNEL:-bookworm}
+
+# The machine's deb entries for Debian, with bookworm renamed to the suite;
+# sid has no -updates or -security suites.
+kernel_sources() { # SUITE
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk -v s="$1" '
+		/^Types:/ { t = ($0 ~ /(^|[ \t])deb([ \t]|$)/) }
+		/^$/ { if (t && keep) print blk "\n"; blk = ""; keep = 0; t = 0; next }
+		/^Suites:/ {
+			out = "Suites:"
+			for (i = 2; i <= NF; i++) {
+				x = $i; sub(/^[a-z]+/, s, x)
+				if (s == "sid" && x != "sid") continue
+				out = out " " x
+			}
+			if (out != "Suites:") keep = 1
+			$0 = out
+		}
+		/^Types:/ { $0 = "Types: deb" }
+		{ blk = blk (blk == "" ? "" : "\n") $0 }
+		END { if (t && keep) print blk }' "$f"
+	done
+	[ -f /etc/apt/sources.list ] &&
+		sed -n "s/^deb \(.*\) bookworm\([-a-z]*\) \(.*\)$/deb \1 $1\2 \3/p" \
+			/etc/apt/sources.list |
+		{ if [ "$1" = sid ]; then grep -v ' sid-'; else cat; fi; }
+	return 0
+}
+
+# kapt SUITE apt-get|apt-cache ARGS...: apt with the suite's private state.
+kapt() {
+	ks=$1 tool=$2
+	shift 2
+	ka=$BUILD/apt/$ks
+	"$tool" -o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts="$ka/sources" \
+		-o Dir::State::Lists="$ka/lists" -o Dir::Cache="$ka/cache" \
+		-o Dir::State::status=/var/lib/dpkg/status \
+		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 "$@"
+}
+
+kernel_apt_update() { # SUITE
+	ka=$BUILD/apt/$1
+	mkdir -p "$ka/sources" "$ka/lists/partial" "$ka/cache/archives/partial"
+	kernel_sources "$1" > "$ka/sources/debian.sources"
+	grep -q '^Suites:' "$ka/sources/debian.sources" ||
+		grep -q '^deb ' "$ka/sources/debian.sources" ||
+		{ echo "boot: no Debian entry in the machine's apt sources to derive $1 from" >&2; return 1; }
+	kapt "$1" apt-get update -qq >&2 ||
+		{ echo "boot: apt-get update for $1 failed" >&2; return 1; }
+}
+
+kernel_fetch() { # SUITE -> writes build/kernel/SUITE.version
+	ks=$1
+	case $ks in bookworm|trixie|sid) ;;
+	*) echo "boot: KERNEL=$ks: expected bookworm, trixie or sid" >&2; return 1 ;; esac
+	kernel_apt_update "$ks" || return 1
+	pkg=$(kapt "$ks" apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n 1)
+	[ -n "$pkg" ] || { echo "boot: cannot resolve linux-image-cloud-amd64 in $ks" >&2; return 1; }
+	v=${pkg#linux-image-}
+	kd=$BUILD/kernel/$v
+	if [ ! -f "$kd/ok" ]; then
+		# the image package and, where it is only a dependency holder, the
+		# packages with the kernel, the modules and modules.builtin
+		pkgs="$pkg $(kapt "$ks" apt-cache depends "$pkg" 2>/dev/null |
+			sed -n "s/^ *Depends: \(linux-\(binary\|modules\|base\)-$v\)$/\1/p")"
+		rm -rf "$kd" && mkdir -p "$kd/dl" || return 1
+		(cd "$kd/dl" && kapt "$ks" apt-get download -qq $pkgs) >&2 ||
+			{ echo "boot: apt-get download $pkgs ($ks) failed" >&2; return 1; }
+		for d in "$kd"/dl/*.deb; do
+			dpkg -x "$d" "$kd/root" || return 1
+		done
+		r=$kd/root
+		if [ ! -d "$r/lib/modules/$v" ] && [ -d "$r/usr/lib/modules/$v" ]; then
+			mkdir -p "$r/lib/modules" &&
+			mv "$r/usr/lib/modules/$v" "$r/lib/modules/$v" || return 1
 		fi
-		[ -n "$pkg" ] || { echo "boot: cannot resolve linux-image-cloud-amd64" >&2; return 1; }
-		(cd "$kd/dl" && rm -f ./*.deb && apt-get download -qq "$pkg" 2>/dev/null ||
-			{ apt-get update -qq && apt-get download -qq "$pkg"; }) >&2 ||
-			{ echo "boot: apt-get download $pkg failed" >&2; return 1; }
-		rm -rf "$kd/root"
-		dpkg -x "$kd"/dl/"$pkg"_*.deb "$kd/root" || return 1
-		v=${pkg#linux-image-}
-		depmod -b "$kd/root" "$v" || return 1
-		echo "$v" > "$kd/version"
+		mkdir -p "$r/boot"
+		for f in vmlinuz config System.map; do
+			[ -f "$r/lib/modules/$v/$f" ] &&
+				{ mv "$r/lib/modules/$v/$f" "$r/boot/$f-$v" || return 1; }
+		done
+		[ -f "$r/boot/vmlinuz-$v" ] || { echo "boot: $pkgs hold no vmlinuz" >&2; return 1; }
+		[ -d "$r/lib/modules/$v/kernel" ] || { echo "boot: $pkgs hold no modules" >&2; return 1; }
+		depmod -b "$r" "$v" || return 1
+		echo "$ks" > "$kd/suite"
+		touch "$kd/ok"
 	fi
-	KVER=$(cat "$kd/version")
-	KROOT=$kd/root
+	echo "$v" > "$BUILD/kernel/$ks.version"
+}
+
+# boot_kernel: the KERNEL suite's kernel (fetched once); sets KVER, KROOT,
+# VMLINUZ, KERNEL_MAJOR (7 for 7.2.13+deb14-cloud-amd64).
+boot_kernel() {
+	mkdir -p "$BUILD/kernel"
+	vf=$BUILD/kernel/$KERNEL.version
+	if [ ! -f "$vf" ] || [ ! -f "$BUILD/kernel/$(cat "$vf")/ok" ]; then
+		kernel_fetch "$KERNEL" || return 1
+	fi
+	KVER=$(cat "$vf")
+	KROOT=$BUILD/kernel/$KVER/root
 	VMLINUZ=$KROOT/boot/vmlinuz-$KVER
+	KERNEL_MAJOR=${KVER%%.*}
 	[ -f "$VMLINUZ" ] || { echo "boot: $VMLINUZ missing" >&2; return 1; }
+}
+
+# What the kernel's module tree says, for tests that must not assume 6.1:
+# kmod_file NAME      the module's path under lib/modules/KVER ("" if none;
+#                     NAME with - or _ alike); its suffix is the kernel's
+#                     (.ko, .ko.xz, .ko.zst, .ko.gz)
+# kmod_builtin NAME   true when NAME is built into the kernel
+# kmod_have NAME      true when NAME is a loadable module
+kmod_file() {
+	n=$(echo "$1" | tr - _)
+	awk -F: -v n="$n" '{ f = $1; b = f; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b);
+		gsub(/-/, "_", b); if (b == n) { print f; exit } }' \
+		"$KROOT/lib/modules/$KVER/modules.dep"
+}
+kmod_builtin() {
+	n=$(echo "$1" | tr - _)
+	sed 's|.*/||; s|\.ko$||; s|-|_|g' "$KROOT/lib/modules/$KVER/modules.builtin" |
+		grep -qx "$n"
+}
+kmod_have() { [ -n "$(kmod_file "$1")" ]; }
+# kmod_hash_module    the loadable arch implementation of the hash the
+#                     modules' signatures use (sha256_ssse3 on 6.1 and
+#                     6.12), "" where there is none (7.x builds SHA-256 in)
+kmod_hash_module() {
+	md=$KROOT/lib/modules/$KVER
+	h=$(modinfo -F sig_hashalgo "$md/$(sed -n '1s/:.*//p' "$md/modules.dep")" 2>/dev/null)
+	[ -n "$h" ] || return 0
+	for a in $(awk -v a="crypto-$h" '$1 == "alias" && $2 == a && $3 !~ /_generic$/ { print $3 }' "$md/modules.alias"); do
+		kmod_have "$a" && { echo "$a"; return 0; }
+	done
+	return 0
+}
+
+# boot_modules DIR MODULE...: the modules with everything they need (kmod's
+# own modprobe --show-depends over the kernel's tree: a module built in
+# needs nothing) under DIR/lib/modules/KVER, files as the kernel ships
+# them (.ko or .ko.xz), re-indexed with depmod; the image loads them with
+# initbox's modprobe, never by a path.
+boot_modules() {
+	br=$1 bd=$1/lib/modules/$KVER
+	shift
+	M=$KROOT/lib/modules/$KVER
+	mkdir -p "$bd" || return 1
+	for m in "$@"; do
+		modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" ||
+			{ echo "boot: no module $m in $KVER" >&2; return 1; }
+	done | sed -n 's/^insmod \([^ ]*\).*/\1/p' | sort -u |
+	while read -r f; do
+		rel=${f#"$M"/}
+		mkdir -p "$bd/$(dirname "$rel")" && cp "$f" "$bd/$rel" || exit 1
+	done || return 1
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$M/$f" ] && { cp "$M/$f" "$bd/" || return 1; }
+	done
+	depmod -b "$br" "$KVER" || return 1
+	rm -f "$bd"/*.bin
 }
 
 boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]

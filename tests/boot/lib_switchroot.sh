@@ -3,8 +3,10 @@
 # boot_kernel).
 #
 # sr_initramfs DIR SWITCH  an initramfs tree in DIR: static busybox, initbox,
-#                          the virtio_pci/virtio_blk modules (dependencies
-#                          first, from modules.dep) and an /init that mounts
+#                          the modules virtio_pci and virtio_blk need
+#                          (boot_modules; initbox modprobe loads them, none
+#                          on kernels where they are built in) and an
+#                          /init that mounts
 #                          /dev/vda (ext4) on /newroot, runs $SR_PRE (shell
 #                          text) and execs SWITCH (a command line, with
 #                          $INIT for init=; give applets by path: busybox
@@ -12,25 +14,12 @@
 # sr_rootdisk DIR IMG      an ext4 image of DIR (mkfs.ext4 -d)
 # sr_newroot DIR INIT-TEXT a real root: busybox, /sbin/init = INIT-TEXT
 
-sr_mods() { # the .ko files virtio_pci and virtio_blk need, in load order
-	dep=$KROOT/lib/modules/$KVER/modules.dep
-	for m in virtio_pci virtio_blk; do
-		line=$(grep "/$m.ko:" "$dep")
-		for d in $(echo "${line#*:}" | tr ' ' '\n' | tac) "${line%%:*}"; do
-			echo "$d"
-		done
-	done | awk '!seen[$0]++'
-}
-
 sr_initramfs() { # DIR SWITCH
-	rm -rf "$1" && mkdir -p "$1/bin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/newroot" "$1/mods"
+	rm -rf "$1" && mkdir -p "$1/bin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/newroot"
 	cp "$(command -v busybox)" "$1/bin/busybox" && cp "$INITBOX" "$1/bin/initbox" || return 1
-	for a in sh mount insmod sleep cat dd; do ln -s busybox "$1/bin/$a"; done
+	for a in sh mount sleep cat dd; do ln -s busybox "$1/bin/$a"; done
 	for a in switch_root pivot_root; do ln -s initbox "$1/bin/$a"; done
-	: > "$1/mods/order"
-	for m in $(sr_mods); do
-		cp "$KROOT/lib/modules/$KVER/$m" "$1/mods/" && basename "$m" >> "$1/mods/order"
-	done
+	boot_modules "$1" virtio_pci virtio_blk || return 1
 	cat > "$1/init" <<EOI
 #!/bin/busybox sh
 export PATH=/bin
@@ -38,7 +27,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs run /run
-for m in \$(cat /mods/order); do insmod /mods/\$m; done
+/bin/initbox modprobe -a virtio_pci virtio_blk || echo "BOOT-RESULT: FAIL: modprobe virtio_blk"
 i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
 mount -t ext4 /dev/vda /newroot || { echo "BOOT-RESULT: FAIL: cannot mount /dev/vda"; exec sh; }
@@ -64,7 +53,10 @@ sr_rootdisk() { # DIR IMG
 # What the new root's init prints: MemAvailable after the caches settle.
 SR_MEMINIT='/bin/busybox mount -t proc proc /proc 2>/dev/null
 /bin/busybox sync; echo 3 > /proc/sys/vm/drop_caches
-echo "MEMAVAIL: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"'
+echo "MEMAVAIL0: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"
+echo 1 > /proc/sys/vm/compact_memory
+echo "MEMAVAIL: $(/bin/busybox awk "/^MemAvailable/ { print \$2 }" /proc/meminfo)"
+/bin/busybox awk "{ printf \"MEMINFO: %s %s\\n\", \$1, \$2 }" /proc/meminfo'
 
 # sr_dynamic DIR BINARY DEST: a dynamic BINARY at DIR/DEST, with every
 # library ldd lists (the loader too) at its own path under DIR, so that it

@@ -1,6 +1,8 @@
 # switch_root_free.sh - (a) a 40 MiB padded initramfs switching to an ext4
 # root frees it all: MemAvailable in the new root within 2 MiB of the same
-# boot without padding, and switch_root reports >= 40 MiB freed.
+# boot without padding, and switch_root reports >= 40 MiB freed, and how
+# it switched: move + chroot before Linux 7.0 (rootfs cannot be pivoted),
+# pivot_root and a detach of the old root on 7.x's nullfs root.
 . "$TOP/tests/boot/lib.sh"
 boot_need switch_root_free
 boot_kernel || { echo "FAIL: switch_root_free: cannot fetch the test kernel"; exit 1; }
@@ -10,7 +12,7 @@ mkdir -p "$w"
 sr_newroot "$w/root" "$SR_MEMINIT
 echo 'BOOT-RESULT: PASS'
 /bin/busybox poweroff -f" && sr_rootdisk "$w/root" "$w/root.img" || { echo "FAIL: switch_root_free: cannot build the root disk"; exit 1; }
-sr_initramfs "$w/ir" '/bin/switch_root /newroot $INIT' || { echo "FAIL: switch_root_free: cannot build the initramfs"; exit 1; }
+sr_initramfs "$w/ir" '/bin/switch_root -v /newroot $INIT' || { echo "FAIL: switch_root_free: cannot build the initramfs"; exit 1; }
 boot_cpio "$w/ir" "$w/plain.img"
 dd if=/dev/urandom of="$w/ir/padding" bs=1M count=40 2>/dev/null
 boot_cpio "$w/ir" "$w/padded.img"
@@ -33,5 +35,15 @@ if [ -n "$freed" ] && awk -v f="$freed" 'BEGIN { exit !(f >= 40) }'; then
 	echo "PASS: switch_root reports at least 40 MiB freed ($line)"
 else
 	echo "FAIL: switch_root reports at least 40 MiB freed: '$line'"; rc=1
+fi
+if [ "$KERNEL_MAJOR" -lt 7 ]; then
+	how="switched with mount --move and chroot (pivot_root: Invalid argument)"
+else
+	how="switched with pivot_root and a detach of the old root"
+fi
+if grep -q "^switch_root: $how" "$LOGS/boot-sr-free-padded.serial"; then
+	echo "PASS: switch_root as PID 1 on $KVER says how it switched: $how"
+else
+	echo "FAIL: switch_root as PID 1 on $KVER says how it switched ($how): $(grep '^switch_root: switched' "$LOGS/boot-sr-free-padded.serial")"; rc=1
 fi
 exit $rc

@@ -199,6 +199,31 @@ evil "hardlinks cannot reach files outside" \
 t "hardlink names whose first name could not be created are files of their own" sh -c \
 	"[ \$(stat -c %h $O/victim) = 1 ] && [ \"\$(cat $T/box/target/hl1)\" = PWNED ]"
 
+# A hardlink group whose first name the archive replaced by a FIFO or a
+# device node (issue 13): data only goes into a regular file, so the
+# unpack ends instead of waiting for a reader, and opens no node. The
+# names are the fuzzing campaign's reproducers.
+R=$TOP/tests/fuzz/regress/cpio
+hl_swapped() { # NAME ARCHIVE PATTERN NAME-NOT-CREATED
+	rm -rf "$T/x" && mkdir "$T/x"
+	timeout -k 5 20 "$B" cpio-unpack -C "$T/x" "$2" 2> "$A/err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "$3" "$A/err" && [ ! -e "$T/x/$4" ]; then
+		pass "$1"
+	else
+		fail "$1" "exit $rc: $(ls "$T/x" | tr '\n' ' ')$(tr '\n' ' ' < "$A/err")"
+	fi
+}
+hl_swapped "a hardlink to a first name now holding a FIFO is refused, the unpack ends" \
+	"$R/cpio-hang-fifo-hardlink.cpio" \
+	"offset 232: link h2: its first name no longer holds the same type of file" h2
+hl_swapped "a hardlink to a first name now holding a device node is refused, nothing opened" \
+	"$R/cpio-open-devnode-hardlink.cpio" \
+	"offset 224: link g: its first name no longer holds the same type of file" g
+gzip -n < "$R/cpio-hang-fifo-hardlink.cpio" > "$A/hlfifo.gz"
+hl_swapped "in a compressed segment the refused entry's offset is in its data" \
+	"$A/hlfifo.gz" "offset 232 of the gzip data at 0: link h2: its first name" h2
+
 # Planted by an earlier segment: an uncompressed archive with the
 # symlink, then a compressed one writing through it.
 rm -rf "$T/box/target" && mkdir "$T/box/target"

@@ -189,7 +189,16 @@ for sh in "busybox sh" dash static-dash; do
 done
 
 # --- scripts/mkinitramfs: the image this /init runs in -------------------
-kroot=$TOP/build/kernel/root
+# The module tree of the test kernel (KERNEL, default bookworm's 6.1), the
+# suffix of its module files (.ko; .ko.xz on 6.12 and 7.x) and its hash
+# module for signatures (none on 7.x).
+kroot= suf= hashmod=
+if kinfo=$(. "$TOP/tests/boot/lib.sh" && boot_kernel > /dev/null 2>&1 &&
+	echo "$KROOT" && kmod_file loop | sed 's/.*\(\.ko[.a-z]*\)$/\1/' && kmod_hash_module); then
+	kroot=$(echo "$kinfo" | sed -n 1p)
+	suf=$(echo "$kinfo" | sed -n 2p)
+	hashmod=$(echo "$kinfo" | sed -n 3p)
+fi
 if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modules" ]; then
 	mk() { INITBOX=$INITBOX sh "$TOP/scripts/mkinitramfs" -b "$kroot" "$@"; }
 	if mk -o "$T/a.img" > "$T/mk.out" 2>&1 && mk -o "$T/b.img" > /dev/null 2>&1; then
@@ -222,23 +231,28 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	mkdir "$T/p" && "$INITBOX_HOST" cpio-unpack -C "$T/p" "$T/p.img" 2> /dev/null
 	t "-p adds the module (with its dependencies) and lists it in /lib/initbox/preload for /init" sh -c \
 		"[ \"\$(cat '$T/p/lib/initbox/preload')\" = sr_mod ] &&
-		 find '$T/p/lib/modules' -name sr_mod.ko | grep -q . && find '$T/p/lib/modules' -name cdrom.ko | grep -q . &&
-		 find '$T/p/lib/modules' -name loop.ko | grep -q ."
+		 find '$T/p/lib/modules' -name sr_mod$suf | grep -q . && find '$T/p/lib/modules' -name cdrom$suf | grep -q . &&
+		 find '$T/p/lib/modules' -name loop$suf | grep -q ."
 	t "without -p there is no preload list" sh -c "[ ! -e '$T/a/lib/initbox/preload' ]"
-	t "the module for the signatures' hash (sha256_ssse3) is in and named in /lib/initbox/first" sh -c \
-		"[ \"\$(cat '$T/a/lib/initbox/first')\" = sha256_ssse3 ] &&
-		 find '$T/a/lib/modules' -name sha256-ssse3.ko | grep -q ."
+	if [ -n "$hashmod" ]; then
+		t "the module for the signatures' hash ($hashmod) is in and named in /lib/initbox/first" sh -c \
+			"[ \"\$(cat '$T/a/lib/initbox/first')\" = $hashmod ] &&
+			 find '$T/a/lib/modules' -name '$(echo $hashmod | tr _ -)$suf' | grep -q ."
+	else
+		t "a kernel with its signatures' hash built in gets no /lib/initbox/first" \
+			test ! -e "$T/a/lib/initbox/first"
+	fi
 	t "a small module set (-m loop) goes without it" sh -c \
 		"[ ! -e '$T/b/lib/initbox/first' ] && ! find '$T/b/lib/modules' -name 'sha256*' | grep -q ."
 	mk -o "$T/c.img" -m loop -I "$T/none.img" > "$T/mk.out" 2>&1
 	t "-I with a missing image is an error naming it" sh -c \
 		"grep -q 'no legacy initrd image at $T/none.img' '$T/mk.out' && [ ! -e '$T/c.img' ]"
 	t "a named module comes with every dependency from modules.dep" sh -c \
-		"grep -q '^kernel/drivers/scsi/sr_mod.ko: .*scsi_mod.ko.*cdrom.ko' '$md/modules.dep' &&
-		 [ -f '$md/kernel/drivers/cdrom/cdrom.ko' ] && [ -f '$md/kernel/drivers/scsi/scsi_common.ko' ] &&
-		 [ -f '$md/kernel/fs/squashfs/squashfs.ko' ] && [ -f '$md/kernel/fs/overlayfs/overlay.ko' ]"
+		"grep -q '^kernel/drivers/scsi/sr_mod$suf: .*scsi_mod$suf.*cdrom$suf' '$md/modules.dep' &&
+		 [ -f '$md/kernel/drivers/cdrom/cdrom$suf' ] && [ -f '$md/kernel/drivers/scsi/scsi_common$suf' ] &&
+		 [ -f '$md/kernel/fs/squashfs/squashfs$suf' ] && [ -f '$md/kernel/fs/overlayfs/overlay$suf' ]"
 	t "modules.dep and modules.alias list only the modules in the image" sh -c \
-		"n=\$(find '$md/kernel' -name '*.ko' | wc -l) && [ \$(wc -l < '$md/modules.dep') = \$n ] &&
+		"n=\$(find '$md/kernel' -name '*$suf' | wc -l) && [ \$(wc -l < '$md/modules.dep') = \$n ] &&
 		 ! grep -q 'e1000' '$md/modules.alias' && grep -q ' virtio_blk\$' '$md/modules.alias' &&
 		 [ -f '$md/modules.builtin' ] && ! ls '$md'/*.bin 2>/dev/null | grep -q ."
 	t "the /run skeleton holds the mount points /init uses" sh -c \
@@ -253,7 +267,7 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 		"cmp '$T/d/bin/sh' \$(command -v dash) && [ -f '$T/d/lib64/ld-linux-x86-64.so.2' ] &&
 		 ls '$T/d'/lib/*/libc.so.6 > /dev/null"
 	t "-m names exactly the modules (with dependencies) and -c zstd compresses" sh -c \
-		"[ \$(find '$T/d/lib/modules' -name '*.ko' | wc -l) = 1 ] &&
+		"[ \$(find '$T/d/lib/modules' -name '*$suf' | wc -l) = 1 ] &&
 		 [ \"\$(head -c 4 '$T/d.img' | od -An -tx1 | tr -d ' ')\" = 28b52ffd ]"
 else
 	fail "mkinitramfs" "needs INITBOX_HOST (host profile) and the test kernel in build/kernel (make check-boot fetches it)"

@@ -182,6 +182,50 @@ static void scan(void)
 	kmod_strs_free(&fresh);
 }
 
+/* An alias as long as a modalias can be, against modules.alias lines that
+ * share its first 255 bytes: one with a NUL byte where the name goes on
+ * (the prefix test once read past the name's buffer), one glob that does
+ * match, and a name longer than any line of the index. */
+static void long_alias(void)
+{
+	char name[600], line[700], path[256];
+	struct kmod_ctx k;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/lib/modules/9.8", base);
+	CHECK(mkdir(path, 0755) == 0);
+	memset(name, 'a', 300);
+	name[300] = '\0';
+	snprintf(path, sizeof(path), "%s/lib/modules/9.8/modules.alias", base);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = snprintf(line, sizeof(line), "alias %.255s", name);
+	line[n++] = '\0';
+	n += snprintf(line + n, sizeof(line) - (size_t)n,
+		      "x nul\nalias %.280s* glob\n", name);
+	CHECK(fwrite(line, 1, (size_t)n, f) == (size_t)n);
+	CHECK(fclose(f) == 0);
+	snprintf(path, sizeof(path), "%s/lib/modules/9.8/modules.dep", base);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("k/nul.ko:\nk/glob.ko:\n", f);
+	CHECK(fclose(f) == 0);
+
+	CHECK(kmod_open(&k, base, "9.8") == 0);
+	CHECK_STR(plan(&k, name, NULL), "glob ");
+	name[255] = 'b';
+	CHECK_STR(plan(&k, name, NULL), "error 2");
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	CHECK_STR(plan(&k, name, NULL), "error 36");
+	kmod_close(&k);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -192,6 +236,7 @@ int main(void)
 	RUN(step_needs);
 	RUN(batch);
 	RUN(scan);
+	RUN(long_alias);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
 	if (system(cmd) != 0)
 		return 1;
