@@ -34,7 +34,7 @@ int pivot_root_main(int argc, char **argv)
 	switch (errno) {
 	case EINVAL:
 		die("pivot root to %s: %s", argv[1],
-		    switchroot_pivot_why(argv[1], argv[2], why, sizeof(why)));
+		    pivot_why_here(argv[1], argv[2], why, sizeof(why)));
 	case EBUSY:
 		die("pivot root to %s: NEW_ROOT or PUT_OLD is on the current "
 		    "root's mount (the same filesystem)",

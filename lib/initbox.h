@@ -30,6 +30,7 @@
 #include "pins.h"
 #include "caps.h"
 #include "switchroot.h"
+#include "pivot.h"
 #include "initrd.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
