@@ -96,34 +96,6 @@ static bool next_word(const char **list, const char **w, size_t *len)
 	return *len > 0;
 }
 
-/* "a b c" from modules.dep's paths, normalised */
-static char *hard_of(const struct kmod_step *s)
-{
-	size_t cap = s->deps_len + 1, len = 0, n;
-	const char *c = s->deps, *end = s->deps + s->deps_len;
-	char *out = malloc(cap), tok[512], nm[64];
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	while (c < end) {
-		while (c < end && (*c == ' ' || *c == '\t'))
-			c++;
-		for (n = 0; c + n < end && c[n] != ' ' && c[n] != '\t'; n++)
-			;
-		if (n && n < sizeof(tok)) {
-			memcpy(tok, c, n);
-			tok[n] = '\0';
-			kmod_norm(tok, nm, sizeof(nm));
-			/* a name is never longer than its path */
-			len += (size_t)snprintf(out + len, cap - len, "%s%s",
-						len ? " " : "", nm);
-		}
-		c += n;
-	}
-	return out;
-}
-
 /* A device's driver loads before the named modules: so do the modules
  * it needs that were queued for a NAME. */
 static void needs_cold(struct mp *m, const struct job *j)
@@ -196,7 +168,7 @@ static int step(void *arg, const struct kmod_step *s)
 	snprintf(j->name, sizeof(j->name), "%s", s->name);
 	j->path = strdup(s->path);
 	j->params = s->params ? strdup(s->params) : NULL;
-	j->hard = hard_of(s);
+	j->hard = kmod_step_hard(s);
 	j->soft = strdup(s->soft);
 	if (!j->path || !j->hard || !j->soft || (s->params && !j->params)) {
 		drop(j);

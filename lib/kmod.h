@@ -15,6 +15,10 @@ struct kmod_buf {
 
 enum { KMOD_MAX_PLAN = 256 };
 
+/* The whole file PATH, NUL-terminated, when it is at most MAX bytes (else
+ * EFBIG); b->p NULL on failure. */
+int kmod_read(const char *path, size_t max, struct kmod_buf *b);
+
 struct kmod_ctx {
 	char dir[4096]; /* BASEDIR/lib/modules/KVER */
 	char kver[128];
@@ -50,6 +54,9 @@ struct kmod_step {
 	size_t deps_len;
 	const char *soft;
 };
+/* The step's modules.dep list as module names (kmod_norm), blank-separated,
+ * in the listed order; malloc'd, NULL with ENOMEM. */
+char *kmod_step_hard(const struct kmod_step *s);
 /* Called for each step of a plan; a non-zero return stops the plan. */
 typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
 
