@@ -5,16 +5,18 @@
  * filesystem. Mappings are read from /proc/PID/maps, whose device field is
  * "MAJOR:MINOR" in hex, and sized through /proc/PID/map_files/RANGE.
  * Loop devices tell their backing inode with LOOP_GET_STATUS64 (lo_device
- * is the kernel's new_encode_dev of st_dev), read by loop_each.
+ * is the kernel's new_encode_dev of st_dev).
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -265,54 +267,62 @@ nomem:
 	return -1;
 }
 
-struct loops_arg {
-	struct pins *p;
-	const char *sys;
-	uint64_t dev; /* new_encode_dev, as lo_device */
-};
-
-static int pin_loop(const struct loop_state *st, void *arg)
-{
-	struct loops_arg *a = arg;
-	struct pin_loop pl, *nl;
-	char file[PATH_MAX], buf[64];
-	uint64_t sectors;
-
-	if (st->back_dev != a->dev)
-		return 0;
-	memset(&pl, 0, sizeof(pl));
-	snprintf(pl.name, sizeof(pl.name), "loop%u", st->num);
-	snprintf(pl.backing, sizeof(pl.backing), "%.*s",
-		 (int)sizeof(pl.backing) - 1, st->backing);
-	pl.ino = (ino_t)st->back_ino;
-	snprintf(file, sizeof(file), "%s/block/loop%u/size", a->sys, st->num);
-	if (fd_read_small(file, buf, sizeof(buf)) >= 0) {
-		buf[strcspn(buf, "\n")] = '\0';
-		if (num_u64(buf, UINT64_MAX / 512, &sectors) == 0)
-			pl.bytes = sectors * 512;
-	}
-	if (note_ino(a->p, pl.ino, pl.bytes) < 0)
-		goto nomem;
-	nl = realloc(a->p->loops, (a->p->nloops + 1) * sizeof(*nl));
-	if (!nl)
-		goto nomem;
-	a->p->loops = nl;
-	a->p->loops[a->p->nloops++] = pl;
-	return 0;
-nomem:
-	errno = ENOMEM;
-	return -1;
-}
-
-/* The loop devices backed by a file on dev; -1 only when out of memory
- * (a device that cannot be read is passed over, as one that is not bound). */
 static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 {
-	struct loops_arg a = {p, sys, dev_encode(dev)};
+	char dir[128], file[PATH_MAX], buf[64];
+	struct loop_info64 li;
+	struct pin_loop pl, *nl;
+	struct dirent *de;
+	uint64_t sectors;
+	ssize_t n;
+	DIR *d;
+	int fd;
 
-	if (loop_each(pin_loop, &a) < 0 && errno == ENOMEM)
-		return -1;
+	snprintf(dir, sizeof(dir), "%s/block", sys);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "loop", 4) ||
+		    !isdigit((unsigned char)de->d_name[4]))
+			continue;
+		memset(&pl, 0, sizeof(pl));
+		snprintf(pl.name, sizeof(pl.name), "%.31s", de->d_name);
+		snprintf(file, sizeof(file), "%s/%s/loop/backing_file", dir,
+			 de->d_name);
+		if (fd_read_small(file, pl.backing, sizeof(pl.backing)) < 0 &&
+		    errno == ENOENT)
+			continue; /* not bound */
+		pl.backing[strcspn(pl.backing, "\n")] = '\0';
+		snprintf(file, sizeof(file), "/dev/%s", de->d_name);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = ioctl(fd, LOOP_GET_STATUS64, &li);
+		(void)close(fd); /* read-only */
+		if (n < 0 || li.lo_device != dev_encode(dev))
+			continue;
+		pl.ino = (ino_t)li.lo_inode;
+		snprintf(file, sizeof(file), "%s/%s/size", dir, de->d_name);
+		if (fd_read_small(file, buf, sizeof(buf)) >= 0) {
+			buf[strcspn(buf, "\n")] = '\0';
+			if (num_u64(buf, UINT64_MAX / 512, &sectors) == 0)
+				pl.bytes = sectors * 512;
+		}
+		if (note_ino(p, pl.ino, pl.bytes) < 0)
+			goto nomem;
+		nl = realloc(p->loops, (p->nloops + 1) * sizeof(*nl));
+		if (!nl)
+			goto nomem;
+		p->loops = nl;
+		p->loops[p->nloops++] = pl;
+	}
+	(void)closedir(d); /* nothing written through it */
 	return 0;
+nomem:
+	(void)closedir(d); /* nothing written through it */
+	errno = ENOMEM;
+	return -1;
 }
 
 int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
