@@ -222,6 +222,9 @@ static int get_real_root(void)
 	return out_done(0);
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int blockdev_main(int argc, char **argv);
+
 int blockdev_main(int argc, char **argv)
 {
 	struct {

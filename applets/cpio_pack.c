@@ -129,6 +129,9 @@ static const struct opt_long longs[] = {
     {NULL, 0, 0},
 };
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int cpio_pack_main(int argc, char **argv);
+
 int cpio_pack_main(int argc, char **argv)
 {
 	struct cpio_pack c;

@@ -220,6 +220,9 @@ static void run(struct unpack *u)
 	}
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int cpio_unpack_main(int argc, char **argv);
+
 int cpio_unpack_main(int argc, char **argv)
 {
 	struct unpack u = {0};

@@ -110,6 +110,9 @@ static int list_mode(struct media *f)
 	return out_done(shown ? 0 : 1);
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int findmedia_main(int argc, char **argv);
+
 int findmedia_main(int argc, char **argv)
 {
 	struct media st, *f = &st;

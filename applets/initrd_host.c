@@ -297,6 +297,9 @@ static _Noreturn void hand_over(struct host *h)
 	report_switch(&s, h->init_argv, h->verbose, stopped, prefix);
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int initrd_host_main(int argc, char **argv);
+
 int initrd_host_main(int argc, char **argv)
 {
 	struct host h;

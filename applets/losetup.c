@@ -250,6 +250,9 @@ static int attach(struct losetup *s, const char *dev_arg, const char *file)
 	return out_done(0);
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int losetup_main(int argc, char **argv);
+
 int losetup_main(int argc, char **argv)
 {
 	struct losetup s;

@@ -194,6 +194,9 @@ static unsigned cpus(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int modprobe_main(int argc, char **argv);
+
 int modprobe_main(int argc, char **argv)
 {
 	static const struct opt_long longs[] = {

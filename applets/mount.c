@@ -238,6 +238,9 @@ static void remount(struct mount *m)
 	}
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int mount_main(int argc, char **argv);
+
 int mount_main(int argc, char **argv)
 {
 	struct mount m;

@@ -221,6 +221,9 @@ static void check_lowers(struct overlay *s)
 	}
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int mount_overlay_main(int argc, char **argv);
+
 int mount_overlay_main(int argc, char **argv)
 {
 	struct overlay s;

@@ -21,6 +21,9 @@
 
 #include "initbox.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int pivot_root_main(int argc, char **argv);
+
 int pivot_root_main(int argc, char **argv)
 {
 	char why[PATH_MAX + 160];

@@ -30,6 +30,9 @@
 #include "initbox.h"
 #include "report.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int run_init_main(int argc, char **argv);
+
 int run_init_main(int argc, char **argv)
 {
 	struct switchroot s;

@@ -35,6 +35,9 @@
 #include "initbox.h"
 #include "report.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int switch_root_main(int argc, char **argv);
+
 int switch_root_main(int argc, char **argv)
 {
 	struct switchroot s;

@@ -94,6 +94,9 @@ static int one(const struct umount *u, const char *arg)
 	return 0;
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int umount_main(int argc, char **argv);
+
 int umount_main(int argc, char **argv)
 {
 	struct umount u = {0, false};

@@ -340,13 +340,16 @@ out:
 
 static _Noreturn void child(const struct initrd_run *x, int sock)
 {
-	char *argv[] = {"linuxrc", NULL};
-	char *envp[] = {"HOME=/", "TERM=linux", NULL};
+	char a0[] = "linuxrc", e0[] = "HOME=/", e1[] = "TERM=linux";
+	char *argv[] = {a0, NULL};
+	char *envp[] = {e0, e1, NULL};
 	sigset_t none;
 	int fd, i;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	(void)sigemptyset(&none); /* fails only for a bad pointer */
+	/* PID 1's blocked signals are not linuxrc's; this cannot fail with
+	 * a valid set and how */
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	if (x->console) {
 		fd = open(x->console, O_RDWR | O_NOCTTY);
 		if (fd < 0)

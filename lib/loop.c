@@ -313,7 +313,8 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* cannot fail for CLOCK_MONOTONIC; only a seed for the backoff */
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
 	seed = (uint32_t)getpid() * 2654435761u ^ (uint32_t)now.tv_nsec;
 	if (!seed)
 		seed = 1;

@@ -759,7 +759,8 @@ int switchroot_account(struct switchroot *s)
 void switchroot_exec(char **argv, void (*msg)(void *ctx, const char *text),
 		     void *ctx)
 {
-	char *sh[] = {"/bin/sh", NULL};
+	char sh0[] = "/bin/sh";
+	char *sh[] = {sh0, NULL};
 	const char *init = argv[0], *tried = argv[0];
 	size_t i;
 
@@ -800,7 +801,8 @@ static void say_step(const struct switchroot *s,
 int switchroot_run(struct switchroot *s, char **init_argv, bool verbose,
 		   void (*msg)(void *ctx, const char *text), void *ctx)
 {
-	char *sh[] = {"/bin/sh", NULL};
+	char sh0[] = "/bin/sh";
+	char *sh[] = {sh0, NULL};
 
 	if (switchroot_mounts(s) < 0)
 		return -1;
