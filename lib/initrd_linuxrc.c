@@ -112,39 +112,50 @@ void initrd_standin_remove(struct initrd_standin *s)
 
 /* --- running /linuxrc --------------------------------------------------- */
 
+/* One byte and one fd over a unix socket (SCM_RIGHTS). */
+struct fd_msg {
+	char c;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr mh;
+};
+
+static void fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->c = 'f';
+	m->iov.iov_base = &m->c;
+	m->iov.iov_len = 1;
+	m->mh.msg_iov = &m->iov;
+	m->mh.msg_iovlen = 1;
+	m->mh.msg_control = m->cbuf;
+	m->mh.msg_controllen = sizeof(m->cbuf);
+}
+
 static int send_fd(int sock, int fd)
 {
-	char c = 'f', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
+	struct fd_msg m;
 	struct cmsghdr *cm;
 
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&mh);
+	fd_msg_init(&m);
+	cm = CMSG_FIRSTHDR(&m.mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	return sendmsg(sock, &m.mh, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
 static int recv_fd(int sock)
 {
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = &c, .iov_len = 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
+	struct fd_msg m;
 	struct cmsghdr *cm;
 	int fd;
 
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+	fd_msg_init(&m);
+	if (recvmsg(sock, &m.mh, MSG_CMSG_CLOEXEC) != 1)
 		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
+	cm = CMSG_FIRSTHDR(&m.mh);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS) {
 		errno = EPROTO;
 		return -1;

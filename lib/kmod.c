@@ -426,6 +426,20 @@ struct amatch {
 	int found, rc;
 };
 
+/* A modules.alias line "alias PATTERN MODULE": PATTERN (l + 6, *pl bytes)
+ * and the blank after it, or NULL for any other line. */
+static const char *alias_split(const char *l, size_t n, size_t *pl)
+{
+	const char *mod;
+
+	if (n < 7 || memcmp(l, "alias ", 6))
+		return NULL;
+	mod = memchr(l + 6, ' ', n - 6);
+	if (mod)
+		*pl = (size_t)(mod - (l + 6));
+	return mod;
+}
+
 static int alias_line(const char *l, size_t n, void *arg)
 {
 	struct amatch *a = arg;
@@ -433,13 +447,10 @@ static int alias_line(const char *l, size_t n, void *arg)
 	char pn[512], m[64];
 	size_t pl, i;
 
-	if (n < 7 || memcmp(l, "alias ", 6))
-		return 0;
-	pat = l + 6;
-	mod = memchr(pat, ' ', (size_t)(end - pat));
+	mod = alias_split(l, n, &pl);
 	if (!mod)
 		return 0;
-	pl = (size_t)(mod - pat);
+	pat = l + 6;
 	/* cheap test of the literal prefix before the glob; a line may hold
 	 * a NUL byte where the name ends, so the name's buffer bounds it */
 	for (i = 0; i < pl && i < sizeof(a->name) && pat[i] != '*' &&
@@ -578,13 +589,10 @@ static int batch_line(const char *l, size_t n, void *arg)
 	size_t pl, lp, i, j;
 	bool hit = false;
 
-	if (n < 7 || memcmp(l, "alias ", 6))
-		return 0;
-	pat = l + 6;
-	mod = memchr(pat, ' ', (size_t)(end - pat));
+	mod = alias_split(l, n, &pl);
 	if (!mod)
 		return 0;
-	pl = (size_t)(mod - pat);
+	pat = l + 6;
 	if (pl >= sizeof(pn))
 		return 0; /* longer than any device's modalias read */
 	alias_norm(pat, pl, pn, sizeof(pn));
