@@ -156,8 +156,7 @@ static unsigned long spec_devno(const char *spec)
 	}
 	if (strncmp(spec, "LABEL=", 6) && strncmp(spec, "UUID=", 5) &&
 	    strncmp(spec, "PARTUUID=", 9))
-		die_usage("bad SPEC '%s': expected a device path, LABEL=, "
-			  "UUID=, PARTUUID= or 0xHEX",
+		die_usage("bad SPEC '%s': expected a device path, LABEL=, UUID=, PARTUUID= or 0xHEX",
 			  spec);
 	if (media_devno(spec, &dev) < 0) {
 		if (errno == ENOENT)
@@ -181,8 +180,7 @@ static int set_real_root(const char *spec)
 		enc = dev_encode((dev_t)d);
 	fd = open(real_root, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		die("no %s (Linux >= 7.0 or no initrd support): pass root= "
-		    "instead",
+		die("no %s (Linux >= 7.0 or no initrd support): pass root= instead",
 		    real_root);
 	if (fd < 0)
 		die_errno("open %s", real_root);

@@ -151,10 +151,8 @@ int findmedia_main(int argc, char **argv)
 		case 'l':
 			list = true;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (probe || list) {
@@ -165,8 +163,7 @@ int findmedia_main(int argc, char **argv)
 	if (o.ind + 1 != argc)
 		die_usage(o.ind == argc ? "missing SPEC" : "too many operands");
 	if (media_parse(f, argv[o.ind]) < 0)
-		die_usage("bad SPEC '%s': expected LABEL=, UUID=, PARTUUID=, "
-			  "TYPE=, file=/PATH or a device path",
+		die_usage("bad SPEC '%s': expected LABEL=, UUID=, PARTUUID=, TYPE=, file=/PATH or a device path",
 			  argv[o.ind]);
 	f->need_fs = mount_dir;
 

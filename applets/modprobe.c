@@ -262,10 +262,8 @@ int modprobe_main(int argc, char **argv)
 				die_usage("bad number of jobs '%s'", o.arg);
 			m.jobs.jobs = (unsigned)v;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (m.coldplug && !m.all && o.ind != argc)

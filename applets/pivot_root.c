@@ -39,8 +39,7 @@ int pivot_root_main(int argc, char **argv)
 		die("pivot root to %s: %s", argv[1],
 		    pivot_why_here(argv[1], argv[2], why, sizeof(why)));
 	case EBUSY:
-		die("pivot root to %s: NEW_ROOT or PUT_OLD is on the current "
-		    "root's mount (the same filesystem)",
+		die("pivot root to %s: NEW_ROOT or PUT_OLD is on the current root's mount (the same filesystem)",
 		    argv[1]);
 	case EPERM:
 		die_errno("pivot root to %s (needs CAP_SYS_ADMIN)", argv[1]);

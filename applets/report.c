@@ -47,12 +47,22 @@ void report_failed(const struct switchroot *s, const char *state,
 		    s->step_errno ? strerror(errno) : "");
 }
 
-int report_ready(struct switchroot *s, const char *applet)
+void report_check(struct switchroot *s, int argc, char **argv, int ind,
+		  bool dry, const char *applet)
 {
+	if (argc - ind < 2)
+		die_usage("need NEWROOT and INIT");
+	s->newroot = argv[ind];
+	s->init = argv[ind + 1];
+	s->dry_run = dry;
+	if (switchroot_check(s) < 0)
+		report_failed(s, REPORT_UNCHANGED, "");
+	if (!dry)
+		return;
 	printf("%s: ready: %s is a mount point and %s runs in it\n", applet,
 	       s->newroot, s->init);
 	switchroot_free(s);
-	return out_done(0);
+	exit(out_done(0));
 }
 
 void report_switch(struct switchroot *s, char **init_argv, bool verbose,

@@ -21,9 +21,12 @@ _Noreturn void report_stop(bool dry, const char *state, const char *fmt, ...)
  * switch_root and run_init pass REPORT_UNCHANGED and "". */
 _Noreturn void report_failed(const struct switchroot *s, const char *state,
 			     const char *prefix);
-/* -n: the checks passed, said under the applet's own name (run-init
- * says run_init); frees s and returns the exit code. */
-int report_ready(struct switchroot *s, const char *applet);
+/* NEWROOT and INIT from the operands at ARGV[IND], then the checks: a
+ * failed one stops (report_failed). With DRY (-n) the answer is said
+ * under the applet's own name (run-init says run_init) and the process
+ * exits. Returns when the switch may go ahead. */
+void report_check(struct switchroot *s, int argc, char **argv, int ind,
+		  bool dry, const char *applet);
 /* Switch to s->newroot and run INIT_ARGV (a fallback init when the check
  * chose one, said in a warning). Never returns: a failure goes to
  * report_failed with STATE and PREFIX. */

@@ -58,20 +58,10 @@ int switch_root_main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
-	if (argc - o.ind < 2)
-		die_usage("need NEWROOT and INIT");
-	s.newroot = argv[o.ind];
-	s.init = argv[o.ind + 1];
-	s.dry_run = dry;
-	if (switchroot_check(&s) < 0)
-		report_failed(&s, REPORT_UNCHANGED, "");
-	if (dry)
-		return report_ready(&s, "switch_root");
+	report_check(&s, argc, argv, o.ind, dry, "switch_root");
 	report_switch(&s, argv + o.ind + 1, verbose, REPORT_UNCHANGED, "");
 }

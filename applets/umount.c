@@ -80,8 +80,7 @@ static int one(const struct umount *u, const char *arg)
 		if (errno == EINVAL)
 			warn("%s: not mounted", arg);
 		else if (errno == EBUSY)
-			warn("%s: target is busy (umount -l detaches it "
-			     "lazily)",
+			warn("%s: target is busy (umount -l detaches it lazily)",
 			     arg);
 		else
 			warn_errno("unmount %s", arg);
@@ -117,10 +116,8 @@ int umount_main(int argc, char **argv)
 			break;
 		case 'n':
 			break;
-		case ':':
-			die_usage("option %s needs a value", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (o.ind >= argc)

@@ -506,8 +506,7 @@ static enum cpio_event in_codec(struct cpio_in *in)
 					return in_event(in, ev);
 				if (!cpio_rd_idle(&in->rd))
 					return in_fail(in,
-						       "junk at the end of "
-						       "compressed archive",
+						       "junk at the end of compressed archive",
 						       in->rd.pos, true, 0);
 				codec_dec_end(&in->dec);
 				in->mode = IN_TOP;

@@ -136,8 +136,7 @@ static int open_image(struct initrd *r)
 	if (r->codec != CODEC_NONE && !codec_can_decode(r->codec)) {
 		errno = ENOTSUP;
 		fail(r, false,
-		     "image %s is %s-compressed: no %s decoder in "
-		     "this build",
+		     "image %s is %s-compressed: no %s decoder in this build",
 		     r->image, codec_name(r->codec), codec_name(r->codec));
 		goto bad;
 	}
@@ -227,8 +226,7 @@ int initrd_unpack(struct initrd *r)
 	if (rc < 0 && r->blockdev && e == ENOSPC &&
 	    ioctl(out, BLKGETSIZE64, &size) == 0)
 		fail(r, false,
-		     "image %s does not fit in %s (%llu bytes; load brd "
-		     "with a larger rd_size=)",
+		     "image %s does not fit in %s (%llu bytes; load brd with a larger rd_size=)",
 		     r->image, r->blockdev, (unsigned long long)size);
 	if (close(out) < 0 && rc == 0) {
 		e = errno;
@@ -344,14 +342,12 @@ int initrd_place(struct initrd *r, const char *newroot)
 	    sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return fail(r, true,
-			    "move the initrd to /initrd in the new "
-			    "root");
+			    "move the initrd to /initrd in the new root");
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (mount(r->dir, path, NULL, MS_MOVE, NULL) < 0)
 			return fail(r, true,
-				    "move the initrd to /initrd in "
-				    "the new root");
+				    "move the initrd to /initrd in the new root");
 		return 1;
 	}
 	if (umount2(r->dir, MNT_DETACH) < 0)

@@ -153,8 +153,7 @@ static int check_init(struct switchroot *s, const char *init)
 		if (errno == ENOSYS)
 			return fail(
 			    s, false,
-			    "INIT %s: cannot resolve it inside NEWROOT: the "
-			    "kernel lacks openat2 (Linux 5.6)",
+			    "INIT %s: cannot resolve it inside NEWROOT: the kernel lacks openat2 (Linux 5.6)",
 			    init);
 		return fail(s, true, "resolve INIT %s in NEWROOT %s", init,
 			    s->newroot);
@@ -219,8 +218,7 @@ int switchroot_check(struct switchroot *s)
 	if ((unsigned long)sf.f_type != RAMFS_MAGIC &&
 	    (unsigned long)sf.f_type != TMPFS_MAGIC)
 		return fail(s, false,
-			    "the current root is not an initramfs (ramfs or "
-			    "tmpfs): refusing to delete it");
+			    "the current root is not an initramfs (ramfs or tmpfs): refusing to delete it");
 	if (stat(s->newroot, &st) < 0) {
 		if (errno == ENOENT)
 			return fail(s, false, "NEWROOT %s: does not exist",
@@ -242,8 +240,7 @@ int switchroot_check(struct switchroot *s)
 			    s->newroot);
 	if (!is_mount_point(s->newroot_abs, &st))
 		return fail(s, false,
-			    "NEWROOT %s: not a mount point (mount the new root "
-			    "there, or bind-mount it onto itself)",
+			    "NEWROOT %s: not a mount point (mount the new root there, or bind-mount it onto itself)",
 			    s->newroot);
 	if (check_init(s, s->init) < 0 && init_fallback(s) < 0)
 		return -1;

@@ -127,8 +127,7 @@ void switchroot_report(const struct switchroot *s, bool verbose,
 		     s->spared_newroot);
 	if (!s->keep && !s->spare_all)
 		switchroot_say(line, ctx,
-		     "deleted %llu files (%s) and %llu directories; %llu "
-		     "entries on other filesystems left alone",
+		     "deleted %llu files (%s) and %llu directories; %llu entries on other filesystems left alone",
 		     (unsigned long long)s->files,
 		     num_human(s->deleted_bytes, h, sizeof(h)),
 		     (unsigned long long)s->dirs,
