@@ -3,6 +3,11 @@
 # boot without padding, and switch_root reports >= 40 MiB freed, and how
 # it switched: move + chroot before Linux 7.0 (rootfs cannot be pivoted),
 # pivot_root and a detach of the old root on 7.x's nullfs root.
+# A third boot measures the kernel's own floor: the padded initramfs whose
+# /init deletes the padding itself and measures, with no switch. Linux 7.2
+# keeps about 8 MiB of a 40 MiB initramfs after its files are gone, with
+# any switcher or none (docs/switch_root.md): on such a kernel switch_root
+# is held to the floor, not to the unpadded boot.
 . "$TOP/tests/boot/lib.sh"
 boot_need switch_root_free
 boot_kernel || { echo "FAIL: switch_root_free: cannot fetch the test kernel"; exit 1; }
@@ -16,19 +21,31 @@ sr_initramfs "$w/ir" '/bin/switch_root -v /newroot $INIT' || { echo "FAIL: switc
 boot_cpio "$w/ir" "$w/plain.img"
 dd if=/dev/urandom of="$w/ir/padding" bs=1M count=40 2>/dev/null
 boot_cpio "$w/ir" "$w/padded.img"
+SR_PRE="rm -f /padding
+$SR_MEMINIT
+echo 'BOOT-RESULT: PASS'
+/bin/busybox poweroff -f" sr_initramfs "$w/ir" '/bin/switch_root -v /newroot $INIT' &&
+	dd if=/dev/urandom of="$w/ir/padding" bs=1M count=40 2>/dev/null &&
+	boot_cpio "$w/ir" "$w/floor.img" || { echo "FAIL: switch_root_free: cannot build the floor initramfs"; exit 1; }
 rc=0
 mem() { sed -n 's/^MEMAVAIL: //p' "$LOGS/boot-$1.serial" | head -n 1; }
 boot_run sr-free-plain "$w/plain.img" "" -drive "file=$w/root.img,if=virtio,format=raw" ||
 	{ boot_report sr-free-plain "the unpadded boot reaches the new root"; rc=1; }
 boot_run sr-free-padded "$w/padded.img" "" -drive "file=$w/root.img,if=virtio,format=raw" ||
 	{ boot_report sr-free-padded "the padded boot reaches the new root"; rc=1; }
-a=$(mem sr-free-plain) b=$(mem sr-free-padded)
+boot_run sr-free-floor "$w/floor.img" "" -drive "file=$w/root.img,if=virtio,format=raw" ||
+	{ boot_report sr-free-floor "the padded boot deleting its own padding measures"; rc=1; }
+a=$(mem sr-free-plain) b=$(mem sr-free-padded) f=$(mem sr-free-floor)
 line=$(grep -m1 '^switch_root: freed' "$LOGS/boot-sr-free-padded.serial")
-echo "plain MemAvailable ${a:-?} kB, padded ${b:-?} kB; $line"
+echo "MemAvailable: plain ${a:-?} kB, padded ${b:-?} kB, padded without a switch after rm ${f:-?} kB; $line"
+if [ -n "$a" ] && [ -n "$f" ] && [ $((a - f)) -gt 2048 ]; then
+	echo "    the kernel $KVER itself keeps $((a - f)) kB of the 40 MiB padding after its deletion (no switch)"
+	a=$f
+fi
 if [ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -le 2048 ] && [ $((b - a)) -le 2048 ]; then
-	echo "PASS: a padded initramfs leaves MemAvailable within 2 MiB of an unpadded one (plain $a kB, padded $b kB)"
+	echo "PASS: a padded initramfs leaves MemAvailable within 2 MiB of an unpadded one, or of the kernel's floor (reference $a kB, padded $b kB)"
 else
-	echo "FAIL: a padded initramfs leaves MemAvailable within 2 MiB of an unpadded one: plain ${a:-?} kB, padded ${b:-?} kB"; rc=1
+	echo "FAIL: a padded initramfs leaves MemAvailable within 2 MiB of an unpadded one, or of the kernel's floor: reference ${a:-?} kB, padded ${b:-?} kB"; rc=1
 fi
 freed=$(printf '%s' "$line" | sed -n 's/^switch_root: freed \([0-9.]*\) MiB.*/\1/p')
 if [ -n "$freed" ] && awk -v f="$freed" 'BEGIN { exit !(f >= 40) }'; then

@@ -231,13 +231,13 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	mkdir "$T/p" && "$INITBOX_HOST" cpio-unpack -C "$T/p" "$T/p.img" 2> /dev/null
 	t "-p adds the module (with its dependencies) and lists it in /lib/initbox/preload for /init" sh -c \
 		"[ \"\$(cat '$T/p/lib/initbox/preload')\" = sr_mod ] &&
-		 find '$T/p/lib/modules' -name sr_mod$suf | grep -q . && find '$T/p/lib/modules' -name cdrom$suf | grep -q . &&
-		 find '$T/p/lib/modules' -name loop$suf | grep -q ."
+		 find '$T/p/lib/modules' -name sr_mod.ko | grep -q . && find '$T/p/lib/modules' -name cdrom.ko | grep -q . &&
+		 find '$T/p/lib/modules' -name loop.ko | grep -q ."
 	t "without -p there is no preload list" sh -c "[ ! -e '$T/a/lib/initbox/preload' ]"
 	if [ -n "$hashmod" ]; then
 		t "the module for the signatures' hash ($hashmod) is in and named in /lib/initbox/first" sh -c \
 			"[ \"\$(cat '$T/a/lib/initbox/first')\" = $hashmod ] &&
-			 find '$T/a/lib/modules' -name '$(echo $hashmod | tr _ -)$suf' | grep -q ."
+			 find '$T/a/lib/modules' -name '$(echo $hashmod | tr _ -).ko' | grep -q ."
 	else
 		t "a kernel with its signatures' hash built in gets no /lib/initbox/first" \
 			test ! -e "$T/a/lib/initbox/first"
@@ -248,11 +248,11 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "-I with a missing image is an error naming it" sh -c \
 		"grep -q 'no legacy initrd image at $T/none.img' '$T/mk.out' && [ ! -e '$T/c.img' ]"
 	t "a named module comes with every dependency from modules.dep" sh -c \
-		"grep -q '^kernel/drivers/scsi/sr_mod$suf: .*scsi_mod$suf.*cdrom$suf' '$md/modules.dep' &&
-		 [ -f '$md/kernel/drivers/cdrom/cdrom$suf' ] && [ -f '$md/kernel/drivers/scsi/scsi_common$suf' ] &&
-		 [ -f '$md/kernel/fs/squashfs/squashfs$suf' ] && [ -f '$md/kernel/fs/overlayfs/overlay$suf' ]"
+		"grep -q '^kernel/drivers/scsi/sr_mod.ko: .*scsi_mod.ko.*cdrom.ko' '$md/modules.dep' &&
+		 [ -f '$md/kernel/drivers/cdrom/cdrom.ko' ] && [ -f '$md/kernel/drivers/scsi/scsi_common.ko' ] &&
+		 [ -f '$md/kernel/fs/squashfs/squashfs.ko' ] && [ -f '$md/kernel/fs/overlayfs/overlay.ko' ]"
 	t "modules.dep and modules.alias list only the modules in the image" sh -c \
-		"n=\$(find '$md/kernel' -name '*$suf' | wc -l) && [ \$(wc -l < '$md/modules.dep') = \$n ] &&
+		"n=\$(find '$md/kernel' -name '*.ko' | wc -l) && [ \$(wc -l < '$md/modules.dep') = \$n ] &&
 		 ! grep -q 'e1000' '$md/modules.alias' && grep -q ' virtio_blk\$' '$md/modules.alias' &&
 		 [ -f '$md/modules.builtin' ] && ! ls '$md'/*.bin 2>/dev/null | grep -q ."
 	t "the /run skeleton holds the mount points /init uses" sh -c \
@@ -267,8 +267,19 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 		"cmp '$T/d/bin/sh' \$(command -v dash) && [ -f '$T/d/lib64/ld-linux-x86-64.so.2' ] &&
 		 ls '$T/d'/lib/*/libc.so.6 > /dev/null"
 	t "-m names exactly the modules (with dependencies) and -c zstd compresses" sh -c \
-		"[ \$(find '$T/d/lib/modules' -name '*$suf' | wc -l) = 1 ] &&
+		"[ \$(find '$T/d/lib/modules' -name '*.ko' | wc -l) = 1 ] &&
 		 [ \"\$(head -c 4 '$T/d.img' | od -An -tx1 | tr -d ' ')\" = 28b52ffd ]"
+	# modules are stored decompressed by default (.ko, one compression
+	# layer), as the kernel ships them with -M keep
+	mk -o "$T/k.img" -m loop -M keep -c none > "$T/mk.out" 2>&1
+	mkdir "$T/k" && "$INITBOX_HOST" cpio-unpack -C "$T/k" "$T/k.img" 2> /dev/null
+	t "modules go in decompressed by default, as the kernel ships them ($suf) with -M keep" sh -c \
+		"f=\$(find '$T/k/lib/modules' -name 'loop.ko*') && [ \"\${f##*/}\" = loop$suf ] &&
+		 grep -q 'loop$suf:' '$T/k/lib/modules/'*/modules.dep &&
+		 [ \$(find '$T/d/lib/modules' -name 'loop.ko' | wc -l) = 1 ] &&
+		 [ \"\$(head -c 4 \$(find '$T/d/lib/modules' -name 'loop.ko'))\" = \"\$(printf '\\177ELF')\" ]"
+	mk -o "$T/x.img" -m loop -M squeeze > "$T/mk.out" 2>&1
+	t "-M with another word is a usage error" sh -c "grep -q 'takes plain or keep' '$T/mk.out' && [ ! -e '$T/x.img' ]"
 else
 	fail "mkinitramfs" "needs INITBOX_HOST (host profile) and the test kernel in build/kernel (make check-boot fetches it)"
 fi
