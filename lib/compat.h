@@ -4,6 +4,7 @@
 #ifndef INITBOX_COMPAT_H
 #define INITBOX_COMPAT_H
 
+#include <stdint.h>
 #include <sys/syscall.h>
 
 /* statfs f_type magics (linux/magic.h) */
@@ -39,6 +40,12 @@
 /* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl): the
  * linuxrc supervisor on x86_64 also sees a 32-bit linuxrc's calls. */
 enum { I386_NR_mount = 21, I386_NR_umount2 = 52 };
+
+/* openat2(2)'s struct open_how (linux/openat2.h), for files that do not
+ * include the uapi header. */
+struct open_how_compat {
+	uint64_t flags, mode, resolve;
+};
 
 /* openat2(2) resolve flags (linux/openat2.h), for cpio-unpack. */
 #ifndef RESOLVE_NO_MAGICLINKS

@@ -38,10 +38,6 @@ struct extract_dir {
 	char name[];
 };
 
-struct open_how_compat {
-	uint64_t flags, mode, resolve;
-};
-
 void extract_split(const char *name, char *parent, char *last)
 {
 	size_t n, p;
