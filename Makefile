@@ -28,7 +28,10 @@ PROFILES = $(basename $(notdir $(wildcard config/*.mk)))
 
 CC = musl-gcc
 CFLAGS ?= -Os
-XCFLAGS = -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+WARN = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+       -Wold-style-definition -Wpointer-arith -Wundef -Wformat=2 -Wvla \
+       -Wwrite-strings
+XCFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) \
 	  -ffunction-sections -fdata-sections \
 	  -fno-asynchronous-unwind-tables -fno-unwind-tables -MMD -MP
 CODEC_DEFS = $(foreach c,$(CODECS),-DHAVE_CODEC_$(c)=1) \
@@ -67,7 +70,7 @@ test-tools:
 	$(Q)sh scripts/deps.sh test-tools
 
 # The applet table, from each applet's leading comment.
-$(O)/gen/applets.h: scripts/applets.sh config/$(CONFIG).mk \
+$(O)/gen/applets.h: scripts/applets.sh $(wildcard config/*.mk) \
 		    $(APPLETS:%=applets/%.c)
 	@mkdir -p $(dir $@)
 	$(Q)sh scripts/applets.sh $(APPLETS) > $@.tmp && mv $@.tmp $@
@@ -101,7 +104,8 @@ size:
 # Unit tests build lib/ with the host compiler under ASan and UBSan (musl has
 # no sanitizer runtime), every codec and encoder on.
 UNIT_CC = gcc
-UNIT_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
+# (tests build argv vectors from string literals: no -Wwrite-strings)
+UNIT_FLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 $(WARN) -Wno-write-strings \
 	     -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer -Ilib -Itests/unit \
 	     $(foreach c,gzip xz zstd,-DHAVE_CODEC_$(c)=1 -DHAVE_ENCODER_$(c)=1)

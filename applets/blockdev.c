@@ -156,8 +156,7 @@ static unsigned long spec_devno(const char *spec)
 	}
 	if (strncmp(spec, "LABEL=", 6) && strncmp(spec, "UUID=", 5) &&
 	    strncmp(spec, "PARTUUID=", 9))
-		die_usage("bad SPEC '%s': expected a device path, LABEL=, "
-			  "UUID=, PARTUUID= or 0xHEX",
+		die_usage("bad SPEC '%s': expected a device path, LABEL=, UUID=, PARTUUID= or 0xHEX",
 			  spec);
 	if (media_devno(spec, &dev) < 0) {
 		if (errno == ENOENT)
@@ -178,21 +177,16 @@ static int set_real_root(const char *spec)
 	if (!strncmp(spec, "0x", 2))
 		enc = d;
 	else
-		enc = (minor(d) & 0xff) | major(d) << 8 |
-		      (unsigned long)(minor(d) & ~0xffu) << 12;
+		enc = dev_encode((dev_t)d);
 	fd = open(real_root, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		die("no %s (Linux >= 7.0 or no initrd support): pass root= "
-		    "instead",
+		die("no %s (Linux >= 7.0 or no initrd support): pass root= instead",
 		    real_root);
 	if (fd < 0)
 		die_errno("open %s", real_root);
 	n = snprintf(buf, sizeof(buf), "%lu\n", enc);
 	if (write(fd, buf, (size_t)n) != n) {
-		int e = errno;
-
-		(void)close(fd); /* already failing */
-		errno = e;
+		fd_close(fd);
 		die_errno("write %s", real_root);
 	}
 	if (close(fd) < 0)
@@ -225,6 +219,9 @@ static int get_real_root(void)
 	printf("0x%llx\n", (unsigned long long)v);
 	return out_done(0);
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int blockdev_main(int argc, char **argv);
 
 int blockdev_main(int argc, char **argv)
 {

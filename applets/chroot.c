@@ -17,9 +17,13 @@
 
 #include "initbox.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int chroot_main(int argc, char **argv);
+
 int chroot_main(int argc, char **argv)
 {
-	char *sh[] = { "/bin/sh", "-i", NULL };
+	char sh0[] = "/bin/sh", sh1[] = "-i";
+	char *sh[] = {sh0, sh1, NULL};
 	char **cmd;
 	int e;
 

@@ -129,6 +129,9 @@ static const struct opt_long longs[] = {
     {NULL, 0, 0},
 };
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int cpio_pack_main(int argc, char **argv);
+
 int cpio_pack_main(int argc, char **argv)
 {
 	struct cpio_pack c;
@@ -178,18 +181,15 @@ int cpio_pack_main(int argc, char **argv)
 			c.p.mtime_set = true;
 			c.p.mtime = (uint32_t)v;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, ch);
 		}
 	}
 	if (!!list == (o.ind < argc) || argc - o.ind > 1)
 		die_usage(list ? "a list and a directory given"
 			       : "missing operand DIR (or -s LIST)");
 	if (codec != CODEC_NONE && !codec_can_encode(codec))
-		die("compress %s: this build has no encoders; compression "
-		    "needs the host profile (make CONFIG=host)",
+		die("compress %s: this build has no encoders; compression needs the host profile (make CONFIG=host)",
 		    codec_name(codec));
 	env = getenv("SOURCE_DATE_EPOCH");
 	if (env && *env) {

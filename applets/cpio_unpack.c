@@ -200,8 +200,7 @@ static void run(struct unpack *u)
 		case CPIO_SKIPPED:
 			/* Malformed, but the kernel goes on: so does the
 			 * unpacking, and the exit status says it. */
-			warn("%s: offset %llu: %s: entry skipped, as the "
-			     "kernel skips it",
+			warn("%s: offset %llu: %s: entry skipped, as the kernel skips it",
 			     u->archive, (unsigned long long)e->off,
 			     in->rd.why);
 			u->failed = 1;
@@ -219,6 +218,9 @@ static void run(struct unpack *u)
 		}
 	}
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int cpio_unpack_main(int argc, char **argv);
 
 int cpio_unpack_main(int argc, char **argv)
 {
@@ -244,10 +246,8 @@ int cpio_unpack_main(int argc, char **argv)
 		case 'C':
 			dir = o.arg;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (argc - o.ind > 1)

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "initbox.h"
@@ -109,6 +110,9 @@ static int list_mode(struct media *f)
 	return out_done(shown ? 0 : 1);
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int findmedia_main(int argc, char **argv);
+
 int findmedia_main(int argc, char **argv)
 {
 	struct media st, *f = &st;
@@ -119,7 +123,7 @@ int findmedia_main(int argc, char **argv)
 	char last[sizeof(f->warn)] = "";
 	uint64_t deadline, timeout = 0;
 	bool list = false, said = false, rw = false;
-	int c, lfd;
+	int c;
 
 	memset(f, 0, sizeof(*f));
 	opt_init(&o);
@@ -147,10 +151,8 @@ int findmedia_main(int argc, char **argv)
 		case 'l':
 			list = true;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (probe || list) {
@@ -161,8 +163,7 @@ int findmedia_main(int argc, char **argv)
 	if (o.ind + 1 != argc)
 		die_usage(o.ind == argc ? "missing SPEC" : "too many operands");
 	if (media_parse(f, argv[o.ind]) < 0)
-		die_usage("bad SPEC '%s': expected LABEL=, UUID=, PARTUUID=, "
-			  "TYPE=, file=/PATH or a device path",
+		die_usage("bad SPEC '%s': expected LABEL=, UUID=, PARTUUID=, TYPE=, file=/PATH or a device path",
 			  argv[o.ind]);
 	f->need_fs = mount_dir;
 
@@ -188,12 +189,14 @@ int findmedia_main(int argc, char **argv)
 	}
 	scan_warn(f, last, sizeof(last));
 	if (mount_dir) {
-		lfd = media_mount(found, bi.type, mount_dir, rw);
-		if (lfd == -1)
-			die_errno("mount %s (%s) on %s", found, bi.type,
-				  mount_dir);
-		if (lfd >= 0)
-			(void)close(lfd); /* the mount holds the loop now */
+		struct mntdev md = {.source = found, .dir = mount_dir,
+				    .types = bi.type,
+				    .flags = rw ? 0 : MS_RDONLY};
+
+		if (mntdev_mount(&md) < 0)
+			die_errno("mount %s (%s) on %s", found, bi.type, mount_dir);
+		if (md.read_only && rw)
+			warn("%s: write-protected, mounted read-only", found);
 	}
 	printf("%s\n", found);
 	return out_done(0);

@@ -118,16 +118,15 @@ static void look_at_root(struct host *h)
 		return;
 	if (initrd_root_lookup(h->root, &h->root_dev) == 0) {
 		h->root_known = true;
-		h->ram0 = initrd_encode(h->root_dev) == INITRD_ROOT_RAM0;
+		h->ram0 = dev_encode(h->root_dev) == INITRD_ROOT_RAM0;
 	} else if (errno == EINVAL) {
 		report_stop(h->dry, stopped,
-			    "root %s: not a device name (use /dev/NAME, "
-			    "MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)",
+			    "root %s: not a device name (use /dev/NAME, MAJ:MIN, hex, LABEL=, UUID= or PARTUUID=)",
 			    h->root);
 	}
 	/* Absent for now: its driver may be what /linuxrc loads. As the
 	 * kernel, real-root-dev then starts at 0. */
-	h->rrd_set = h->root_known ? initrd_encode(h->root_dev) : 0;
+	h->rrd_set = h->root_known ? dev_encode(h->root_dev) : 0;
 }
 
 static int dry_run(struct host *h)
@@ -136,30 +135,24 @@ static int dry_run(struct host *h)
 	       h->r.codec ? ", " : "",
 	       h->r.codec ? codec_name(h->r.codec) : "");
 	if (h->ram0)
-		printf("initrd-host: root %s is the ram disk: no /linuxrc, "
-		       "the image becomes the root\n",
+		printf("initrd-host: root %s is the ram disk: no /linuxrc, the image becomes the root\n",
 		       h->root);
 	else if (!h->root)
-		printf("initrd-host: no root given: /linuxrc must write "
-		       "real-root-dev\n");
+		printf("initrd-host: no root given: /linuxrc must write real-root-dev\n");
 	else if (h->root_known)
-		printf("initrd-host: root %s (%u:%u), real-root-dev starts "
-		       "at 0x%x\n",
+		printf("initrd-host: root %s (%u:%u), real-root-dev starts at 0x%x\n",
 		       h->root, major(h->root_dev), minor(h->root_dev),
 		       h->rrd_set);
 	else
-		printf("initrd-host: root %s is not there yet: real-root-dev "
-		       "starts at 0, waited for after /linuxrc\n",
+		printf("initrd-host: root %s is not there yet: real-root-dev starts at 0, waited for after /linuxrc\n",
 		       h->root);
 	if (h->standin)
-		printf("initrd-host: real-root-dev: a stand-in in every proc "
-		       "/linuxrc mounts (%s)\n",
+		printf("initrd-host: real-root-dev: a stand-in in every proc /linuxrc mounts (%s)\n",
 		       h->emulate ? "-E" : "the kernel has none");
 	else
 		printf("initrd-host: real-root-dev: the kernel's %s\n",
 		       kernel_rrd);
-	printf("initrd-host: ready (/linuxrc is checked once the image is "
-	       "mounted)\n");
+	printf("initrd-host: ready (/linuxrc is checked once the image is mounted)\n");
 	return out_done(0);
 }
 
@@ -214,11 +207,10 @@ static void mount_root(struct host *h)
 
 	if (by_value && h->rrd_got == 0)
 		report_stop(h->dry, stopped,
-			    "no root device: /linuxrc left real-root-dev at 0 "
-			    "and no root= was given (-r ROOT names one)");
+			    "no root device: /linuxrc left real-root-dev at 0 and no root= was given (-r ROOT names one)");
 	memset(&q, 0, sizeof(q));
 	q.spec = by_value ? NULL : h->root;
-	q.dev = by_value ? initrd_decode(h->rrd_got) : 0;
+	q.dev = by_value ? dev_decode(h->rrd_got) : 0;
 	q.wait_s = h->wait_s;
 	q.types = h->fstype ? h->fstype : h->c.fstype;
 	q.opts = h->opts ? h->opts : h->c.flags;
@@ -226,15 +218,13 @@ static void mount_root(struct host *h)
 	q.dir = newroot;
 	if (initrd_root_wait(&q) < 0 && by_value)
 		report_stop(h->dry, stopped,
-			    "root device %u:%u (real-root-dev 0x%x from "
-			    "/linuxrc) did not appear within %llu s",
+			    "root device %u:%u (real-root-dev 0x%x from /linuxrc) did not appear within %llu s",
 			    major(q.dev), minor(q.dev), h->rrd_got,
 			    (unsigned long long)h->wait_s);
 	else if (q.step)
 		report_stop(
 		    h->dry, stopped,
-		    "root device %s (root=, real-root-dev left at 0x%x) "
-		    "did not appear within %llu s",
+		    "root device %s (root=, real-root-dev left at 0x%x) did not appear within %llu s",
 		    h->root, h->rrd_got, (unsigned long long)h->wait_s);
 	if (initrd_root_mount(&q) < 0) {
 		if (!strcmp(q.step, "options"))
@@ -242,8 +232,7 @@ static void mount_root(struct host *h)
 				    "root mount options %s: bad option %s",
 				    q.opts, q.bad);
 		report_stop(h->dry, stopped,
-			    "mount root %s (%s) on %s: %s: %s (real-root-dev "
-			    "0x%x)",
+			    "mount root %s (%s) on %s: %s: %s (real-root-dev 0x%x)",
 			    q.path, q.types ? q.types : "probed", newroot,
 			    q.step, strerror(errno), h->rrd_got);
 	}
@@ -254,7 +243,7 @@ static _Noreturn void hand_over(struct host *h)
 {
 	struct switchroot s;
 	char *argv[] = {(char *)h->init, NULL};
-	char buf[PATH_MAX + 256];
+	char buf[PATH_MAX + 256], prefix[PATH_MAX + 16];
 	int r;
 
 	/* MS_MOVE refuses mounts under a shared parent. */
@@ -282,28 +271,22 @@ static _Noreturn void hand_over(struct host *h)
 			warn("free %s: %s", h->r.blockdev,
 			     strerror(h->r.flush_err));
 		if (r == 0)
-			warn("/initrd does not exist in the new root: initrd "
-			     "unmounted");
+			warn("/initrd does not exist in the new root: initrd unmounted");
 	}
 	switchroot_init(&s);
 	s.newroot = newroot;
 	s.init = h->init;
 	s.console = h->console;
+	snprintf(prefix, sizeof(prefix), "switch to %s: ", newroot);
 	if (switchroot_check(&s) < 0)
-		report_stop(h->dry, stopped, "switch to %s: %s%s%s", newroot,
-			    s.step, s.step_errno ? ": " : "",
-			    s.step_errno ? strerror(errno) : "");
+		report_failed(&s, stopped, prefix);
 	if (!h->init_argv)
 		h->init_argv = argv;
-	if (s.init_asked) {
-		warn("%s; using %s instead", s.init_why, s.init);
-		h->init_argv[0] = (char *)s.init;
-	}
-	switchroot_run(&s, h->init_argv, h->verbose, report_line, NULL);
-	report_stop(h->dry, stopped, "switch to %s: %s%s%s", newroot, s.step,
-		    s.step_errno ? ": " : "",
-		    s.step_errno ? strerror(errno) : "");
+	report_switch(&s, h->init_argv, h->verbose, stopped, prefix);
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int initrd_host_main(int argc, char **argv);
 
 int initrd_host_main(int argc, char **argv)
 {
@@ -346,14 +329,11 @@ int initrd_host_main(int argc, char **argv)
 			break;
 		case 'w':
 			if (num_u64(o.arg, 3600, &h.wait_s) < 0)
-				die_usage("-w %s: not a number of seconds "
-					  "up to 3600",
+				die_usage("-w %s: not a number of seconds up to 3600",
 					  o.arg);
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (o.ind >= argc)
@@ -368,14 +348,12 @@ int initrd_host_main(int argc, char **argv)
 
 	/* Every check before anything changes. */
 	if (!h.dry && getpid() != 1)
-		die("not running as PID 1 (-n checks without changing "
-		    "anything)");
+		die("not running as PID 1 (-n checks without changing anything)");
 	if (!h.dry &&
 	    (statfs("/", &sf) < 0 || ((unsigned long)sf.f_type != RAMFS_MAGIC &&
 				      (unsigned long)sf.f_type != TMPFS_MAGIC)))
 		report_stop(h.dry, stopped,
-			    "the current root is not an initramfs (ramfs or "
-			    "tmpfs): nothing to host %s from",
+			    "the current root is not an initramfs (ramfs or tmpfs): nothing to host %s from",
 			    h.image);
 	if (initrd_probe(&h.r) < 0)
 		report_stop(h.dry, stopped, "%s; nothing changed",
@@ -383,8 +361,7 @@ int initrd_host_main(int argc, char **argv)
 	if (h.r.blockdev &&
 	    (stat(h.r.blockdev, &st) < 0 || !S_ISBLK(st.st_mode)))
 		report_stop(h.dry, stopped,
-			    "-d %s: not a block device (load brd for "
-			    "/dev/ram0); nothing changed",
+			    "-d %s: not a block device (load brd for /dev/ram0); nothing changed",
 			    h.r.blockdev);
 	if (!h.dry)
 		api_mounts(&h);

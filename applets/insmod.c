@@ -16,6 +16,9 @@
 
 #include "initbox.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int insmod_main(int argc, char **argv);
+
 int insmod_main(int argc, char **argv)
 {
 	struct {

@@ -68,7 +68,7 @@ static const struct opt_long longs[] = {{"find", OPT_NONE, 'f'},
 					{"offset", OPT_ARG, 'o'},
 					{"sizelimit", OPT_ARG, L_SIZELIMIT},
 					{"partscan", OPT_NONE, 'P'},
-					{"direct-io", OPT_NONE, L_DIO},
+					{"direct-io", OPT_OPTIONAL, L_DIO},
 					{"all", OPT_NONE, 'a'},
 					{"list", OPT_NONE, 'l'},
 					{"associated", OPT_ARG, 'j'},
@@ -85,14 +85,6 @@ static uint64_t size_arg(const char *opt, const char *s)
 	return v;
 }
 
-/* The kernel stores lo_device as new_encode_dev(). */
-static uint64_t encode_dev(dev_t d)
-{
-	uint64_t ma = major(d), mi = minor(d);
-
-	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffULL) << 12);
-}
-
 static bool matches(const struct losetup *s, const struct loop_state *st)
 {
 	if (!s->assoc)
@@ -100,7 +92,7 @@ static bool matches(const struct losetup *s, const struct loop_state *st)
 	if (s->has_offset && st->offset != s->conf.offset)
 		return false;
 	if (st->back_dev || st->back_ino)
-		return st->back_dev == encode_dev(s->assoc_st.st_dev) &&
+		return st->back_dev == dev_encode(s->assoc_st.st_dev) &&
 		       st->back_ino == s->assoc_st.st_ino;
 	/* Device and inode unknown (node not openable): the name. */
 	return !strcmp(st->backing, s->assoc_real);
@@ -242,8 +234,7 @@ static int attach(struct losetup *s, const char *dev_arg, const char *file)
 	fd = loop_setup(file, &s->conf, dev, sizeof(dev), &step, NULL);
 	if (fd < 0) {
 		if (errno == ENOENT && !strcmp(step, "open /dev/loop-control"))
-			die("attach %s: open /dev/loop-control: no such file "
-			    "(load the loop module)",
+			die("attach %s: open /dev/loop-control: no such file (load the loop module)",
 			    file);
 		if (errno == EINVAL && !strcmp(step, "find loop device"))
 			die("attach %s: %s is not a loop device", file,
@@ -258,32 +249,19 @@ static int attach(struct losetup *s, const char *dev_arg, const char *file)
 	return out_done(0);
 }
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int losetup_main(int argc, char **argv);
+
 int losetup_main(int argc, char **argv)
 {
 	struct losetup s;
 	struct opt o;
 	char dev[64];
 	int c, i, nops;
-	const char *w;
 
 	memset(&s, 0, sizeof(s));
 	opt_init(&o);
-	for (;;) {
-		w = o.ind < argc ? argv[o.ind] : NULL;
-		/* opt.c knows no optional arguments: --direct-io=on|off */
-		if (o.pos == 0 && w && !strncmp(w, "--direct-io=", 12)) {
-			if (!strcmp(w + 12, "on"))
-				s.conf.direct_io = true;
-			else if (!strcmp(w + 12, "off"))
-				s.conf.direct_io = false;
-			else
-				die_usage("bad --direct-io '%s'", w + 12);
-			o.ind++;
-			continue;
-		}
-		c = opt_next(&o, argc, argv, "fro:Palj:dD", longs);
-		if (c == -1)
-			break;
+	while ((c = opt_next(&o, argc, argv, "fro:Palj:dD", longs)) != -1) {
 		switch (c) {
 		case 'f':
 			s.find = true;
@@ -304,8 +282,13 @@ int losetup_main(int argc, char **argv)
 		case 'P':
 			s.conf.partscan = true;
 			break;
-		case L_DIO:
-			s.conf.direct_io = true;
+		case L_DIO: /* --direct-io[=on|off] */
+			if (!o.arg || !strcmp(o.arg, "on"))
+				s.conf.direct_io = true;
+			else if (!strcmp(o.arg, "off"))
+				s.conf.direct_io = false;
+			else
+				die_usage("bad --direct-io '%s'", o.arg);
 			break;
 		case 'a':
 			s.mode = M_LIST;
@@ -326,10 +309,8 @@ int losetup_main(int argc, char **argv)
 		case 'D':
 			s.mode = M_DETACH_ALL;
 			break;
-		case ':':
-			die_usage("option %s needs a value", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	argv += o.ind;

@@ -49,113 +49,18 @@
 
 #include "initbox.h"
 
-/* A module to load. Jobs run in plan order, up to m->jobs at a time, each
- * once the jobs for its dependencies have ended. */
-struct job {
-	char name[64];
-	char *path, *params;
-	char *hard; /* modules.dep's list, normalised, blank-separated */
-	char *soft; /* softdep pre: names, the same way */
-	pid_t pid;
-	enum { J_WAIT, J_RUN, J_OK, J_FAIL } st;
-	bool cold; /* a device's driver: goes before the named modules */
-};
-
 struct mp {
-	bool quiet, all, dry, verbose, show, coldplug, cold;
+	bool quiet, all, dry, verbose, show, coldplug;
 	const char *basedir, *kver, *sysfs;
 	struct kmod_ctx k;
-	struct job *q;
-	size_t nq, cap, running;
-	unsigned jobs;   /* loads at a time */
-	unsigned loaded; /* modules loaded since the counter was reset */
-	bool failed;
-	bool soft_off;  /* softdeps waiting on each other: ignored */
-	bool promoted;  /* a job became a driver's dependency */
+	struct kmod_jobs jobs;
 	char params[4096];
 };
-
-static struct job *find_job(struct mp *m, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < m->nq; i++)
-		if (!strncmp(m->q[i].name, name, len) && !m->q[i].name[len])
-			return &m->q[i];
-	return NULL;
-}
-
-/* Each blank-separated word of LIST, in place: *w and its length. */
-static bool next_word(const char **list, const char **w, size_t *len)
-{
-	const char *c = *list + strspn(*list, " ");
-
-	*len = strcspn(c, " ");
-	*w = c;
-	*list = c + *len;
-	return *len > 0;
-}
-
-/* "a b c" from modules.dep's paths, normalised */
-static char *hard_of(const struct kmod_step *s)
-{
-	size_t cap = s->deps_len + 1, len = 0, n;
-	const char *c = s->deps, *end = s->deps + s->deps_len;
-	char *out = malloc(cap), tok[512], nm[64];
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	while (c < end) {
-		while (c < end && (*c == ' ' || *c == '\t'))
-			c++;
-		for (n = 0; c + n < end && c[n] != ' ' && c[n] != '\t'; n++)
-			;
-		if (n && n < sizeof(tok)) {
-			memcpy(tok, c, n);
-			tok[n] = '\0';
-			kmod_norm(tok, nm, sizeof(nm));
-			/* a name is never longer than its path */
-			len += (size_t)snprintf(out + len, cap - len, "%s%s",
-						len ? " " : "", nm);
-		}
-		c += n;
-	}
-	return out;
-}
-
-/* A device's driver loads before the named modules: so do the modules
- * it needs that were queued for a NAME. */
-static void needs_cold(struct mp *m, const struct job *j)
-{
-	const char *lists[2] = {j->hard, j->soft}, *l, *w;
-	struct job *d;
-	size_t len;
-	int i;
-
-	for (i = 0; i < 2; i++)
-		for (l = lists[i]; next_word(&l, &w, &len);) {
-			d = find_job(m, w, len);
-			if (d && d->st == J_WAIT && !d->cold) {
-				d->cold = true;
-				m->promoted = true;
-				needs_cold(m, d);
-			}
-		}
-}
-
-static void drop(struct job *j)
-{
-	free(j->path);
-	free(j->params);
-	free(j->hard);
-	free(j->soft);
-}
 
 static int step(void *arg, const struct kmod_step *s)
 {
 	struct mp *m = arg;
-	struct job *j;
+	struct kmod_job *j;
 
 	if (s->what == KMOD_BUILTIN) {
 		if (m->verbose || m->show)
@@ -163,14 +68,15 @@ static int step(void *arg, const struct kmod_step *s)
 		return 0;
 	}
 	/* Ours first: loading ("coming"), it also counts as loaded */
-	j = find_job(m, s->name, strlen(s->name));
+	j = kmod_jobs_find(&m->jobs, s->name, strlen(s->name));
 	if (j) {
 		/* queued for a NAME, now a device's driver too: the round
 		 * waits for it (and what it needs) and counts it */
-		if (m->cold && (j->st == J_WAIT || j->st == J_RUN) &&
+		if (m->jobs.cold &&
+		    (j->st == KMOD_JOB_WAIT || j->st == KMOD_JOB_RUN) &&
 		    !j->cold) {
 			j->cold = true;
-			needs_cold(m, j);
+			kmod_jobs_promote(&m->jobs, j);
 		}
 		return 0; /* or planned in an earlier round */
 	}
@@ -182,38 +88,15 @@ static int step(void *arg, const struct kmod_step *s)
 		       s->params ? s->params : "");
 		return 0;
 	}
-	if (m->nq == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct job *q = realloc(m->q, cap * sizeof(*q));
-
-		if (!q)
-			return -1;
-		m->q = q;
-		m->cap = cap;
-	}
-	j = &m->q[m->nq];
-	memset(j, 0, sizeof(*j));
-	snprintf(j->name, sizeof(j->name), "%s", s->name);
-	j->path = strdup(s->path);
-	j->params = s->params ? strdup(s->params) : NULL;
-	j->hard = hard_of(s);
-	j->soft = strdup(s->soft);
-	if (!j->path || !j->hard || !j->soft || (s->params && !j->params)) {
-		drop(j);
-		return -1;
-	}
-	j->cold = m->cold;
-	m->nq++;
-	if (j->cold)
-		needs_cold(m, j);
-	return 0;
+	return kmod_jobs_add(&m->jobs, s) ? 0 : -1;
 }
 
 /* The load itself, in this process or a child: 0 or 1 (reported). */
-static int load(const struct job *j)
+static int load(void *ctx, const struct kmod_job *j)
 {
 	const char *st;
 
+	(void)ctx;
 	if (kmod_load(j->path, j->params, &st) < 0) {
 		int e = errno;
 
@@ -224,185 +107,22 @@ static int load(const struct job *j)
 	return 0;
 }
 
-static void ended(struct mp *m, struct job *j, bool ok)
+/* -v: the plan line, out before a load that may hang or oops, and not
+ * copied into a child */
+static void before(void *ctx, const struct kmod_job *j)
 {
-	j->st = ok ? J_OK : J_FAIL;
-	if (ok)
-		m->loaded++;
-	else
-		m->failed = true;
+	const struct mp *m = ctx;
+
+	if (m->verbose)
+		printf("insmod %s%s%s\n", j->path, j->params ? " " : "",
+		       j->params ? j->params : "");
+	(void)fflush(stdout); /* a failed write shows at out_done */
 }
 
-/* 1 when every job J needs has ended (a failed hard dependency fails J,
- * said once), 0 while one is still to come. A soft one that failed only
- * loses its ordering, as with kmod. */
-static int ready(struct mp *m, struct job *j)
+static void say(void *ctx, const char *text)
 {
-	const char *l, *w;
-	struct job *d;
-	size_t len;
-
-	for (l = j->hard; next_word(&l, &w, &len);) {
-		d = find_job(m, w, len);
-		if (!d || d == j || d->st == J_OK)
-			continue;
-		if (j->cold && d->st == J_WAIT && !d->cold) {
-			d->cold = true; /* start it in pass 0 */
-			m->promoted = true;
-		}
-		if (d->st == J_FAIL) {
-			warn("not loading %s: %s did not load", j->name,
-			     d->name);
-			ended(m, j, false);
-		}
-		return 0;
-	}
-	if (m->soft_off)
-		return 1;
-	for (l = j->soft; next_word(&l, &w, &len);) {
-		d = find_job(m, w, len);
-		if (d && d != j && (d->st == J_WAIT || d->st == J_RUN))
-			return 0;
-	}
-	return 1;
-}
-
-/* Start what may start: device drivers first, then the named modules
- * (while only drivers are due, with a job to spare only). With one job
- * the loads run here, one after the other. Returns how many jobs it
- * started or ended. */
-static unsigned start(struct mp *m, bool cold_only)
-{
-	unsigned n = 0, nready = 0;
-	bool solo;
-	int pass;
-	size_t i;
-
-	/* A load that could not overlap another (the only one that may
-	 * start, none running: a chain of dependencies, the kernel's
-	 * request_module) runs here, without a fork. */
-	for (i = 0; m->jobs > 1 && !m->running && i < m->nq; i++)
-		if (m->q[i].st == J_WAIT && ready(m, &m->q[i]))
-			nready++;
-	solo = m->jobs == 1 || (!m->running && nready <= 1);
-	for (pass = 0; pass < 2; pass++) {
-		if (pass && cold_only && m->jobs == 1)
-			break;
-		for (i = 0; i < m->nq && m->running < m->jobs; i++) {
-			struct job *j = &m->q[i];
-
-			if (j->st != J_WAIT || j->cold != !pass)
-				continue;
-			if (!ready(m, j)) {
-				n += j->st == J_FAIL;
-				continue;
-			}
-			n++;
-			if (m->verbose)
-				printf("insmod %s%s%s\n", j->path,
-				       j->params ? " " : "",
-				       j->params ? j->params : "");
-			/* the plan line must be out before a load that
-			 * may hang or oops, and not copied into a child */
-			(void)fflush(stdout);
-			if (!solo)
-				j->pid = fork();
-			if (!solo && j->pid == 0)
-				_exit(load(j));
-			if (solo || j->pid < 0) {
-				ended(m, j, load(j) == 0);
-				/* what it unblocks may overlap: count again */
-				if (m->jobs > 1)
-					return n;
-				continue;
-			}
-			j->st = J_RUN;
-			m->running++;
-		}
-	}
-	return n;
-}
-
-static bool pending(struct mp *m, bool cold_only)
-{
-	size_t i;
-
-	for (i = 0; i < m->nq; i++)
-		if ((m->q[i].st == J_WAIT || m->q[i].st == J_RUN) &&
-		    (!cold_only || m->q[i].cold))
-			return true;
-	return false;
-}
-
-/* Nothing runs and nothing can start: jobs wait on each other. Only
- * softdeps can (a pre: b, b pre: a); they are then ignored. Otherwise
- * (a broken index) what waits fails. */
-static bool stuck(struct mp *m, bool cold_only)
-{
-	size_t i;
-
-	if (m->promoted) {
-		m->promoted = false;
-		return false; /* pass 1's job is now in pass 0: go again */
-	}
-	if (!m->soft_off) {
-		m->soft_off = true;
-		return false;
-	}
-	for (i = 0; i < m->nq; i++)
-		if (m->q[i].st == J_WAIT && (!cold_only || m->q[i].cold)) {
-			warn("not loading %s: what it needs (%s) never came",
-			     m->q[i].name, m->q[i].hard);
-			ended(m, &m->q[i], false);
-		}
-	return true;
-}
-
-/* Run the queue until no device driver (COLD_ONLY) or nothing at all is
- * left to load. */
-static void run(struct mp *m, bool cold_only)
-{
-	struct job *j;
-	int status;
-	pid_t pid;
-	size_t i;
-
-	for (;;) {
-		unsigned n = start(m, cold_only);
-
-		if (!pending(m, cold_only))
-			break;
-		if (!m->running) {
-			if (n || !stuck(m, cold_only))
-				continue;
-			break;
-		}
-		pid = waitpid(-1, &status, 0);
-		if (pid < 0 && errno == EINTR)
-			continue;
-		if (pid < 0) {
-			/* children reaped behind our back (SIGCHLD
-			 * ignored): their results are lost */
-			for (i = 0; i < m->nq; i++)
-				if (m->q[i].st == J_RUN) {
-					warn("load %s: lost its child: %s",
-					     m->q[i].path, strerror(errno));
-					ended(m, &m->q[i], false);
-				}
-			m->running = 0;
-			continue;
-		}
-		for (i = 0, j = NULL; i < m->nq; i++)
-			if (m->q[i].st == J_RUN && m->q[i].pid == pid)
-				j = &m->q[i];
-		if (!j)
-			continue; /* not ours (inherited) */
-		m->running--;
-		if (WIFSIGNALED(status))
-			warn("load %s: killed by signal %d", j->path,
-			     WTERMSIG(status));
-		ended(m, j, WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
+	(void)ctx;
+	warn("%s", text);
 }
 
 /* One NAME or ALIAS planned; 0 ok, 1 failed (reported) */
@@ -436,7 +156,7 @@ static int coldplug(struct mp *m)
 	const char *st;
 	int n, rc;
 
-	m->cold = true;
+	m->jobs.cold = true;
 	for (;;) {
 		n = kmod_scan(m->sysfs, &seen, &fresh, &st);
 		if (n < 0)
@@ -444,31 +164,22 @@ static int coldplug(struct mp *m)
 				  m->sysfs ? m->sysfs : "/sys", st);
 		if (!n)
 			break;
-		m->loaded = 0;
+		m->jobs.loaded = 0;
 		/* each round plans afresh: step skips what is loaded */
 		kmod_plan_reset(&m->k);
 		rc = kmod_plan_aliases(&m->k, fresh.v, fresh.n, step, m);
 		if (rc == -1) {
 			warn_errno("resolve the modaliases");
-			m->failed = true;
+			m->jobs.failed = true;
 		}
-		run(m, true);
-		if (!m->loaded || m->dry || m->show)
+		kmod_jobs_run(&m->jobs, true);
+		if (!m->jobs.loaded || m->dry || m->show)
 			break;
 	}
-	m->cold = false;
+	m->jobs.cold = false;
 	kmod_strs_free(&seen);
 	kmod_strs_free(&fresh);
-	return m->failed ? 1 : 0;
-}
-
-static void free_jobs(struct mp *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nq; i++)
-		drop(&m->q[i]);
-	free(m->q);
+	return m->jobs.failed ? 1 : 0;
 }
 
 /* the CPUs this process may run on: the default number of jobs */
@@ -482,6 +193,9 @@ static unsigned cpus(void)
 	n = CPU_COUNT(&set);
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int modprobe_main(int argc, char **argv);
 
 int modprobe_main(int argc, char **argv)
 {
@@ -505,7 +219,11 @@ int modprobe_main(int argc, char **argv)
 	int c, i, rc = 0;
 
 	memset(&m, 0, sizeof(m));
-	m.jobs = cpus();
+	m.jobs.jobs = cpus();
+	m.jobs.load = load;
+	m.jobs.before = before;
+	m.jobs.warn = say;
+	m.jobs.ctx = &m;
 	/* children are reaped here: one ignored SIGCHLD (inherited across
 	 * exec) would make the kernel reap them and lose their results */
 	(void)signal(SIGCHLD, SIG_DFL);
@@ -542,12 +260,10 @@ int modprobe_main(int argc, char **argv)
 		case 'j':
 			if (num_u64(o.arg, 64, &v) < 0 || !v)
 				die_usage("bad number of jobs '%s'", o.arg);
-			m.jobs = (unsigned)v;
+			m.jobs.jobs = (unsigned)v;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (m.coldplug && !m.all && o.ind != argc)
@@ -574,10 +290,10 @@ int modprobe_main(int argc, char **argv)
 	if (m.coldplug && !m.dry && !m.show)
 		rc |= coldplug(&m);
 	if (m.all || m.coldplug) {
-		run(&m, false);
-		free_jobs(&m);
+		kmod_jobs_run(&m.jobs, false);
+		kmod_jobs_free(&m.jobs);
 		kmod_close(&m.k);
-		return out_done(rc || m.failed ? 1 : 0);
+		return out_done(rc || m.jobs.failed ? 1 : 0);
 	}
 	for (i = o.ind + 1; i < argc; i++) {
 		int n = snprintf(m.params + len, sizeof(m.params) - len, "%s%s",
@@ -588,8 +304,8 @@ int modprobe_main(int argc, char **argv)
 		len += (size_t)n;
 	}
 	rc = plan_one(&m, argv[o.ind], len ? m.params : NULL);
-	run(&m, false);
-	free_jobs(&m);
+	kmod_jobs_run(&m.jobs, false);
+	kmod_jobs_free(&m.jobs);
 	kmod_close(&m.k);
-	return out_done(rc || m.failed ? 1 : 0);
+	return out_done(rc || m.jobs.failed ? 1 : 0);
 }

@@ -39,8 +39,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "mntdev.h"
-#include "mountinfo.h"
 
 enum {
 	L_BIND = 256,
@@ -130,20 +128,17 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 		die("%s: %s", s, strerror(e));
 	if (!strcmp(d->step, "probe")) {
 		if (e == ENOTBLK)
-			die("%s: no type given (-t) and not a block device "
-			    "or file to probe",
+			die("%s: no type given (-t) and not a block device or file to probe",
 			    s);
 		if (e == ENODATA)
-			die("%s: no filesystem recognised (unknown type or "
-			    "corrupt superblock)",
+			die("%s: no filesystem recognised (unknown type or corrupt superblock)",
 			    s);
 		die("%s: read superblock: %s", s, strerror(e));
 	}
 	if (strcmp(d->step, "mount")) {
 		/* A step of the loop device's setup. */
 		if (e == ENOENT && !strcmp(d->step, "open /dev/loop-control"))
-			die("%s: open /dev/loop-control: no such file (load "
-			    "the loop module)",
+			die("%s: open /dev/loop-control: no such file (load the loop module)",
 			    s);
 		die("%s: %s%s%s: %s", s, d->step, d->loop_name[0] ? " " : "",
 		    d->loop_name, strerror(e));
@@ -151,14 +146,12 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 	switch (e) {
 	case ENODEV:
 		if (!mntdev_fs_known(t))
-			die("%s: unknown filesystem type '%s' (load the %s "
-			    "module)",
+			die("%s: unknown filesystem type '%s' (load the %s module)",
 			    s, t, t);
 		break;
 	case EINVAL:
 		/* The kernel's reason is only in dmesg. */
-		die("mount %s on %s: bad superblock, option or type '%s' (see "
-		    "dmesg)",
+		die("mount %s on %s: bad superblock, option or type '%s' (see dmesg)",
 		    s, m->dir, t);
 	case ENOTBLK:
 		die("%s: not a block device", s);
@@ -233,12 +226,14 @@ static void remount(struct mount *m)
 		  mntopt_flags(&m->o, mntopt_from_statvfs(sv.f_flag)),
 		  m->o.flags & MS_BIND ? NULL : m->o.data) < 0) {
 		if (errno == EINVAL)
-			die("remount %s: not a mount point, or bad option "
-			    "(see dmesg)",
+			die("remount %s: not a mount point, or bad option (see dmesg)",
 			    m->dir);
 		die_errno("remount %s", m->dir);
 	}
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int mount_main(int argc, char **argv);
 
 int mount_main(int argc, char **argv)
 {
@@ -251,25 +246,14 @@ int mount_main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	mntopt_init(&m.o);
 	opt_init(&o);
-	/* Options may follow the operands, as util-linux allows. */
-	while (o.ind < argc) {
-		if (o.pos == 0 && (argv[o.ind][0] != '-' || !argv[o.ind][1])) {
-			if (nops == 2)
-				die_usage("unexpected operand %s", argv[o.ind]);
-			ops[nops++] = argv[o.ind++];
-			continue;
-		}
-		if (o.pos == 0 && !strcmp(argv[o.ind], "--")) {
-			for (o.ind++; o.ind < argc; o.ind++) {
-				if (nops == 2)
-					die_usage("unexpected operand %s",
-						  argv[o.ind]);
-				ops[nops++] = argv[o.ind];
-			}
-			break;
-		}
-		c = opt_next(&o, argc, argv, "t:o:rwn", longs);
+	o.mixed = true; /* options may follow the operands, as util-linux allows */
+	while ((c = opt_next(&o, argc, argv, "t:o:rwn", longs)) != -1) {
 		switch (c) {
+		case OPT_OPERAND:
+			if (nops == 2)
+				die_usage("unexpected operand %s", o.arg);
+			ops[nops++] = o.arg;
+			break;
 		case 't':
 			m.types = o.arg;
 			break;
@@ -295,14 +279,12 @@ int mount_main(int argc, char **argv)
 		case L_MOVE:
 			(void)mntopt_parse(&m.o, "move");
 			break;
-		case ':':
-			die_usage("option %s needs a value", o.bad);
 		default:
 			if (c >= L_PRIVATE && c <= L_RUNBINDABLE) {
 				make = make_prop[c - L_PRIVATE];
 				break;
 			}
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 

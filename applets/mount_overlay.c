@@ -44,7 +44,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "mntdev.h"
 
 struct overlay {
 	const char *size, *cowdir, *spec, *lowers, *target;
@@ -141,8 +140,7 @@ static void device_layer(struct overlay *s)
 		s->mounted_cow = true;
 		if (d.read_only)
 			fail(s,
-			     "upper layer %s: not writable (read-only "
-			     "medium)",
+			     "upper layer %s: not writable (read-only medium)",
 			     s->spec);
 		return;
 	}
@@ -157,8 +155,7 @@ static void device_layer(struct overlay *s)
 		     strerror(e));
 	if (e == ENODEV)
 		fail(s,
-		     "-p %s: unknown filesystem type '%s' (load the %s "
-		     "module)",
+		     "-p %s: unknown filesystem type '%s' (load the %s module)",
 		     s->spec, d.type, d.type);
 	fail(s, "mount %s (%s) on %s: %s", s->spec, d.type, s->cow,
 	     strerror(e));
@@ -192,8 +189,7 @@ static void build_data(struct overlay *s, bool defaults, char *d, size_t len)
 	if (overlay_data(d, len, s->lower, s->upper, s->work,
 			 defaults ? OVERLAY_DEFAULTS : NULL, s->extra.data) < 0)
 		fail(s,
-		     "overlay options longer than mount(2) takes (%zu "
-		     "bytes)",
+		     "overlay options longer than mount(2) takes (%zu bytes)",
 		     len);
 }
 
@@ -221,6 +217,9 @@ static void check_lowers(struct overlay *s)
 		l += n + (l[n] == ':');
 	}
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int mount_overlay_main(int argc, char **argv);
 
 int mount_overlay_main(int argc, char **argv)
 {
@@ -251,10 +250,8 @@ int mount_overlay_main(int argc, char **argv)
 				die_usage("bad option '%s': %s", s.extra.bad,
 					  strerror(errno));
 			break;
-		case ':':
-			die_usage("option %s needs a value", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (argc - o.ind != 2)
@@ -271,8 +268,7 @@ int mount_overlay_main(int argc, char **argv)
 		die_usage("-o takes overlay options and mount flags only");
 	if (s.spec &&
 	    (!strncmp(s.spec, "LABEL=", 6) || !strncmp(s.spec, "UUID=", 5)))
-		die_usage("-p %s: give a device or directory (findmedia "
-			  "resolves LABEL= and UUID=)",
+		die_usage("-p %s: give a device or directory (findmedia resolves LABEL= and UUID=)",
 			  s.spec);
 
 	/* Everything checkable before anything is made. */
@@ -286,7 +282,7 @@ int mount_overlay_main(int argc, char **argv)
 			die_errno("-p %s", s.spec);
 	} else {
 		snprintf(s.cow, sizeof(s.cow), "%s", s.cowdir);
-		if (overlay_mkdirs(s.cow, &s.made_cowdir) < 0)
+		if (mkdir_p(s.cow, &s.made_cowdir) < 0)
 			fail(&s, "create %s: %s", s.cow, strerror(errno));
 		if (!realpath(s.cowdir, s.cow))
 			fail(&s, "%s: %s", s.cowdir, strerror(errno));
@@ -311,20 +307,17 @@ int mount_overlay_main(int argc, char **argv)
 	if (r < 0) {
 		if (errno == ENODEV ||
 		    (errno == EINVAL && !mntdev_fs_known("overlay")))
-			fail(&s, "overlay filesystem not available (load the "
-				 "overlay module)");
+			fail(&s, "overlay filesystem not available (load the overlay module)");
 		if (errno == EROFS)
 			fail(&s, "upper layer %s: not writable: %s", s.upper,
 			     strerror(errno));
 		if (errno == EBUSY)
 			fail(&s,
-			     "mount overlay on %s: upper or work directory "
-			     "in use by another overlay",
+			     "mount overlay on %s: upper or work directory in use by another overlay",
 			     s.target);
 		if (errno == EINVAL)
 			fail(&s,
-			     "mount overlay on %s: rejected layers or "
-			     "options (see dmesg)",
+			     "mount overlay on %s: rejected layers or options (see dmesg)",
 			     s.target);
 		fail(&s, "mount overlay on %s: %s", s.target, strerror(errno));
 	}

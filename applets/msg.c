@@ -89,6 +89,13 @@ void die_usage(const char *fmt, ...)
 	exit(out_done(2));
 }
 
+void die_opt(const struct opt *o, int c)
+{
+	if (c == ':')
+		die_usage("option %s needs an argument", o->bad);
+	die_usage("unknown option %s", o->bad);
+}
+
 int out_done(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -21,6 +21,9 @@
 
 #include "initbox.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int pivot_root_main(int argc, char **argv);
+
 int pivot_root_main(int argc, char **argv)
 {
 	char why[PATH_MAX + 160];
@@ -34,10 +37,9 @@ int pivot_root_main(int argc, char **argv)
 	switch (errno) {
 	case EINVAL:
 		die("pivot root to %s: %s", argv[1],
-		    switchroot_pivot_why(argv[1], argv[2], why, sizeof(why)));
+		    pivot_why_here(argv[1], argv[2], why, sizeof(why)));
 	case EBUSY:
-		die("pivot root to %s: NEW_ROOT or PUT_OLD is on the current "
-		    "root's mount (the same filesystem)",
+		die("pivot root to %s: NEW_ROOT or PUT_OLD is on the current root's mount (the same filesystem)",
 		    argv[1]);
 	case EPERM:
 		die_errno("pivot root to %s (needs CAP_SYS_ADMIN)", argv[1]);

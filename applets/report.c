@@ -39,28 +39,39 @@ void report_stop(bool dry, const char *state, const char *fmt, ...)
 	switchroot_hang();
 }
 
-void report_failed(const struct switchroot *s)
+void report_failed(const struct switchroot *s, const char *state,
+		   const char *prefix)
 {
-	if (s->step_errno)
-		report_stop(s->dry_run, "nothing was changed", "%s: %s",
-			    s->step, strerror(errno));
-	report_stop(s->dry_run, "nothing was changed", "%s", s->step);
+	report_stop(s->dry_run, state, "%s%s%s%s", prefix, s->step,
+		    s->step_errno ? ": " : "",
+		    s->step_errno ? strerror(errno) : "");
 }
 
-int report_ready(struct switchroot *s, const char *applet)
+void report_check(struct switchroot *s, int argc, char **argv, int ind,
+		  bool dry, const char *applet)
 {
+	if (argc - ind < 2)
+		die_usage("need NEWROOT and INIT");
+	s->newroot = argv[ind];
+	s->init = argv[ind + 1];
+	s->dry_run = dry;
+	if (switchroot_check(s) < 0)
+		report_failed(s, REPORT_UNCHANGED, "");
+	if (!dry)
+		return;
 	printf("%s: ready: %s is a mount point and %s runs in it\n", applet,
 	       s->newroot, s->init);
 	switchroot_free(s);
-	return out_done(0);
+	exit(out_done(0));
 }
 
-void report_switch(struct switchroot *s, char **init_argv, bool verbose)
+void report_switch(struct switchroot *s, char **init_argv, bool verbose,
+		   const char *state, const char *prefix)
 {
 	if (s->init_asked) {
 		warn("%s; using %s instead", s->init_why, s->init);
 		init_argv[0] = (char *)s->init;
 	}
 	switchroot_run(s, init_argv, verbose, report_line, NULL);
-	report_failed(s);
+	report_failed(s, state, prefix);
 }

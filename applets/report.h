@@ -5,6 +5,9 @@
 
 #include "initbox.h"
 
+/* The state switch_root and run_init stop in: their checks come first. */
+#define REPORT_UNCHANGED "nothing was changed"
+
 /* One line from the engine: "applet: TEXT" on stderr. */
 void report_line(void *ctx, const char *text);
 /* Say "applet: REASON" (FMT). A dry run or a process that is not PID 1
@@ -13,15 +16,22 @@ void report_line(void *ctx, const char *text);
  * console); if that fails, it says so and stays alive reaping children. */
 _Noreturn void report_stop(bool dry, const char *state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Why switchroot_check or switchroot_run stopped before changing
- * anything (s->step, errno when s->step_errno), then report_stop. */
-_Noreturn void report_failed(const struct switchroot *s);
-/* -n: the checks passed, said under the applet's own name (run-init
- * says run_init); frees s and returns the exit code. */
-int report_ready(struct switchroot *s, const char *applet);
+/* "PREFIXstep[: errno]": why switchroot_check or switchroot_run stopped
+ * (s->step, errno when s->step_errno), then report_stop with STATE.
+ * switch_root and run_init pass REPORT_UNCHANGED and "". */
+_Noreturn void report_failed(const struct switchroot *s, const char *state,
+			     const char *prefix);
+/* NEWROOT and INIT from the operands at ARGV[IND], then the checks: a
+ * failed one stops (report_failed). With DRY (-n) the answer is said
+ * under the applet's own name (run-init says run_init) and the process
+ * exits. Returns when the switch may go ahead. */
+void report_check(struct switchroot *s, int argc, char **argv, int ind,
+		  bool dry, const char *applet);
 /* Switch to s->newroot and run INIT_ARGV (a fallback init when the check
- * chose one, said in a warning). Never returns. */
+ * chose one, said in a warning). Never returns: a failure goes to
+ * report_failed with STATE and PREFIX. */
 _Noreturn void report_switch(struct switchroot *s, char **init_argv,
-			     bool verbose);
+			     bool verbose, const char *state,
+			     const char *prefix);
 
 #endif

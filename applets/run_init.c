@@ -30,6 +30,9 @@
 #include "initbox.h"
 #include "report.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int run_init_main(int argc, char **argv);
+
 int run_init_main(int argc, char **argv)
 {
 	struct switchroot s;
@@ -61,26 +64,15 @@ int run_init_main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
-	if (argc - o.ind < 2)
-		die_usage("need NEWROOT and INIT");
-	s.newroot = argv[o.ind];
-	s.init = argv[o.ind + 1];
-	s.dry_run = dry;
-	if (switchroot_check(&s) < 0)
-		report_failed(&s);
-	if (dry)
-		return report_ready(&s, "run_init");
+	report_check(&s, argc, argv, o.ind, dry, "run_init");
 	if (caps &&
 	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &step) < 0)
 		report_stop(false,
-			    "capabilities may be partly dropped, nothing "
-			    "else was changed",
+			    "capabilities may be partly dropped, nothing else was changed",
 			    "drop capabilities: %s: %s", step, strerror(errno));
-	report_switch(&s, argv + o.ind + 1, verbose);
+	report_switch(&s, argv + o.ind + 1, verbose, REPORT_UNCHANGED, "");
 }

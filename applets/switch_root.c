@@ -35,6 +35,9 @@
 #include "initbox.h"
 #include "report.h"
 
+/* Called through the applet table (applets/initbox.c, generated). */
+int switch_root_main(int argc, char **argv);
+
 int switch_root_main(int argc, char **argv)
 {
 	struct switchroot s;
@@ -55,20 +58,10 @@ int switch_root_main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
-		case ':':
-			die_usage("option %s needs an argument", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
-	if (argc - o.ind < 2)
-		die_usage("need NEWROOT and INIT");
-	s.newroot = argv[o.ind];
-	s.init = argv[o.ind + 1];
-	s.dry_run = dry;
-	if (switchroot_check(&s) < 0)
-		report_failed(&s);
-	if (dry)
-		return report_ready(&s, "switch_root");
-	report_switch(&s, argv + o.ind + 1, verbose);
+	report_check(&s, argc, argv, o.ind, dry, "switch_root");
+	report_switch(&s, argv + o.ind + 1, verbose, REPORT_UNCHANGED, "");
 }

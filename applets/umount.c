@@ -24,7 +24,6 @@
 #include <sys/sysmacros.h>
 
 #include "initbox.h"
-#include "mountinfo.h"
 
 struct umount {
 	int flags; /* MNT_DETACH, MNT_FORCE */
@@ -81,8 +80,7 @@ static int one(const struct umount *u, const char *arg)
 		if (errno == EINVAL)
 			warn("%s: not mounted", arg);
 		else if (errno == EBUSY)
-			warn("%s: target is busy (umount -l detaches it "
-			     "lazily)",
+			warn("%s: target is busy (umount -l detaches it lazily)",
 			     arg);
 		else
 			warn_errno("unmount %s", arg);
@@ -94,6 +92,9 @@ static int one(const struct umount *u, const char *arg)
 	}
 	return 0;
 }
+
+/* Called through the applet table (applets/initbox.c, generated). */
+int umount_main(int argc, char **argv);
 
 int umount_main(int argc, char **argv)
 {
@@ -115,10 +116,8 @@ int umount_main(int argc, char **argv)
 			break;
 		case 'n':
 			break;
-		case ':':
-			die_usage("option %s needs a value", o.bad);
 		default:
-			die_usage("unknown option %s", o.bad);
+			die_opt(&o, c);
 		}
 	}
 	if (o.ind >= argc)

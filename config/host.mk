@@ -1,6 +1,5 @@
-# host: the build-host tool; every applet, decoders and encoders.
+# host: the build-host tool; the default profile's applets (one list, in
+# config/default.mk), decoders and encoders.
 # scripts/mkinitramfs packs and compresses initramfs images with it.
-APPLETS = blockdev chroot cpio_pack cpio_unpack findmedia initrd_host insmod losetup \
-	  modprobe mount mount_overlay pivot_root run_init switch_root umount
-CODECS = gzip xz zstd
+include config/default.mk
 ENCODERS = gzip xz zstd

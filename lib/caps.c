@@ -147,9 +147,7 @@ static int umh_clear(const char *dir, const char *file, uint64_t mask)
 inval:
 	errno = EINVAL;
 fail:
-	len = errno;
-	(void)close(fd); /* already failing */
-	errno = len;
+	fd_close(fd);
 	return -1;
 }
 

@@ -13,6 +13,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The build profile defines the codecs it has as 1 (config/NAME.mk); the
+ * others are 0, so that #if tests every name (-Wundef). */
+#ifndef HAVE_CODEC_gzip
+#define HAVE_CODEC_gzip 0
+#endif
+#ifndef HAVE_CODEC_xz
+#define HAVE_CODEC_xz 0
+#endif
+#ifndef HAVE_CODEC_zstd
+#define HAVE_CODEC_zstd 0
+#endif
+#ifndef HAVE_ENCODER_gzip
+#define HAVE_ENCODER_gzip 0
+#endif
+#ifndef HAVE_ENCODER_xz
+#define HAVE_ENCODER_xz 0
+#endif
+#ifndef HAVE_ENCODER_zstd
+#define HAVE_ENCODER_zstd 0
+#endif
+
 enum codec_id {
 	CODEC_NONE, /* no magic matched */
 	CODEC_GZIP,

@@ -33,8 +33,7 @@ static const char *lzerr(lzma_ret r)
 		return "unsupported xz/lzma options";
 	case LZMA_UNSUPPORTED_CHECK:
 		errno = ENOTSUP;
-		return "integrity check not supported (the kernel, too, "
-		       "reads only xz --check=crc32)";
+		return "integrity check not supported (the kernel, too, reads only xz --check=crc32)";
 	default:
 		errno = EINVAL;
 		return "xz/lzma data is corrupt";

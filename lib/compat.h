@@ -4,6 +4,7 @@
 #ifndef INITBOX_COMPAT_H
 #define INITBOX_COMPAT_H
 
+#include <stdint.h>
 #include <sys/syscall.h>
 
 /* statfs f_type magics (linux/magic.h) */
@@ -15,6 +16,9 @@
 #endif
 #ifndef OVERLAYFS_SUPER_MAGIC
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
 #endif
 #ifndef SQUASHFS_MAGIC
 #define SQUASHFS_MAGIC 0x73717368
@@ -32,6 +36,16 @@
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
+
+/* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl): the
+ * linuxrc supervisor on x86_64 also sees a 32-bit linuxrc's calls. */
+enum { I386_NR_mount = 21, I386_NR_umount2 = 52 };
+
+/* openat2(2)'s struct open_how (linux/openat2.h), for files that do not
+ * include the uapi header. */
+struct open_how_compat {
+	uint64_t flags, mode, resolve;
+};
 
 /* openat2(2) resolve flags (linux/openat2.h), for cpio-unpack. */
 #ifndef RESOLVE_NO_MAGICLINKS

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "sys.h"
 
 enum {
 	R_RESET,
@@ -505,8 +506,7 @@ static enum cpio_event in_codec(struct cpio_in *in)
 					return in_event(in, ev);
 				if (!cpio_rd_idle(&in->rd))
 					return in_fail(in,
-						       "junk at the end of "
-						       "compressed archive",
+						       "junk at the end of compressed archive",
 						       in->rd.pos, true, 0);
 				codec_dec_end(&in->dec);
 				in->mode = IN_TOP;
@@ -648,22 +648,6 @@ void cpio_out_free(struct cpio_out *o)
 	o->buf = o->zbuf = NULL;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n) {
-		r = write(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Push buf[0..len) out, through the encoder if any. */
 static int out_flush(struct cpio_out *o, int finish)
 {
@@ -672,7 +656,7 @@ static int out_flush(struct cpio_out *o, int finish)
 	int r;
 
 	if (!o->compress) {
-		if (write_all(o->fd, o->buf, o->len) < 0)
+		if (fd_write_all(o->fd, o->buf, o->len) < 0)
 			return -1;
 		o->written += o->len;
 		o->len = 0;
@@ -685,7 +669,7 @@ static int out_flush(struct cpio_out *o, int finish)
 			o->err = o->enc.err;
 			return -1;
 		}
-		if (write_all(o->fd, o->zbuf, zn) < 0)
+		if (fd_write_all(o->fd, o->zbuf, zn) < 0)
 			return -1;
 		o->written += zn;
 	} while (n || (finish && r != 1));

@@ -36,21 +36,15 @@ static int sys_read(const char *dir, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;
-	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >=
 	    (int)sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	(void)close(fd); /* read-only sysfs file */
+	n = fd_read_small(path, buf, len);
 	if (n < 0)
 		return -1;
-	buf[n] = '\0';
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;

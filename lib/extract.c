@@ -23,6 +23,7 @@
 
 #include "compat.h"
 #include "extract.h"
+#include "sys.h"
 
 struct extract_link {
 	struct extract_link *next;
@@ -35,10 +36,6 @@ struct extract_dir {
 	uint32_t mtime, mode;
 	bool chmod;
 	char name[];
-};
-
-struct open_how_compat {
-	uint64_t flags, mode, resolve;
 };
 
 void extract_split(const char *name, char *parent, char *last)
@@ -123,10 +120,7 @@ static int walk_path(struct extract *x, const char *path)
 			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		(void)close(nfd < 0 ? -1 : fd); /* an O_PATH fd */
 		if (nfd < 0) {
-			int err = errno;
-
-			(void)close(fd);
-			errno = err;
+			fd_close(fd);
 			return -1;
 		}
 		fd = nfd;
@@ -502,21 +496,10 @@ int extract_entry(struct extract *x, const struct cpio_entry *e)
 
 int extract_data(struct extract *x, const void *p, size_t n)
 {
-	const char *s = p;
-	ssize_t r;
-
-	while (n) {
-		r = write(x->fd, s, n);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = ENOSPC;
-			x->step = "write";
-			return -1;
-		}
-		s += r;
-		n -= (size_t)r;
+	/* x->fd is a regular file opened blocking: EAGAIN cannot occur. */
+	if (fd_write_all(x->fd, p, n) < 0) {
+		x->step = "write";
+		return -1;
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "compat.h"
+#include "sys.h"
 #include "cpio.h"
 #include "extract.h"
 #include "pack.h"
@@ -21,6 +22,7 @@
 #include "blkid.h"
 #include "devs.h"
 #include "media.h"
+#include "mntdev.h"
 #include "kmod.h"
 #include "loop.h"
 #include "mntopt.h"
@@ -28,6 +30,7 @@
 #include "pins.h"
 #include "caps.h"
 #include "switchroot.h"
+#include "pivot.h"
 #include "initrd.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -35,17 +38,24 @@
 /* opt.c: option parsing with explicit state. Short options bundle
  * ("-fr"), take their argument attached or as the next word, "--" ends
  * options, and parsing stops at the first operand (so "switch_root NEWROOT
- * INIT -x" leaves -x to INIT). */
-enum { OPT_NONE, OPT_ARG };
+ * INIT -x" leaves -x to INIT), unless o.mixed: then options may follow
+ * operands (as util-linux's mount allows) and each operand comes back as
+ * OPT_OPERAND with the word in o.arg, every word after "--" too. Long
+ * options take "--name=VALUE" or "--name VALUE"; an OPT_OPTIONAL one only
+ * "--name=VALUE" or "--name" (o.arg NULL). */
+enum { OPT_NONE, OPT_ARG, OPT_OPTIONAL };
+enum { OPT_OPERAND = 1 };
 struct opt_long {
 	const char *name;
-	int has_arg;	/* OPT_NONE or OPT_ARG */
+	int has_arg;	/* OPT_NONE, OPT_ARG or OPT_OPTIONAL */
 	int val;	/* returned by opt_next */
 };
 struct opt {
 	int ind;		/* index of the next word; first operand at the end */
 	int pos;		/* position inside a bundle of short options */
-	const char *arg;	/* the option's argument */
+	const char *arg;	/* the option's argument, or the operand */
+	bool mixed;		/* options may follow operands (set after opt_init) */
+	bool rest;		/* after "--" with mixed: operands only */
 	char bad[64];		/* the offending option, for messages */
 };
 void opt_init(struct opt *o);
@@ -81,6 +91,9 @@ _Noreturn void die_errno(const char *fmt, ...)
  * text itself). */
 _Noreturn void die_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* Exit 2 for what opt_next returned as C: "option -x needs an argument"
+ * for ':', else "unknown option -x". */
+_Noreturn void die_opt(const struct opt *o, int c);
 /* Flush stdout and report a failed write; returns the exit code to use. */
 int out_done(int code);
 

@@ -77,9 +77,6 @@ struct initrd_cmdline {
 /* Read /proc/cmdline (c cleared first: on failure nothing is set). */
 int initrd_cmdline_read(struct initrd_cmdline *c);
 
-/* The kernel's new_encode_dev / new_decode_dev: real-root-dev's format. */
-uint32_t initrd_encode(dev_t dev);
-dev_t initrd_decode(uint32_t v);
 /* Read or write a real-root-dev file (the sysctl or a stand-in). Values
  * are read as proc_dointvec does: decimal, 0x hex or 0 octal. */
 int initrd_rrd_get(const char *path, uint32_t *v);

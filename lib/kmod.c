@@ -1,18 +1,16 @@
-/* kmod.c - module lookup from depmod's text indexes, and module loading.
+/* kmod.c - module lookup from depmod's text indexes: the plan of what to
+ * load for a name or alias (the modalias scan is kmod_scan.c, the loading
+ * kmod_load.c).
  *
  * The *.bin tries are kmod's private format; the text files are what a
  * tiny loader can rely on. modules.dep lists each module's full transitive
  * dependency set; libkmod loads it in reverse order, then the module.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 
 #include "initbox.h"
@@ -20,13 +18,10 @@
 
 enum {
 	MAX_FILE = 64 << 20,
-	MAX_MODULE = 256 << 20,
 	MAX_DEPTH = 32,
-	MAX_DEVS = 4096, /* modalias strings: more than any machine has */
-	MAX_SYS_DEPTH = 24,
 };
 
-static int read_all(const char *path, size_t max, struct kmod_buf *b)
+int kmod_read(const char *path, size_t max, struct kmod_buf *b)
 {
 	struct stat st;
 	size_t got = 0;
@@ -75,7 +70,7 @@ static void opt_index(struct kmod_ctx *k, const char *file, struct kmod_buf *b)
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/%s", k->dir, file);
-	if (read_all(path, MAX_FILE, b) < 0)
+	if (kmod_read(path, MAX_FILE, b) < 0)
 		b->p = NULL; /* optional index: absent means empty */
 }
 
@@ -97,7 +92,7 @@ int kmod_open(struct kmod_ctx *k, const char *basedir, const char *kver)
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/modules.dep", k->dir);
-	if (read_all(path, MAX_FILE, &k->dep) < 0)
+	if (kmod_read(path, MAX_FILE, &k->dep) < 0)
 		return -1;
 	opt_index(k, "modules.alias", &k->alias);
 	opt_index(k, "modules.builtin", &k->builtin);
@@ -156,6 +151,30 @@ static void norm_n(const char *s, size_t n, char *out, size_t len)
 void kmod_norm(const char *in, char *out, size_t len)
 {
 	norm_n(in, strlen(in), out, len);
+}
+
+char *kmod_step_hard(const struct kmod_step *s)
+{
+	const char *c = s->deps, *end = s->deps + s->deps_len, *w;
+	/* a name is never longer than its path */
+	char *out = malloc(s->deps_len + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (c < end) {
+		while (c < end && (*c == ' ' || *c == '\t'))
+			c++;
+		for (w = c; c < end && *c != ' ' && *c != '\t'; c++)
+			;
+		if (c == w)
+			break;
+		if (o != out)
+			*o++ = ' ';
+		norm_n(w, (size_t)(c - w), o, (size_t)(c - w) + 1);
+		o += strlen(o);
+	}
+	*o = '\0';
+	return out;
 }
 
 /* Aliases compare with '-' and '_' equal, except inside [...] classes
@@ -355,7 +374,7 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 		goto out;
 	}
 	end = f.line + f.n;
-	c = memchr(f.line, ':', f.n) + 1;
+	c = (const char *)memchr(f.line, ':', f.n) + 1;
 	while (c < end && nd < KMOD_MAX_PLAN) {
 		while (c < end && (*c == ' ' || *c == '\t'))
 			c++;
@@ -381,7 +400,7 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
 			 f.line);
 	{
-		const char *colon = memchr(f.line, ':', f.n) + 1;
+		const char *colon = (const char *)memchr(f.line, ':', f.n) + 1;
 		struct kmod_step st = {
 		    .what = KMOD_LOAD,
 		    .name = name,
@@ -407,6 +426,20 @@ struct amatch {
 	int found, rc;
 };
 
+/* A modules.alias line "alias PATTERN MODULE": PATTERN (l + 6, *pl bytes)
+ * and the blank after it, or NULL for any other line. */
+static const char *alias_split(const char *l, size_t n, size_t *pl)
+{
+	const char *mod;
+
+	if (n < 7 || memcmp(l, "alias ", 6))
+		return NULL;
+	mod = memchr(l + 6, ' ', n - 6);
+	if (mod)
+		*pl = (size_t)(mod - (l + 6));
+	return mod;
+}
+
 static int alias_line(const char *l, size_t n, void *arg)
 {
 	struct amatch *a = arg;
@@ -414,13 +447,10 @@ static int alias_line(const char *l, size_t n, void *arg)
 	char pn[512], m[64];
 	size_t pl, i;
 
-	if (n < 7 || memcmp(l, "alias ", 6))
-		return 0;
-	pat = l + 6;
-	mod = memchr(pat, ' ', (size_t)(end - pat));
+	mod = alias_split(l, n, &pl);
 	if (!mod)
 		return 0;
-	pl = (size_t)(mod - pat);
+	pat = l + 6;
 	/* cheap test of the literal prefix before the glob; a line may hold
 	 * a NUL byte where the name ends, so the name's buffer bounds it */
 	for (i = 0; i < pl && i < sizeof(a->name) && pat[i] != '*' &&
@@ -559,13 +589,10 @@ static int batch_line(const char *l, size_t n, void *arg)
 	size_t pl, lp, i, j;
 	bool hit = false;
 
-	if (n < 7 || memcmp(l, "alias ", 6))
-		return 0;
-	pat = l + 6;
-	mod = memchr(pat, ' ', (size_t)(end - pat));
+	mod = alias_split(l, n, &pl);
 	if (!mod)
 		return 0;
-	pl = (size_t)(mod - pat);
+	pat = l + 6;
 	if (pl >= sizeof(pn))
 		return 0; /* longer than any device's modalias read */
 	alias_norm(pat, pl, pn, sizeof(pn));
@@ -639,369 +666,4 @@ out:
 	if (rc == -1)
 		errno = e;
 	return rc;
-}
-
-void kmod_strs_free(struct kmod_strs *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-static int strs_add(struct kmod_strs *s, const char *str)
-{
-	char **t;
-
-	if (s->n == MAX_DEVS)
-		return 0; /* more devices than any initramfs needs */
-	if (!(s->n & 63)) {
-		t = realloc(s->v, (s->n + 64) * sizeof(*t));
-		if (!t)
-			return -1;
-		s->v = t;
-	}
-	s->v[s->n] = strdup(str);
-	if (!s->v[s->n])
-		return -1;
-	s->n++;
-	return 0;
-}
-
-/* the file REL below dirfd, if it exists and is not empty */
-static int read_modalias(int dirfd, const char *rel, struct kmod_strs *all)
-{
-	char buf[512];
-	ssize_t n;
-	int fd;
-
-	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* a device without a modalias */
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd); /* read-only sysfs file */
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return *buf ? strs_add(all, buf) : 0;
-}
-
-/* every modalias file below dirfd (which this call closes): for a sysfs
- * without /sys/bus, where the devices are only in the /sys/devices tree */
-static int walk_devices(int dirfd, int depth, struct kmod_strs *all)
-{
-	struct dirent *d;
-	DIR *dir;
-	int fd, rc;
-
-	rc = read_modalias(dirfd, "modalias", all);
-	dir = fdopendir(dirfd);
-	if (!dir) {
-		(void)close(dirfd); /* unreadable directory: skipped */
-		return rc;
-	}
-	while (rc == 0 && depth < MAX_SYS_DEPTH && (d = readdir(dir))) {
-		/* sysfs links (subsystem, driver, device) would loop */
-		if (d->d_type != DT_DIR || d->d_name[0] == '.')
-			continue;
-		fd = openat(dirfd, d->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0)
-			rc = walk_devices(fd, depth + 1, all);
-	}
-	(void)closedir(dir); /* directory stream: nothing to flush */
-	return rc;
-}
-
-/* BUS/devices/DEV/modalias for every bus below busfd (closed here): each
- * device once, where /sys/devices holds it deep in its parent's tree */
-static int scan_bus(int busfd, struct kmod_strs *all)
-{
-	struct dirent *b, *d;
-	DIR *bus, *devs;
-	char rel[600];
-	int fd, rc = 0;
-
-	bus = fdopendir(busfd);
-	if (!bus) {
-		(void)close(busfd); /* already failing */
-		return -1;
-	}
-	while (rc == 0 && (b = readdir(bus))) {
-		if (b->d_name[0] == '.')
-			continue;
-		snprintf(rel, sizeof(rel), "%s/devices", b->d_name);
-		fd = openat(busfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue; /* not a bus directory */
-		devs = fdopendir(fd);
-		if (!devs) {
-			(void)close(fd); /* unreadable: skipped */
-			continue;
-		}
-		while (rc == 0 && (d = readdir(devs))) {
-			if (d->d_name[0] == '.')
-				continue;
-			snprintf(rel, sizeof(rel), "%s/modalias", d->d_name);
-			rc = read_modalias(fd, rel, all);
-		}
-		(void)closedir(devs); /* directory stream: nothing to flush */
-	}
-	(void)closedir(bus); /* directory stream: nothing to flush */
-	return rc;
-}
-
-int kmod_scan(const char *sysfs, struct kmod_strs *seen,
-	      struct kmod_strs *fresh, const char **step)
-{
-	struct kmod_strs all = {0};
-	char path[4200];
-	size_t i;
-	int fd, rc, e;
-
-	kmod_strs_free(fresh);
-	if (!sysfs)
-		sysfs = "/sys";
-	snprintf(path, sizeof(path), "%s/bus", sysfs);
-	*step = "open bus";
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && errno != ENOENT)
-		return -1;
-	if (fd >= 0) {
-		*step = "read bus";
-		rc = scan_bus(fd, &all);
-	} else {
-		snprintf(path, sizeof(path), "%s/devices", sysfs);
-		*step = "open devices";
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		*step = "read devices";
-		rc = walk_devices(fd, 0, &all);
-	}
-	if (rc == 0 && all.n)
-		qsort(all.v, all.n, sizeof(char *), cmp_str);
-	for (i = 0; rc == 0 && i < all.n; i++) {
-		if (i && !strcmp(all.v[i], all.v[i - 1]))
-			continue;
-		if (seen->n && bsearch(&all.v[i], seen->v, seen->n,
-				       sizeof(char *), cmp_str))
-			continue;
-		rc = strs_add(fresh, all.v[i]);
-	}
-	for (i = 0; rc == 0 && i < fresh->n; i++)
-		rc = strs_add(seen, fresh->v[i]);
-	if (rc == 0 && seen->n)
-		qsort(seen->v, seen->n, sizeof(char *), cmp_str);
-	e = errno;
-	kmod_strs_free(&all);
-	if (rc < 0) {
-		errno = e;
-		return -1;
-	}
-	return (int)fresh->n;
-}
-
-bool kmod_loaded(const char *name)
-{
-	char path[128], buf[32];
-	struct kmod_buf b;
-	size_t n = strlen(name);
-	const char *s;
-	ssize_t r;
-	bool yes = false;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		r = read(fd, buf, sizeof(buf) - 1);
-		(void)close(fd); /* read-only sysfs file */
-		buf[r > 0 ? r : 0] = '\0';
-		return !strncmp(buf, "live", 4) || !strncmp(buf, "coming", 6);
-	}
-	if (read_all("/proc/modules", MAX_FILE, &b) < 0)
-		return false;
-	for (s = b.p; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
-		if (!strncmp(s, name, n) && s[n] == ' ') {
-			yes = true;
-			break;
-		}
-	free(b.p);
-	return yes;
-}
-
-/* the whole file, decompressed when it is gzip, xz or zstd */
-static int load_image(int fd, enum codec_id id, uint8_t **out, size_t *outlen,
-		      const char **step)
-{
-	struct codec_dec d;
-	struct kmod_buf in;
-	const uint8_t *ip;
-	size_t il, cap = 0, len = 0, room;
-	uint8_t *o = NULL, *t;
-	char path[64];
-	int rc, err;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	*step = "read";
-	if (read_all(path, MAX_MODULE, &in) < 0)
-		return -1;
-	if (id == CODEC_NONE) {
-		*out = (uint8_t *)in.p;
-		*outlen = in.len;
-		return 0;
-	}
-	*step = "decompress";
-	if (codec_dec_init(&d, id) < 0) {
-		free(in.p);
-		return -1;
-	}
-	ip = (const uint8_t *)in.p;
-	il = in.len;
-	err = EBADMSG; /* corrupt or truncated unless said otherwise */
-	do {
-		if (cap - len < 65536 && cap < MAX_MODULE) {
-			size_t want = cap ? cap * 2 : in.len * 4 + 65536;
-
-			/* Grow up to the cap, not past it: a module between
-			 * half the cap and the cap still fits. */
-			if (want > MAX_MODULE)
-				want = MAX_MODULE;
-			t = realloc(o, want);
-			if (!t) {
-				err = ENOMEM;
-				rc = -1;
-				break;
-			}
-			o = t;
-			cap = want;
-		}
-		if (cap == len) {
-			err = EFBIG;
-			rc = -1;
-			break;
-		}
-		room = cap - len;
-		rc = codec_dec_run(&d, &ip, &il, o + len, &room);
-		if (rc < 0) {
-			/* The codec's own phrase says more than "corrupt":
-			 * e.g. an xz CRC64 check, which the kernel's own
-			 * module decompressor refuses too. */
-			err = errno;
-			if (d.err)
-				*step = d.err;
-		}
-		len += room;
-		if (rc == 0 && !il && !room) {
-			rc = -1; /* truncated stream: no input, no progress */
-			break;
-		}
-	} while (rc == 0);
-	codec_dec_end(&d);
-	free(in.p);
-	if (rc < 0) {
-		errno = err;
-		free(o);
-		return -1;
-	}
-	*out = o;
-	*outlen = len;
-	return 0;
-}
-
-/* the codec named in /sys/module/compression (kernel >= 5.17 with
- * CONFIG_MODULE_DECOMPRESS), CODEC_NONE when absent */
-static enum codec_id kernel_codec(void)
-{
-	char buf[16];
-	ssize_t n;
-	int fd;
-
-	fd = open("/sys/module/compression", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return CODEC_NONE;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd); /* read-only sysfs file */
-	if (n <= 0)
-		return CODEC_NONE;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return codec_by_name(buf);
-}
-
-int kmod_load(const char *path, const char *params, const char **step)
-{
-	uint8_t head[8], *img = NULL;
-	enum codec_id id = CODEC_NONE;
-	size_t len;
-	ssize_t n;
-	long rc;
-	int fd, e;
-
-	if (!params)
-		params = "";
-	*step = "open";
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	*step = "read";
-	n = pread(fd, head, sizeof(head), 0);
-	if (n < 0)
-		goto fail;
-	if (n >= 2)
-		id = codec_detect(head, (size_t)n);
-	if (id != CODEC_NONE && id != CODEC_GZIP && id != CODEC_XZ &&
-	    id != CODEC_ZSTD)
-		id = CODEC_NONE; /* an ELF file is never "compressed" */
-	*step = "finit_module";
-	if (id == CODEC_NONE)
-		rc = syscall(SYS_finit_module, fd, params, 0);
-	else if (kernel_codec() == id)
-		rc = syscall(SYS_finit_module, fd, params,
-			     MODULE_INIT_COMPRESSED_FILE);
-	else {
-		rc = -1;
-		errno = ENOSYS; /* decompress here */
-	}
-	if (rc < 0 &&
-	    (errno == ENOSYS ||
-	     (id != CODEC_NONE && (errno == EINVAL || errno == EOPNOTSUPP)))) {
-		if (load_image(fd, id, &img, &len, step) < 0)
-			goto fail;
-		*step = "init_module";
-		rc = syscall(SYS_init_module, img, (unsigned long)len, params);
-		e = errno;
-		free(img);
-		errno = e;
-	}
-	if (rc < 0 && errno != EEXIST)
-		goto fail;
-	(void)close(fd); /* read-only */
-	return 0;
-fail:
-	e = errno;
-	(void)close(fd); /* already failing */
-	errno = e;
-	return -1;
-}
-
-const char *kmod_strerror(int err)
-{
-	switch (err) {
-	case ENOEXEC:
-		return "invalid module format (built for another kernel?)";
-	case ENOENT:
-		return "unknown symbol or parameter in module (see dmesg)";
-	case EKEYREJECTED:
-		return "module signature rejected";
-	case ENODEV:
-		return "no such device";
-	default:
-		return strerror(err);
-	}
 }

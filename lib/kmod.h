@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct kmod_buf {
 	char *p; /* the file, NUL-terminated; NULL when absent */
@@ -14,6 +15,10 @@ struct kmod_buf {
 };
 
 enum { KMOD_MAX_PLAN = 256 };
+
+/* The whole file PATH, NUL-terminated, when it is at most MAX bytes (else
+ * EFBIG); b->p NULL on failure. */
+int kmod_read(const char *path, size_t max, struct kmod_buf *b);
 
 struct kmod_ctx {
 	char dir[4096]; /* BASEDIR/lib/modules/KVER */
@@ -50,6 +55,9 @@ struct kmod_step {
 	size_t deps_len;
 	const char *soft;
 };
+/* The step's modules.dep list as module names (kmod_norm), blank-separated,
+ * in the listed order; malloc'd, NULL with ENOMEM. */
+char *kmod_step_hard(const struct kmod_step *s);
 /* Called for each step of a plan; a non-zero return stops the plan. */
 typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
 
@@ -99,5 +107,59 @@ bool kmod_loaded(const char *name);
 int kmod_load(const char *path, const char *params, const char **step);
 /* kmod_load's errno in words, naming the kernel's usual reasons. */
 const char *kmod_strerror(int err);
+
+/* kmod_jobs.c: a plan's modules loaded up to jobs at a time, each in a
+ * child process once the jobs for what it needs (modules.dep, softdep
+ * pre:) have ended; device drivers (cold) before the named modules. A
+ * load that could not overlap another (jobs 1, or the only one that may
+ * start with none running) runs in this process, without a fork. */
+struct kmod_job {
+	char name[64];
+	char *path, *params;
+	char *hard; /* modules.dep's list, normalised, blank-separated */
+	char *soft; /* softdep pre: names, the same way */
+	pid_t pid;
+	enum {
+		KMOD_JOB_WAIT,
+		KMOD_JOB_RUN,
+		KMOD_JOB_OK,
+		KMOD_JOB_FAIL
+	} st;
+	bool cold; /* a device's driver: goes before the named modules */
+};
+struct kmod_jobs {
+	/* set by the caller */
+	unsigned jobs; /* loads at a time, at least 1 */
+	bool cold;     /* jobs added now are device drivers */
+	/* The load, here or in a forked child: 0 loaded, else failed (and
+	 * said by it). */
+	int (*load)(void *ctx, const struct kmod_job *j);
+	/* Called here before each load (may be NULL): anything it prints
+	 * must be flushed, since the load may hang and a child copies what
+	 * is buffered. */
+	void (*before)(void *ctx, const struct kmod_job *j);
+	/* One line for the user (may be NULL): a module not loaded, and
+	 * why. */
+	void (*warn)(void *ctx, const char *text);
+	void *ctx;
+	/* state */
+	struct kmod_job *q;
+	size_t nq, cap, running;
+	unsigned loaded; /* modules loaded since the caller reset it */
+	bool failed;
+	bool soft_off; /* softdeps waiting on each other: ignored */
+	bool promoted; /* a job became a driver's dependency */
+};
+/* The job for module NAME (LEN bytes), or NULL. */
+struct kmod_job *kmod_jobs_find(struct kmod_jobs *m, const char *name,
+				size_t len);
+/* Queue step S (KMOD_LOAD) as a job, cold when m->cold; NULL with ENOMEM. */
+struct kmod_job *kmod_jobs_add(struct kmod_jobs *m, const struct kmod_step *s);
+/* J is a device's driver now: so are the queued jobs it needs. */
+void kmod_jobs_promote(struct kmod_jobs *m, const struct kmod_job *j);
+/* Run the queue until no device driver (COLD_ONLY) or nothing at all is
+ * left to load; m->failed tells if a load failed. */
+void kmod_jobs_run(struct kmod_jobs *m, bool cold_only);
+void kmod_jobs_free(struct kmod_jobs *m);
 
 #endif

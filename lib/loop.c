@@ -71,20 +71,10 @@ static int ioctl_again(int fd, unsigned long req, void *arg)
 /* A sysfs attribute without its newline; -1 with errno on failure. */
 static int read_attr(const char *path, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd_read_small(path, buf, len);
 
-	if (fd < 0)
+	if (n < 0)
 		return -1;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int e = errno;
-
-		(void)close(fd); /* the earlier error is the one reported */
-		errno = e;
-		return -1;
-	}
-	(void)close(fd); /* nothing written through it */
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
@@ -305,10 +295,7 @@ static int setup_named(int ffd, const char *file, const struct loop_conf *c,
 		return -1;
 	*step = "configure loop device";
 	if (configure(lfd, ffd, file, c, ro) < 0) {
-		int e = errno;
-
-		(void)close(lfd); /* the earlier error is the one reported */
-		errno = e;
+		fd_close(lfd);
 		return -1;
 	}
 	return lfd;
@@ -326,7 +313,8 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* cannot fail for CLOCK_MONOTONIC; only a seed for the backoff */
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
 	seed = (uint32_t)getpid() * 2654435761u ^ (uint32_t)now.tv_nsec;
 	if (!seed)
 		seed = 1;
@@ -355,8 +343,7 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 			return lfd;
 		}
 		e = errno;
-		(void)close(lfd); /* the earlier error is the one reported */
-		errno = e;
+		fd_close(lfd);
 		if (e != EBUSY && e != ENXIO && e != ENODEV)
 			goto fail;
 		backoff(attempt, &seed);
@@ -364,10 +351,8 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 	*step = "find a free loop device";
 	errno = EBUSY;
 fail:
-	e = errno;
-	(void)close(ctl); /* the earlier error is the one reported */
+	fd_close(ctl);
 	dev[0] = '\0';
-	errno = e;
 	return -1;
 }
 
@@ -376,7 +361,7 @@ int loop_setup(const char *file, const struct loop_conf *c, char *dev,
 {
 	const char *unused;
 	bool ro = c->read_only, fell_back;
-	int ffd, lfd, e;
+	int ffd, lfd;
 
 	if (!step)
 		step = &unused;
@@ -391,9 +376,7 @@ int loop_setup(const char *file, const struct loop_conf *c, char *dev,
 	else
 		lfd = setup_free(ffd, file, c, ro, dev, len, step);
 	/* The kernel holds its own reference to the file now. */
-	e = errno;
-	(void)close(ffd); /* the earlier error is the one reported */
-	errno = e;
+	fd_close(ffd);
 	return lfd;
 }
 
@@ -412,29 +395,25 @@ int loop_clear(int fd)
 
 int loop_detach(const char *dev)
 {
-	int fd, r, e;
+	int fd, r;
 
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	r = loop_clear(fd);
-	e = errno;
-	(void)close(fd); /* the earlier error is the one reported */
-	errno = e;
+	fd_close(fd);
 	return r;
 }
 
 int loop_find_free(char *dev, size_t len)
 {
-	int ctl, n, e;
+	int ctl, n;
 
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -1;
 	n = ioctl(ctl, LOOP_CTL_GET_FREE);
-	e = errno;
-	(void)close(ctl); /* the earlier error is the one reported */
-	errno = e;
+	fd_close(ctl);
 	if (n < 0)
 		return -1;
 	return loop_node((unsigned)n, dev, len);
@@ -451,10 +430,7 @@ static int state_ioctl(struct loop_state *st, bool all)
 	if (fd < 0)
 		return all ? -1 : 0;
 	if (ioctl(fd, LOOP_GET_STATUS64, &li) < 0) {
-		int e = errno;
-
-		(void)close(fd); /* the earlier error is the one reported */
-		errno = e;
+		fd_close(fd);
 		return all ? -1 : 0;
 	}
 	(void)close(fd); /* nothing written through it */

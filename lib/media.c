@@ -99,16 +99,14 @@ int media_parse(struct media *m, const char *spec)
 
 int media_probe(const char *path, struct blkid_info *bi)
 {
-	int fd, rc, e;
+	int fd, rc;
 
 	memset(bi, 0, sizeof(*bi));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	rc = blkid_probe(fd, bi);
-	e = errno;
-	(void)close(fd); /* read-only */
-	errno = e;
+	fd_close(fd);
 	return rc;
 }
 
@@ -128,34 +126,6 @@ static bool tag_match(const struct media *m, const struct blkid_info *bi)
 	}
 }
 
-int media_mount(const char *path, const char *type, const char *dir, bool rw)
-{
-	struct loop_conf lc = {.read_only = true, .autoclear = true};
-	char dev[64];
-	struct stat st;
-	int lfd = -2, e;
-
-	if (stat(path, &st) < 0)
-		return -1;
-	if (S_ISREG(st.st_mode)) {
-		lc.read_only = !rw;
-		lfd = loop_attach(path, &lc, dev, sizeof(dev));
-		if (lfd < 0)
-			return -1;
-		path = dev;
-	}
-	if (mount(path, dir, type, rw ? 0 : MS_RDONLY, NULL) < 0) {
-		e = errno;
-		if (lfd >= 0) {
-			(void)loop_clear(lfd); /* undo our own attach */
-			(void)close(lfd);      /* autoclear: gone with it */
-		}
-		errno = e;
-		return -1;
-	}
-	return lfd;
-}
-
 /* file=PATH: mount in a private directory and look. */
 static bool holds_file(struct media *m, const char *path,
 		       const struct blkid_info *bi)
@@ -163,10 +133,11 @@ static bool holds_file(struct media *m, const char *path,
 	char tmpl[] = "/run/initbox/findmedia.XXXXXX";
 	char tmpl2[] = "/tmp/findmedia.XXXXXX";
 	char full[4096];
+	struct mntdev md = {.source = path, .types = bi->type,
+			    .flags = MS_RDONLY};
 	struct stat st;
 	char *dir;
 	bool found;
-	int lfd;
 
 	(void)mkdir("/run/initbox", 0755); /* may exist; mkdtemp decides */
 	dir = mkdtemp(tmpl);
@@ -176,8 +147,8 @@ static bool holds_file(struct media *m, const char *path,
 		note(m, "create a directory to look into %s", path);
 		return false;
 	}
-	lfd = media_mount(path, bi->type, dir, false);
-	if (lfd == -1) {
+	md.dir = dir;
+	if (mntdev_mount(&md) < 0) {
 		(void)rmdir(dir); /* empty: we just made it */
 		return false;
 	}
@@ -188,9 +159,7 @@ static bool holds_file(struct media *m, const char *path,
 		note(m, "unmount %s from %s", path, dir);
 	else
 		(void)rmdir(dir); /* empty again */
-	if (lfd >= 0)
-		(void)close(lfd); /* autoclear detaches it now */
-	return found;
+	return found; /* a loop device went with the unmount (autoclear) */
 }
 
 int media_candidates(struct media *m)

@@ -55,11 +55,6 @@ int media_candidates(struct media *m);
  * filesystem (ENODATA) or cannot be read now (bi->partuuid may still be
  * set). */
 int media_probe(const char *path, struct blkid_info *bi);
-/* Mount PATH (a block device, or an image through an autoclear loop
- * device) by TYPE on DIR, read-only unless RW. Returns the loop device's
- * fd, to close once the mount holds it, -2 for a block device, -1 on
- * failure (nothing left attached). */
-int media_mount(const char *path, const char *type, const char *dir, bool rw);
 /* One pass over the candidates: the first match (bi filled), or NULL. */
 const char *media_scan(struct media *m, struct blkid_info *bi);
 /* The device number of the block device a LABEL=, UUID= or PARTUUID=

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "initbox.h"
-#include "mntdev.h"
 
 static bool probing(const struct mntdev *m)
 {
@@ -48,16 +47,14 @@ static int attach(struct mntdev *m, const char **dev)
 static int probe(struct mntdev *m, const char *dev)
 {
 	struct blkid_info bi;
-	int fd, r, e;
+	int fd, r;
 
 	m->step = "probe";
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	r = blkid_probe(fd, &bi);
-	e = errno;
-	(void)close(fd); /* the earlier error is the one reported */
-	errno = e;
+	fd_close(fd);
 	if (r == 0)
 		snprintf(m->type, sizeof(m->type), "%s", bi.type);
 	return r;

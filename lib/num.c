@@ -5,19 +5,17 @@
 
 #include "initbox.h"
 
-/* Decimal, or hex with 0x; no sign, no blanks, no trailing junk. */
-int num_u64(const char *s, uint64_t max, uint64_t *out)
+/* Scanners for fixed-format kernel text (/proc/PID/maps and the like),
+ * cheaper than sscanf in a static binary: each reads one number at s and
+ * returns the first character after it, or NULL when there is no digit or
+ * the value overflows. */
+static const char *scan(const char *s, unsigned base, uint64_t *out)
 {
+	const char *b = s;
 	uint64_t v = 0;
-	unsigned base = 10, d;
+	unsigned d;
 
-	if (!s || !*s)
-		goto inval;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
-		base = 16;
-		s += 2;
-	}
-	for (; *s; s++) {
+	for (;; s++) {
 		if (*s >= '0' && *s <= '9')
 			d = *s - '0';
 		else if (base == 16 && *s >= 'a' && *s <= 'f')
@@ -25,11 +23,35 @@ int num_u64(const char *s, uint64_t max, uint64_t *out)
 		else if (base == 16 && *s >= 'A' && *s <= 'F')
 			d = *s - 'A' + 10;
 		else
-			goto inval;
+			break;
 		if (v > (UINT64_MAX - d) / base)
-			goto range;
+			return NULL;
 		v = v * base + d;
 	}
+	if (s == b)
+		return NULL;
+	*out = v;
+	return s;
+}
+
+/* Decimal, or hex with 0x; no sign, no blanks, no trailing junk. */
+int num_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	const char *end;
+	uint64_t v = 0;
+	unsigned base = 10;
+
+	if (!s || !*s)
+		goto inval;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
+		base = 16;
+		s += 2;
+	}
+	end = scan(s, base, &v);
+	if (!end && *s >= '0' && *s <= '9')
+		goto range; /* digits, but too many */
+	if (!end || *end)
+		goto inval;
 	if (v > max)
 		goto range;
 	*out = v;
@@ -102,35 +124,6 @@ char *num_human(uint64_t b, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%.1f %s", v, unit[i]);
 	return buf;
-}
-
-/* Scanners for fixed-format kernel text (/proc/PID/maps and the like),
- * cheaper than sscanf in a static binary: each reads one number at s and
- * returns the first character after it, or NULL when there is no digit or
- * the value overflows. */
-static const char *scan(const char *s, unsigned base, uint64_t *out)
-{
-	const char *b = s;
-	uint64_t v = 0;
-	unsigned d;
-
-	for (;; s++) {
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			break;
-		if (v > (UINT64_MAX - d) / base)
-			return NULL;
-		v = v * base + d;
-	}
-	if (s == b)
-		return NULL;
-	*out = v;
-	return s;
 }
 
 const char *num_scan_hex(const char *s, uint64_t *out)

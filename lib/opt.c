@@ -1,5 +1,6 @@
-/* opt.c - getopt without globals: bundled short options, long options,
- * "--", and a stop at the first operand. */
+/* opt.c - getopt without globals: bundled short options, long options
+ * (=VALUE, optional values), "--", and a stop at the first operand or
+ * operands mixed with options (see initbox.h). */
 #include <string.h>
 
 #include "initbox.h"
@@ -33,6 +34,10 @@ static int long_opt(struct opt *o, int argc, char **argv,
 	for (; longs && longs->name; longs++) {
 		if (strlen(longs->name) != n || strncmp(longs->name, w, n))
 			continue;
+		if (longs->has_arg == OPT_OPTIONAL) {
+			o->arg = eq ? eq + 1 : NULL;
+			return longs->val;
+		}
 		if (longs->has_arg == OPT_NONE) {
 			if (eq) {
 				set_bad(o, "--", w, n);
@@ -65,11 +70,18 @@ int opt_next(struct opt *o, int argc, char **argv, const char *shorts,
 		if (o->ind >= argc)
 			return -1;
 		w = argv[o->ind];
-		if (w[0] != '-' || w[1] == '\0')
-			return -1;
+		if (o->rest || w[0] != '-' || w[1] == '\0') {
+			if (!o->mixed)
+				return -1;
+			o->arg = argv[o->ind++];
+			return OPT_OPERAND;
+		}
 		if (w[1] == '-' && w[2] == '\0') {
 			o->ind++;
-			return -1;
+			if (!o->mixed)
+				return -1;
+			o->rest = true;
+			return opt_next(o, argc, argv, shorts, longs);
 		}
 		if (w[1] == '-')
 			return long_opt(o, argc, argv, longs);

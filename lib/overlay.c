@@ -7,30 +7,6 @@
 
 #include "overlay.h"
 
-int overlay_mkdirs(const char *path, bool *made)
-{
-	char p[4096];
-	size_t i, n = strlen(path);
-
-	*made = false;
-	if (n >= sizeof(p)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(p, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir(p, 0755) == 0)
-			*made = i == n;
-		else if (errno != EEXIST)
-			return -1;
-		p[i] = path[i];
-	}
-	return 0;
-}
-
 /* S with every character of SPECIAL escaped by a backslash. */
 static int put_path(char *buf, size_t len, size_t *at, const char *s, size_t n,
 		    const char *special)

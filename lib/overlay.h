@@ -7,9 +7,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* mkdir -p PATH (0755); *made tells whether its last component was made
- * here (so a failure later can remove it). */
-int overlay_mkdirs(const char *path, bool *made);
 /* Append DIR to the ':'-joined list in LIST (len bytes); -1 with
  * ENAMETOOLONG when it does not fit. */
 int overlay_lower_add(char *list, size_t len, const char *dir);

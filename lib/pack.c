@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pack.h"
+#include "sys.h"
 
 /* Append s to the string in dst, cut to fit: a message naming a long
  * path by its start still says where. */
@@ -276,9 +277,7 @@ static int copy_data(struct pack *p, const struct pack_ent *e,
 	(void)close(fd); /* read-only */
 	return 0;
 err:
-	r = errno;
-	(void)close(fd);
-	errno = (int)r;
+	fd_close(fd);
 	return -1;
 }
 

@@ -267,14 +267,6 @@ nomem:
 	return -1;
 }
 
-/* new_encode_dev(), as LOOP_GET_STATUS64 reports lo_device. */
-static uint64_t kernel_dev(dev_t d)
-{
-	uint64_t ma = major(d), mi = minor(d);
-
-	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffULL) << 12);
-}
-
 static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 {
 	char dir[128], file[PATH_MAX], buf[64];
@@ -298,12 +290,9 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 		snprintf(pl.name, sizeof(pl.name), "%.31s", de->d_name);
 		snprintf(file, sizeof(file), "%s/%s/loop/backing_file", dir,
 			 de->d_name);
-		fd = open(file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (fd_read_small(file, pl.backing, sizeof(pl.backing)) < 0 &&
+		    errno == ENOENT)
 			continue; /* not bound */
-		n = read(fd, pl.backing, sizeof(pl.backing) - 1);
-		(void)close(fd); /* read-only */
-		pl.backing[n > 0 ? n : 0] = '\0';
 		pl.backing[strcspn(pl.backing, "\n")] = '\0';
 		snprintf(file, sizeof(file), "/dev/%s", de->d_name);
 		fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -311,15 +300,11 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 			continue;
 		n = ioctl(fd, LOOP_GET_STATUS64, &li);
 		(void)close(fd); /* read-only */
-		if (n < 0 || li.lo_device != kernel_dev(dev))
+		if (n < 0 || li.lo_device != dev_encode(dev))
 			continue;
 		pl.ino = (ino_t)li.lo_inode;
 		snprintf(file, sizeof(file), "%s/%s/size", dir, de->d_name);
-		fd = open(file, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			n = read(fd, buf, sizeof(buf) - 1);
-			(void)close(fd); /* read-only */
-			buf[n > 0 ? n : 0] = '\0';
+		if (fd_read_small(file, buf, sizeof(buf)) >= 0) {
 			buf[strcspn(buf, "\n")] = '\0';
 			if (num_u64(buf, UINT64_MAX / 512, &sectors) == 0)
 				pl.bytes = sectors * 512;

@@ -18,11 +18,9 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -150,19 +148,18 @@ static int check_init(struct switchroot *s, const char *init)
 		return fail(s, false, "INIT %s: does not exist in NEWROOT %s",
 			    init, s->newroot);
 	}
-	(void)close(dfd); /* O_PATH */
+	fd_close(dfd); /* errno of openat2 is read below */
 	if (fd < 0) {
 		if (errno == ENOSYS)
 			return fail(
 			    s, false,
-			    "INIT %s: cannot resolve it inside NEWROOT: the "
-			    "kernel lacks openat2 (Linux 5.6)",
+			    "INIT %s: cannot resolve it inside NEWROOT: the kernel lacks openat2 (Linux 5.6)",
 			    init);
 		return fail(s, true, "resolve INIT %s in NEWROOT %s", init,
 			    s->newroot);
 	}
 	if (fstat(fd, &st) < 0) {
-		(void)close(fd); /* O_PATH */
+		fd_close(fd);
 		return fail(s, true, "stat INIT %s", init);
 	}
 	(void)close(fd); /* O_PATH */
@@ -176,13 +173,16 @@ static int check_init(struct switchroot *s, const char *init)
 	return 0;
 }
 
+/* The inits tried, in order, when the one asked for cannot run: the
+ * kernel's list (init/main.c kernel_init). */
+static const char *const fallback[] = {"/sbin/init", "/etc/init", "/bin/init",
+				       "/bin/sh"};
+
 /* INIT failed its check: like the kernel with a bad init=, use the first
  * of the usual inits that passes, so that a typo on the command line does
  * not cost the boot. Not with -n, whose answer is about INIT itself. */
 static int init_fallback(struct switchroot *s)
 {
-	static const char *const fallback[] = {"/sbin/init", "/etc/init",
-					       "/bin/init", "/bin/sh"};
 	char why[sizeof(s->stepbuf)];
 	size_t i;
 	int e = errno;
@@ -218,8 +218,7 @@ int switchroot_check(struct switchroot *s)
 	if ((unsigned long)sf.f_type != RAMFS_MAGIC &&
 	    (unsigned long)sf.f_type != TMPFS_MAGIC)
 		return fail(s, false,
-			    "the current root is not an initramfs (ramfs or "
-			    "tmpfs): refusing to delete it");
+			    "the current root is not an initramfs (ramfs or tmpfs): refusing to delete it");
 	if (stat(s->newroot, &st) < 0) {
 		if (errno == ENOENT)
 			return fail(s, false, "NEWROOT %s: does not exist",
@@ -241,8 +240,7 @@ int switchroot_check(struct switchroot *s)
 			    s->newroot);
 	if (!is_mount_point(s->newroot_abs, &st))
 		return fail(s, false,
-			    "NEWROOT %s: not a mount point (mount the new root "
-			    "there, or bind-mount it onto itself)",
+			    "NEWROOT %s: not a mount point (mount the new root there, or bind-mount it onto itself)",
 			    s->newroot);
 	if (check_init(s, s->init) < 0 && init_fallback(s) < 0)
 		return -1;
@@ -287,23 +285,6 @@ static bool holds_newroot(const struct switchroot *s, const char *path)
 	       (s->newroot_abs[n] == '/' || n == 1);
 }
 
-static int mkdir_p(char *path, mode_t mode)
-{
-	char *p;
-
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, mode) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Make a mount point at ABS of the kind the source is (a bind-mounted
  * file needs a file). */
 static int make_target(char *abs, const struct stat *src)
@@ -312,10 +293,10 @@ static int make_target(char *abs, const struct stat *src)
 	int fd;
 
 	if (S_ISDIR(src->st_mode))
-		return mkdir_p(abs, 0755);
+		return mkdir_p(abs, NULL);
 	slash = strrchr(abs, '/');
 	*slash = '\0';
-	fd = mkdir_p(abs, 0755);
+	fd = mkdir_p(abs, NULL);
 	*slash = '/';
 	if (fd < 0)
 		return -1;
@@ -729,7 +710,7 @@ int switchroot_stdio(struct switchroot *s)
 	}
 	for (i = 0; i < 3; i++)
 		if (dup2(fd, i) < 0) {
-			(void)close(fd); /* already failing */
+			fd_close(fd);
 			return fail(s, true, "put stdio on %s", path);
 		}
 	if (close(fd) < 0)
@@ -770,245 +751,13 @@ int switchroot_account(struct switchroot *s)
 	return 0;
 }
 
-/* --- pivot_root's EINVAL ----------------------------------------------- */
-
-const char *switchroot_pivot_why(const char *new_root, const char *put_old,
-				 char *buf, size_t len)
-{
-	char nabs[PATH_MAX], oabs[PATH_MAX];
-	const struct mountinfo *root, *nm, *om, *np;
-	struct mountinfo_list l;
-	size_t n;
-
-	if (mountinfo_read(NULL, &l) < 0) {
-		snprintf(buf, len, "invalid argument (no /proc to tell why)");
-		return buf;
-	}
-	root = mountinfo_at(&l, "/");
-	if (!root) {
-		snprintf(buf, len,
-			 "the current root is not a mount point (a chroot into "
-			 "a directory?)");
-		goto out;
-	}
-	/* Before Linux 7.0 the initramfs (fstype "rootfs") is the namespace's
-	 * root, its own parent, and cannot be pivoted. From 7.0 it sits on
-	 * the immutable nullfs (mount 1, outside the namespace's view): it
-	 * can, and an EINVAL there has one of the causes below. */
-	if (root->parent == root->id) {
-		snprintf(buf, len,
-			 "the current root is the initramfs (rootfs), which "
-			 "cannot be pivoted: use switch_root");
-		goto out;
-	}
-	if (!realpath(new_root, nabs) || !realpath(put_old, oabs)) {
-		snprintf(buf, len, "invalid argument (cannot resolve %s)",
-			 new_root);
-		goto out;
-	}
-	nm = mountinfo_at(&l, nabs);
-	om = mountinfo_containing(&l, oabs);
-	np = nm ? mountinfo_by_id(&l, nm->parent) : NULL;
-	if (om && mountinfo_is_shared(om)) {
-		snprintf(buf, len,
-			 "PUT_OLD %s is on a shared mount (%s): run 'mount "
-			 "--make-rprivate /' first",
-			 put_old, om->target);
-		goto out;
-	}
-	if (np && mountinfo_is_shared(np)) {
-		snprintf(buf, len,
-			 "the mount holding NEW_ROOT (%s) is shared: run "
-			 "'mount --make-rprivate /' first",
-			 np->target);
-		goto out;
-	}
-	if (!nm) {
-		snprintf(buf, len,
-			 "NEW_ROOT %s is not a mount point (mount --bind it "
-			 "onto itself)",
-			 new_root);
-		goto out;
-	}
-	n = strlen(nabs);
-	if (strncmp(oabs, nabs, n) ||
-	    (n > 1 && oabs[n] != '\0' && oabs[n] != '/')) {
-		snprintf(buf, len, "PUT_OLD %s is not at or under NEW_ROOT %s",
-			 put_old, new_root);
-		goto out;
-	}
-	if (mountinfo_is_shared(root)) {
-		snprintf(buf, len,
-			 "the current root is a shared mount: run 'mount "
-			 "--make-rprivate /' first");
-		goto out;
-	}
-	snprintf(buf, len, "invalid argument (no known cause found)");
-out:
-	mountinfo_free(&l);
-	return buf;
-}
-
-/* --- report and hand-over ---------------------------------------------- */
-
-static void emit(void (*line)(void *, const char *), void *ctx, const char *fmt,
-		 ...) __attribute__((format(printf, 3, 4)));
-
-static void emit(void (*line)(void *, const char *), void *ctx, const char *fmt,
-		 ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	line(ctx, buf);
-}
-
-/* The item that holds the most, for the one-line summary. */
-static const struct pin_item *biggest(const struct pin_proc *pp)
-{
-	const struct pin_item *b = &pp->items[0];
-	size_t i;
-
-	for (i = 1; i < pp->nitems; i++)
-		if (pp->items[i].bytes > b->bytes)
-			b = &pp->items[i];
-	return b;
-}
-
-static void summary(const struct switchroot *s, char *buf, size_t len)
-{
-	char h1[32], h2[32];
-	size_t n = 0, i;
-	int r;
-
-#define ADD(...)                                                               \
-	do {                                                                   \
-		r = snprintf(buf + n, len - n, __VA_ARGS__);                   \
-		if (r > 0)                                                     \
-			n = n + (size_t)r >= len ? len - 1 : n + (size_t)r;    \
-	} while (0)
-	if (s->keep)
-		ADD("kept the old root (-p)");
-	else if (s->spare_all)
-		ADD("kept the old root (bind-mounted elsewhere)");
-	else
-		ADD("freed %s (%llu files)",
-		    num_human(s->freed_bytes, h1, sizeof(h1)),
-		    (unsigned long long)s->files);
-	if (s->errors)
-		ADD("; %llu not deleted (first: %s: %s)",
-		    (unsigned long long)s->errors, s->first_error,
-		    strerror(s->first_errno));
-	if (!s->pins_known) {
-		ADD("; still pinned: unknown (no /proc in the new root)");
-		return;
-	}
-	if (!s->pins.nprocs && !s->pins.nloops) {
-		ADD("; nothing pinned");
-		return;
-	}
-	ADD("; still pinned %s:", num_human(s->pins.bytes, h1, sizeof(h1)));
-	for (i = 0; i < s->pins.nprocs; i++) {
-		const struct pin_proc *pp = &s->pins.procs[i];
-		const struct pin_item *it = biggest(pp);
-
-		ADD("%s pid %d (%s) %s %s %s", i ? "," : "", (int)pp->pid,
-		    pp->comm, num_human(pp->bytes, h2, sizeof(h2)), it->what,
-		    it->path);
-		if (pp->nitems > 1)
-			ADD(" +%zu more", pp->nitems - 1);
-	}
-	for (i = 0; i < s->pins.nloops; i++)
-		ADD("%s %s %s backing %s", i || s->pins.nprocs ? "," : "",
-		    s->pins.loops[i].name,
-		    num_human(s->pins.loops[i].bytes, h2, sizeof(h2)),
-		    s->pins.loops[i].backing);
-#undef ADD
-}
-
-void switchroot_report(const struct switchroot *s, bool verbose,
-		       void (*line)(void *ctx, const char *text), void *ctx)
-{
-	char buf[1024], h[32];
-	size_t i, k;
-
-	summary(s, buf, sizeof(buf));
-	line(ctx, buf);
-	for (i = 0; i < s->nmoves; i++) {
-		const struct sr_move *m = &s->moves[i];
-		bool bad = m->result == SR_DETACHED || m->result == SR_FAILED ||
-			   m->result == SR_HOLDS_NEWROOT;
-
-		if (!verbose && !bad)
-			continue;
-		if (m->result == SR_MOVED || m->result == SR_RELOCATED)
-			emit(line, ctx, "mount %s: %s to %s", m->from,
-			     switchroot_result_name(m->result), m->to);
-		else if (m->err)
-			emit(line, ctx, "mount %s: %s: %s", m->from,
-			     switchroot_result_name(m->result),
-			     strerror(m->err));
-		else
-			emit(line, ctx, "mount %s: %s", m->from,
-			     switchroot_result_name(m->result));
-	}
-	if (!verbose)
-		return;
-	if (s->pivoted)
-		emit(line, ctx,
-		     "switched with pivot_root and a detach of the old root");
-	else
-		emit(line, ctx,
-		     "switched with mount --move and chroot (pivot_root: %s)",
-		     strerror(s->pivot_err));
-	for (i = 0; i < s->nspare; i++)
-		if (s->spare[i].met)
-			emit(line, ctx, "spared %s: bind-mounted elsewhere",
-			     s->spare[i].path);
-	if (s->spared_newroot[0])
-		emit(line, ctx, "spared %s: it is the new root",
-		     s->spared_newroot);
-	if (!s->keep && !s->spare_all)
-		emit(line, ctx,
-		     "deleted %llu files (%s) and %llu directories; %llu "
-		     "entries on other filesystems left alone",
-		     (unsigned long long)s->files,
-		     num_human(s->deleted_bytes, h, sizeof(h)),
-		     (unsigned long long)s->dirs,
-		     (unsigned long long)s->other_fs);
-	emit(line, ctx, "stdio %s%s",
-	     s->stdio ? "on " : "kept (no console in the new root)",
-	     s->stdio ? s->stdio : "");
-	for (i = 0; i < s->pins.nprocs; i++) {
-		const struct pin_proc *pp = &s->pins.procs[i];
-
-		emit(line, ctx, "pinned by pid %d (%s): %s", (int)pp->pid,
-		     pp->comm, num_human(pp->bytes, h, sizeof(h)));
-		for (k = 0; k < pp->nitems; k++)
-			emit(line, ctx, "  %s %s%s%s", pp->items[k].what,
-			     pp->items[k].path, pp->items[k].bytes ? " " : "",
-			     pp->items[k].bytes
-				 ? num_human(pp->items[k].bytes, h, sizeof(h))
-				 : "");
-	}
-	for (i = 0; i < s->pins.nloops; i++)
-		emit(line, ctx,
-		     "pinned by %s: %s, backing file %s (inode %llu)",
-		     s->pins.loops[i].name,
-		     num_human(s->pins.loops[i].bytes, h, sizeof(h)),
-		     s->pins.loops[i].backing,
-		     (unsigned long long)s->pins.loops[i].ino);
-}
+/* --- hand-over -------------------------------------------------------- */
 
 void switchroot_exec(char **argv, void (*msg)(void *ctx, const char *text),
 		     void *ctx)
 {
-	static const char *const fallback[] = {"/sbin/init", "/etc/init",
-					       "/bin/init", "/bin/sh"};
-	char *sh[] = {"/bin/sh", NULL};
+	char sh0[] = "/bin/sh";
+	char *sh[] = {sh0, NULL};
 	const char *init = argv[0], *tried = argv[0];
 	size_t i;
 
@@ -1016,7 +765,7 @@ void switchroot_exec(char **argv, void (*msg)(void *ctx, const char *text),
 	for (i = 0; i < ARRAY_SIZE(fallback); i++) {
 		if (!strcmp(fallback[i], init))
 			continue;
-		emit(msg, ctx, "run %s: %s; trying %s", tried, strerror(errno),
+		switchroot_say(msg, ctx, "run %s: %s; trying %s", tried, strerror(errno),
 		     fallback[i]);
 		tried = fallback[i];
 		if (!strcmp(fallback[i], "/bin/sh")) {
@@ -1026,7 +775,7 @@ void switchroot_exec(char **argv, void (*msg)(void *ctx, const char *text),
 			execv(argv[0], argv);
 		}
 	}
-	emit(msg, ctx, "run %s: %s; no init could run: staying alive as PID 1",
+	switchroot_say(msg, ctx, "run %s: %s; no init could run: staying alive as PID 1",
 	     tried, strerror(errno));
 }
 
@@ -1041,7 +790,7 @@ static void say_step(const struct switchroot *s,
 		     void (*msg)(void *ctx, const char *text), void *ctx)
 {
 	if (s->step_errno)
-		emit(msg, ctx, "%s: %s", s->step, strerror(errno));
+		switchroot_say(msg, ctx, "%s: %s", s->step, strerror(errno));
 	else
 		msg(ctx, s->step);
 }
@@ -1049,7 +798,8 @@ static void say_step(const struct switchroot *s,
 int switchroot_run(struct switchroot *s, char **init_argv, bool verbose,
 		   void (*msg)(void *ctx, const char *text), void *ctx)
 {
-	char *sh[] = {"/bin/sh", NULL};
+	char sh0[] = "/bin/sh";
+	char *sh[] = {sh0, NULL};
 
 	if (switchroot_mounts(s) < 0)
 		return -1;

@@ -116,6 +116,10 @@ int switchroot_account(struct switchroot *s);
  * pinned item. Mounts that could not be moved get a line either way. */
 void switchroot_report(const struct switchroot *s, bool verbose,
 		       void (*line)(void *ctx, const char *text), void *ctx);
+/* Format one line and hand it to LINE (the report's and the engine's
+ * messages). */
+void switchroot_say(void (*line)(void *ctx, const char *text), void *ctx,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Exec ARGV (ARGV[0] is INIT); when it fails, say so through MSG and try
  * /sbin/init, /etc/init, /bin/init (with ARGV's arguments), /bin/sh
  * (without). Returns only if none could run. */
@@ -132,8 +136,5 @@ int switchroot_run(struct switchroot *s, char **init_argv, bool verbose,
 		   void (*msg)(void *ctx, const char *text), void *ctx);
 /* Words for an sr_result ("moved", "not a mount", ...). */
 const char *switchroot_result_name(enum sr_result r);
-/* Why pivot_root(NEW_ROOT, PUT_OLD) said EINVAL, as a phrase in BUF. */
-const char *switchroot_pivot_why(const char *new_root, const char *put_old,
-				 char *buf, size_t len);
 
 #endif

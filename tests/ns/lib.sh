@@ -7,6 +7,11 @@
 # ns_tmp               make $T: a fresh tmpfs of the test's own
 # pass NAME / fail NAME WHY / t NAME CMD...
 #                      result lines for tests/run; t passes when CMD exits 0
+# has TEXT             TEXT (a fixed string) is in the output file $O
+# expect NAME TEXT...  pass when every TEXT is in $O
+# refute NAME TEXT PROOF
+#                      pass when $O holds PROOF (the guest got as far as
+#                      the check) and not TEXT: no output is a failure
 # need CMD...          fail the whole file with a reason if a tool is missing
 # track_loop DEV       detach DEV at exit (loop devices are not namespaced)
 #
@@ -27,6 +32,25 @@ t() { # NAME CMD...
 		pass "$n"
 	else
 		fail "$n" "$(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+
+has() { grep -qF -- "$1" "$O"; }
+expect() { # NAME TEXT...
+	n=$1
+	shift
+	for p in "$@"; do
+		has "$p" || { fail "$n" "no '$p' in output: $(tail -n 6 "$O" | tr '\n' '|')"; return; }
+	done
+	pass "$n"
+}
+refute() { # NAME TEXT PROOF
+	if ! has "$3"; then
+		fail "$1" "no '$3' in output, so no sign the check ran: $(tail -n 6 "$O" | tr '\n' '|')"
+	elif has "$2"; then
+		fail "$1" "'$2' in output"
+	else
+		pass "$1"
 	fi
 }
 

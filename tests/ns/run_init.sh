@@ -4,7 +4,6 @@ ns_enter "$0" "$@"
 ns_tmp
 . "$TOP/tests/ns/lib_root.sh"
 O=$T/out
-has() { grep -qF -- "$1" "$O"; }
 
 root_fresh || { fail "setup" "cannot build the fake initramfs"; exit 1; }
 root_init "$T/nr" sbin/init 'echo INIT-RAN'

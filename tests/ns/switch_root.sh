@@ -18,16 +18,6 @@ done
 echo "ROOT-ENTRIES: $(/bin/busybox ls -A / | /bin/busybox tr "\n" " ")"'
 O=$T/out
 
-has() { grep -qF -- "$1" "$O"; }
-# expect NAME PATTERN... : pass when every fixed string is in $O
-expect() {
-	n=$1
-	shift
-	for p in "$@"; do
-		has "$p" || { fail "$n" "no '$p' in output: $(tail -n 4 "$O" | tr '\n' '|')"; return; }
-	done
-	pass "$n"
-}
 
 # --- the switch itself (pivot_root path: a mount namespace allows it) -----
 root_fresh || { fail "setup" "cannot build the fake initramfs"; exit 1; }

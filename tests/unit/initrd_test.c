@@ -24,11 +24,11 @@ static int rrd(const char *text, uint32_t *v)
 
 static void encode_is_the_kernels_new_encode_dev(void)
 {
-	CHECK(initrd_encode(makedev(1, 0)) == INITRD_ROOT_RAM0);
-	CHECK(initrd_encode(makedev(3, 1)) == 0x301);
-	CHECK(initrd_encode(makedev(259, 0x12345)) == 0x12310345);
-	CHECK(initrd_decode(0x12310345) == makedev(259, 0x12345));
-	CHECK(initrd_decode(0xfe01) == makedev(254, 1));
+	CHECK(dev_encode(makedev(1, 0)) == INITRD_ROOT_RAM0);
+	CHECK(dev_encode(makedev(3, 1)) == 0x301);
+	CHECK(dev_encode(makedev(259, 0x12345)) == 0x12310345);
+	CHECK(dev_decode(0x12310345) == makedev(259, 0x12345));
+	CHECK(dev_decode(0xfe01) == makedev(254, 1));
 }
 
 static void rrd_reads_like_proc_dointvec(void)

@@ -57,7 +57,7 @@ static const char *plan(struct kmod_ctx *k, const char *name, const char *params
 	return plan_out;
 }
 
-static void norm(void)
+static void names_lose_directory_suffix_and_dashes(void)
 {
 	char out[64];
 
@@ -69,7 +69,7 @@ static void norm(void)
 	CHECK_STR(out, "x");
 }
 
-static void plans(void)
+static void plans_softdeps_then_dependencies_then_the_module(void)
 {
 	struct kmod_ctx k;
 
@@ -96,7 +96,7 @@ static int needs(void *arg, const struct kmod_step *s)
 	return 0;
 }
 
-static void step_needs(void)
+static void a_step_names_what_it_needs(void)
 {
 	struct kmod_ctx k;
 	char out[256] = "";
@@ -108,7 +108,33 @@ static void step_needs(void)
 	kmod_close(&k);
 }
 
-static void batch(void)
+/* modules.dep's list as names, in the listed order */
+static int hard(void *arg, const struct kmod_step *s)
+{
+	char *out = arg, *h;
+
+	if (s->what != KMOD_LOAD)
+		return 0;
+	h = kmod_step_hard(s);
+	snprintf(out + strlen(out), 256 - strlen(out), "%s<%s> ", s->name,
+		 h ? h : "(null)");
+	free(h);
+	return 0;
+}
+
+static void step_dependencies_are_module_names(void)
+{
+	struct kmod_ctx k;
+	char out[256] = "";
+
+	CHECK(kmod_open(&k, base, "9.9") == 0);
+	kmod_plan_reset(&k);
+	CHECK(kmod_plan(&k, "c", NULL, hard, out) == 0);
+	CHECK_STR(out, "x<> a<> b_b<a> c<b_b a> ");
+	kmod_close(&k);
+}
+
+static void device_aliases_resolve_in_one_pass_in_alias_order(void)
 {
 	/* unsorted, one duplicate, '-' where the pattern has '_', one with
 	 * no driver; a class pattern and a prefix shared by two patterns */
@@ -149,7 +175,7 @@ static void modalias(const char *dir, const char *text)
 	}
 }
 
-static void scan(void)
+static void scan_returns_each_modalias_once_and_then_only_new_ones(void)
 {
 	struct kmod_strs seen = {0}, fresh = {0};
 	const char *st = "";
@@ -186,7 +212,7 @@ static void scan(void)
  * share its first 255 bytes: one with a NUL byte where the name goes on
  * (the prefix test once read past the name's buffer), one glob that does
  * match, and a name longer than any line of the index. */
-static void long_alias(void)
+static void a_long_alias_matches_only_within_its_buffer(void)
 {
 	char name[600], line[700], path[256];
 	struct kmod_ctx k;
@@ -231,12 +257,13 @@ int main(void)
 	char cmd[128];
 
 	setup();
-	RUN(norm);
-	RUN(plans);
-	RUN(step_needs);
-	RUN(batch);
-	RUN(scan);
-	RUN(long_alias);
+	RUN(names_lose_directory_suffix_and_dashes);
+	RUN(plans_softdeps_then_dependencies_then_the_module);
+	RUN(a_step_names_what_it_needs);
+	RUN(step_dependencies_are_module_names);
+	RUN(device_aliases_resolve_in_one_pass_in_alias_order);
+	RUN(scan_returns_each_modalias_once_and_then_only_new_ones);
+	RUN(a_long_alias_matches_only_within_its_buffer);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
 	if (system(cmd) != 0)
 		return 1;

@@ -1,6 +1,5 @@
-/* mountinfo_test.c - the mountinfo parser, caps names and pins sizing. */
+/* mountinfo_test.c - the mountinfo parser. */
 #include <errno.h>
-#include <sys/stat.h>
 
 #include "initbox.h"
 #include "t.h"
@@ -85,45 +84,6 @@ static void reads_this_process_mountinfo(void)
 	      errno == ENOENT);
 }
 
-static void caps_names_as_klibc_and_busybox_take_them(void)
-{
-	uint64_t mask;
-	const char *bad;
-	size_t n;
-
-	CHECK(caps_from_name("CAP_SYS_MODULE") == 16);
-	CHECK(caps_from_name("cap_sys_admin") == 21);
-	CHECK(caps_from_name("Sys_Boot") == 22);
-	CHECK(caps_from_name("cap_40") == 40);
-	CHECK(caps_from_name("cap_64") < 0);
-	CHECK(caps_from_name("16") < 0);
-	CHECK(caps_from_name("cap_nope") < 0);
-	CHECK_STR(caps_name(16), "cap_sys_module");
-	CHECK(caps_parse_list("cap_sys_module,CAP_SYS_RAWIO", &mask, &bad,
-			      &n) == 0);
-	CHECK(mask == (1ULL << 16 | 1ULL << 17));
-	CHECK(caps_parse_list("cap_chown,bogus,cap_kill", &mask, &bad, &n) <
-	      0);
-	CHECK(n == 5 && !strncmp(bad, "bogus", n));
-	CHECK(caps_parse_list("cap_chown,", &mask, &bad, &n) < 0);
-}
-
-static void pinned_bytes_are_blocks_or_pages(void)
-{
-	struct stat st;
-
-	memset(&st, 0, sizeof(st));
-	st.st_mode = S_IFREG | 0644;
-	st.st_size = 10;
-	st.st_blocks = 8;
-	CHECK(pins_file_bytes(&st) == 4096);
-	st.st_blocks = 0; /* ramfs keeps no block count */
-	st.st_size = 4097;
-	CHECK(pins_file_bytes(&st) == 8192);
-	st.st_mode = S_IFDIR | 0755;
-	CHECK(pins_file_bytes(&st) == 0);
-}
-
 int main(void)
 {
 	RUN(parses_every_field);
@@ -131,7 +91,5 @@ int main(void)
 	RUN(finds_the_topmost_of_stacked_mounts);
 	RUN(rejects_malformed_lines);
 	RUN(reads_this_process_mountinfo);
-	RUN(caps_names_as_klibc_and_busybox_take_them);
-	RUN(pinned_bytes_are_blocks_or_pages);
 	T_EXIT();
 }

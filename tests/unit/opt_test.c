@@ -119,6 +119,46 @@ static void prints_human_sizes(void)
 		  "41.2 MiB");
 }
 
+static void mixed_options_may_follow_operands(void)
+{
+	char *argv[] = {"mount", "/dev/x", "-t", "ext4", "/mnt", "--bind",
+			"--", "-odd", NULL};
+	static const struct opt_long l[] = {{"bind", OPT_NONE, 'B'}, {0}};
+	struct opt o;
+
+	opt_init(&o);
+	o.mixed = true;
+	CHECK(opt_next(&o, 8, argv, "t:", l) == OPT_OPERAND);
+	CHECK_STR(o.arg, "/dev/x");
+	CHECK(opt_next(&o, 8, argv, "t:", l) == 't');
+	CHECK_STR(o.arg, "ext4");
+	CHECK(opt_next(&o, 8, argv, "t:", l) == OPT_OPERAND);
+	CHECK_STR(o.arg, "/mnt");
+	CHECK(opt_next(&o, 8, argv, "t:", l) == 'B');
+	/* after "--" even "-odd" is an operand */
+	CHECK(opt_next(&o, 8, argv, "t:", l) == OPT_OPERAND);
+	CHECK_STR(o.arg, "-odd");
+	CHECK(opt_next(&o, 8, argv, "t:", l) == -1);
+}
+
+static void optional_long_values_need_equals(void)
+{
+	char *argv[] = {"losetup", "--dio", "--dio=off", "file", NULL};
+	static const struct opt_long l[] = {{"dio", OPT_OPTIONAL, 'D'},
+					    {0}};
+	struct opt o;
+
+	opt_init(&o);
+	CHECK(opt_next(&o, 4, argv, "", l) == 'D');
+	CHECK(o.arg == NULL);
+	CHECK(opt_next(&o, 4, argv, "", l) == 'D');
+	CHECK_STR(o.arg, "off");
+	/* not mixed: the operand ends the options, and is not taken as
+	 * --dio's value */
+	CHECK(opt_next(&o, 4, argv, "", l) == -1);
+	CHECK(o.ind == 3);
+}
+
 int main(void)
 {
 	RUN(bundles_short_options_and_takes_attached_arguments);
@@ -126,6 +166,8 @@ int main(void)
 	RUN(double_dash_ends_options);
 	RUN(long_options_with_and_without_equals);
 	RUN(reports_unknown_and_missing_arguments);
+	RUN(mixed_options_may_follow_operands);
+	RUN(optional_long_values_need_equals);
 	RUN(parses_numbers_with_range_checks);
 	RUN(parses_sizes_like_util_linux);
 	RUN(prints_human_sizes);

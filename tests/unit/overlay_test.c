@@ -56,34 +56,11 @@ static void lower_list_joins_with_colons_and_refuses_overflow(void)
 	CHECK_STR(l, "/a:/bb"); /* unchanged by the refusal */
 }
 
-static void mkdirs_makes_parents_and_says_if_it_made_the_last(void)
-{
-	char tmpl[] = "/tmp/overlay_test.XXXXXX", p[128];
-	bool made = false;
-	struct stat st;
-
-	CHECK(mkdtemp(tmpl) != NULL);
-	snprintf(p, sizeof(p), "%s/x/y/z", tmpl);
-	CHECK(overlay_mkdirs(p, &made) == 0);
-	CHECK(made);
-	CHECK(stat(p, &st) == 0 && S_ISDIR(st.st_mode));
-	CHECK(overlay_mkdirs(p, &made) == 0);
-	CHECK(!made);
-	snprintf(p, sizeof(p), "%s/x/y/z", tmpl);
-	(void)rmdir(p);
-	snprintf(p, sizeof(p), "%s/x/y", tmpl);
-	(void)rmdir(p);
-	snprintf(p, sizeof(p), "%s/x", tmpl);
-	(void)rmdir(p);
-	(void)rmdir(tmpl);
-}
-
 int main(void)
 {
 	RUN(options_name_the_layers_in_order);
 	RUN(separators_in_paths_are_escaped);
 	RUN(options_longer_than_the_buffer_fail);
 	RUN(lower_list_joins_with_colons_and_refuses_overflow);
-	RUN(mkdirs_makes_parents_and_says_if_it_made_the_last);
 	T_EXIT();
 }

@@ -150,9 +150,13 @@ live_expect() {
 		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
 	fi
 }
-# live_refute NAME LOG REGEX: PASS when no line matches
+# live_refute NAME LOG REGEX: PASS when no line matches; a missing or
+# empty LOG (the boot never ran, the console was lost) is a FAIL
 live_refute() {
-	if grep -E "$3" "$2" > /dev/null; then
+	if [ ! -s "$2" ]; then
+		echo "FAIL: $1: no serial output in $2"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	elif grep -E "$3" "$2" > /dev/null; then
 		echo "FAIL: $1: $(grep -m1 -E "$3" "$2")"
 		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
 	else
