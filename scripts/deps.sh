@@ -247,7 +247,10 @@ build_zlib() {
 
 build_xz() {
 	f="$CFLAGS_DEPS -include $top/scripts/lzma-memcpy.h"
-	stamp_ok xz "$f" && return 0
+	# the stamp names the header by its contents, not by this tree's path:
+	# another checkout's make must not rebuild a shared DEPSDIR
+	sf="$CFLAGS_DEPS -include lzma-memcpy.h:$(cksum < "$top/scripts/lzma-memcpy.h" | cut -d' ' -f1)"
+	stamp_ok xz "$sf" && return 0
 	s=$(fetch_src xz-utils)
 	say "building liblzma $(cat "$deps/src/xz-utils.version") from $s"
 	b=$deps/obj-xz
@@ -260,7 +263,7 @@ build_xz() {
 		--disable-threads --enable-checks=crc32 &&
 		make -j2 -C src/liblzma && make -C src/liblzma install' \
 		sh "$b" "$f" "$s" "$deps" || die "liblzma build failed"
-	stamp_write xz xz-utils "$f"
+	stamp_write xz xz-utils "$sf"
 }
 
 build_zstd() {
