@@ -86,7 +86,8 @@ kapt() {
 	"$tool" -o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts="$ka/sources" \
 		-o Dir::State::Lists="$ka/lists" -o Dir::Cache="$ka/cache" \
 		-o Dir::State::status=/var/lib/dpkg/status \
-		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 "$@"
+		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 \
+		-o APT::Sandbox::User=root "$@"
 }
 
 kernel_apt_update() { # SUITE
