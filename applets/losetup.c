@@ -8,6 +8,7 @@
  *        losetup -d LOOPDEV...      detach
  *        losetup -D                 detach every loop device
  *        losetup [-a | -l] [-j FILE [-o OFFSET]]   list used devices
+ *        losetup -l | -a LOOPDEV...  list just these devices
  *   -f, --find          use the first free device (race-safe)
  *       --show          print the device name -f attached
  *   -r, --read-only     read-only device (also chosen when FILE cannot be
@@ -180,6 +181,33 @@ static void print_table(const struct losetup *s)
 	}
 }
 
+/* -l or -a with LOOPDEV operands: those devices, in the order given, as
+ * util-linux lists them (an unbound device is an error naming it). */
+static int list_given(struct losetup *s, int n, char **devs)
+{
+	struct loop_state st;
+	unsigned k;
+	int i;
+
+	if (s->assoc)
+		die_usage("-j and a LOOPDEV together");
+	for (i = 0; i < n; i++) {
+		if (loop_number(devs[i], &k) < 0)
+			die("list %s: not a loop device", devs[i]);
+		if (loop_state(k, &st) < 0) {
+			if (errno == ENXIO)
+				die("list %s: no backing file (not attached)", devs[i]);
+			die_errno("list %s", devs[i]);
+		}
+		if (gather(&st, s) < 0)
+			die_errno("list %s", devs[i]);
+	}
+	if (s->table && s->nrows)
+		print_table(s);
+	free(s->rows);
+	return out_done(0);
+}
+
 static int list(struct losetup *s)
 {
 	if (s->assoc) {
@@ -319,7 +347,7 @@ int losetup_main(int argc, char **argv)
 	switch (s.mode) {
 	case M_LIST:
 		if (nops)
-			die_usage("unexpected operand %s", argv[0]);
+			return list_given(&s, nops, argv);
 		return list(&s);
 	case M_DETACH:
 		if (!nops)

@@ -61,6 +61,12 @@ t "without device nodes, -a prints '[]:' and -j matches by name" eval \
 	 grep -q '^$A: ' $T/nonode.j"
 t "LOOPDEV alone shows that device" sh -c \
 	"$L '$A' | grep -q '^$A: .*($T/a.img)'"
+t "-l LOOPDEV prints util-linux's table for that device" sh -c \
+	"$L -l '$A' > $T/ours && losetup -l '$A' > $T/theirs && [ \$(wc -l < $T/ours) = 2 ] && cmp $T/ours $T/theirs"
+t "-a LOOPDEV prints util-linux's classic line for that device" sh -c \
+	"$L -a '$A' > $T/ours && losetup -a '$A' > $T/theirs && [ -s $T/ours ] && cmp $T/ours $T/theirs"
+t "-l with something that is no loop device is an error naming it" sh -c \
+	"! $L -l '$T/a.img' 2> $T/err && grep -q 'list $T/a.img: not a loop device' $T/err"
 
 # --- read-only -----------------------------------------------------------
 R=$($L -f --show -r "$T/b.img")
