@@ -84,6 +84,46 @@ static void erofs_label_uuid(void)
 	close(fd);
 }
 
+/* ASCII s as UTF-16BE into p, n characters, space-padded */
+static void put_utf16(uint8_t *p, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p[2 * i] = 0;
+		p[2 * i + 1] = *s ? (uint8_t)*s++ : ' ';
+	}
+}
+
+static void iso_joliet_long_label(void)
+{
+	struct blkid_info bi;
+	uint8_t *pvd = img + 0x8000, *svd = img + 0x8800;
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	pvd[0] = 1;
+	memcpy(pvd + 1, "CD001", 5);
+	memcpy(pvd + 40, "NA_VE AND VERY LOOOOOOOONG_LABEL", 32);
+	svd[0] = 2;
+	memcpy(svd + 1, "CD001", 5);
+	memcpy(svd + 88, "%/E", 3);
+	put_utf16(svd + 40, "Na_ve and very l", 16);
+	svd[40 + 5] = 0xEF; /* U+00EF 'i' with diaeresis */
+	img[0x9000] = 0xFF;
+	fd = as_file(0x9800);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	/* Joliet's 16 characters, then the rest of the PVD's 32 */
+	CHECK_STR(bi.label, "Na\xC3\xAFve and very lOOOOOOOONG_LABEL");
+	close(fd);
+	/* Joliet's label is no prefix of the PVD's: Joliet's alone */
+	put_utf16(svd + 40, "Other", 16);
+	fd = as_file(0x9800);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.label, "Other");
+	close(fd);
+}
+
 static void short_and_garbage(void)
 {
 	struct blkid_info bi;
@@ -195,6 +235,7 @@ static void gpt_partuuid(void)
 int main(void)
 {
 	RUN(iso_date_uuid);
+	RUN(iso_joliet_long_label);
 	RUN(erofs_label_uuid);
 	RUN(short_and_garbage);
 	RUN(mbr_logical_partuuid);
