@@ -176,7 +176,7 @@ static bool iso_date_uuid(struct blkid_info *bi, const uint8_t *d)
 	return true;
 }
 
-enum { ENC_LATIN1 = 8, ENC_UTF16BE = 16 }; /* as UDF's compression ids */
+enum { ENC_LATIN1 = 8, ENC_UTF16BE = 16 }; /* UDF's compression ids */
 
 /* LATIN1 or UTF-16BE (surrogate pairs joined) to UTF-8 as libblkid's
  * ul_encode_to_utf8 converts: up to U+0000, at most len - 1 bytes and a
@@ -315,6 +315,136 @@ static int probe_iso9660(const struct rd *r, struct blkid_info *bi)
 		set_label_enc(bi, ENC_UTF16BE, m, n);
 	else
 		set_label_enc(bi, ENC_UTF16BE, jl, sizeof(jl));
+	return YES;
+}
+
+/* --- udf ----------------------------------------------------------------- */
+
+enum {
+	UDF_TAG_PVD = 1,
+	UDF_TAG_AVDP = 2,
+	UDF_TAG_LVD = 6,
+	UDF_TAG_TD = 8,
+	UDF_MAX_VDS = 256, /* libblkid has no bound; real sequences hold ~10 */
+};
+
+/* A volume recognition sequence at 32 KiB of VSD_LEN-byte descriptors
+ * that reaches an NSR02/NSR03 before anything unknown (ECMA-167 2/8.3;
+ * UDF <= 2.00 may put NSR after TEA01, so TEA01 does not end it). */
+static int udf_vrs(const struct rd *r, uint32_t vsd_len)
+{
+	static const char known[] = "BEA01BOOT2CD001CDW02TEA01";
+	uint8_t v[6];
+	int b, k;
+
+	for (b = 0; b < 64; b++) {
+		if (rd_at(r, ISO_SB + (uint64_t)b * vsd_len, v, sizeof(v)) < 0)
+			return rd_fail();
+		if (!v[1])
+			return NO;
+		if (!memcmp(v + 1, "NSR02", 5) || !memcmp(v + 1, "NSR03", 5))
+			return YES;
+		for (k = 0; k < 25 && memcmp(v + 1, known + k, 5); k += 5)
+			;
+		if (k == 25)
+			return NO;
+	}
+	return NO;
+}
+
+/* Descriptor charset "OSTA Compressed Unicode": only then does libblkid
+ * read the dstrings. */
+static bool udf_cs0(const uint8_t *cs)
+{
+	return !cs[0] && !memcmp(cs + 1, "OSTA Compressed Unicode", 24);
+}
+
+/* A dstring's characters: clen counts the compression id too. */
+static size_t udf_dlen(const uint8_t *d, size_t size)
+{
+	size_t n = d[size - 1];
+
+	n -= n > 0;
+	return n > size - 2 ? size - 2 : n;
+}
+
+/* UUID from the volume set id as libblkid makes it from its first 16
+ * UTF-8 bytes: all hex, lowercased; else the first 8 lowercased if hex,
+ * then the next 4 bytes in hex; else the first 8 bytes in hex. */
+static void udf_uuid(struct blkid_info *bi, const uint8_t *vs)
+{
+	uint8_t b[17] = {0};
+	char *u = bi->uuid;
+	size_t h, i;
+
+	if ((vs[0] != ENC_LATIN1 && vs[0] != ENC_UTF16BE) ||
+	    to_utf8(vs[0], vs + 1, udf_dlen(vs, 128), b, sizeof(b)) < 8)
+		return;
+	for (h = 0; h < 16 && isxdigit(b[h]); h++)
+		;
+	if (h < 8)
+		h = 0;
+	else if (h < 16)
+		h = 8;
+	for (i = 0; i < h; i++)
+		*u++ = (char)tolower(b[i]);
+	for (; i < h + (16 - h) / 2; i++, u += 2)
+		snprintf(u, 3, "%02x", b[i]);
+}
+
+static int probe_udf(const struct rd *r, struct blkid_info *bi)
+{
+	uint32_t pbs[] = {512, 512, 1024, 2048, 4096}, bs = 0, loc, count, b;
+	uint8_t d[440]; /* libblkid's struct volume_descriptor */
+	bool have_label = false;
+	uint16_t type;
+	int vrs2048, rc, i, k;
+
+	if (ioctl(r->fd, BLKSSZGET, &k) == 0 && k >= 512 && k <= 4096)
+		pbs[0] = (uint32_t)k; /* a device's sector size first */
+	vrs2048 = udf_vrs(r, 2048);
+	if (vrs2048 < 0)
+		return -1;
+	/* the anchor at sector 256, or 512 on an unclosed disc, is found
+	 * where the block size guessed is the real one */
+	for (i = 0; i < 5 && !bs; i++) {
+		if (i && pbs[i] == pbs[0])
+			continue;
+		rc = pbs[i] > 2048 ? udf_vrs(r, pbs[i]) : vrs2048;
+		if (rc != YES) {
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		for (k = 256; k <= 512 && !bs; k += 256) {
+			if (rd_at(r, (uint64_t)k * pbs[i], d, 24) < 0)
+				return rd_fail();
+			if (le16(d) == UDF_TAG_AVDP &&
+			    le32(d + 12) == (uint32_t)k)
+				bs = pbs[i];
+		}
+	}
+	if (!bs)
+		return NO;
+	count = le32(d + 16) / bs;
+	loc = le32(d + 20);
+	set_type(bi, "udf");
+	/* LABEL from the first logical volume descriptor, UUID from the
+	 * first primary one */
+	for (b = 0; b < count && b < UDF_MAX_VDS; b++) {
+		if (rd_at(r, ((uint64_t)loc + b) * bs, d, sizeof(d)) < 0)
+			return rd_fail();
+		type = le16(d);
+		if (!type || le32(d + 12) != loc + b || type == UDF_TAG_TD)
+			break;
+		if (type == UDF_TAG_PVD && !bi->uuid[0] && udf_cs0(d + 200))
+			udf_uuid(bi, d + 72);
+		if (type == UDF_TAG_LVD && !have_label && udf_cs0(d + 20) &&
+		    (d[84] == ENC_LATIN1 || d[84] == ENC_UTF16BE)) {
+			set_label_enc(bi, d[84], d + 85, udf_dlen(d + 84, 128));
+			have_label = true;
+		}
+	}
 	return YES;
 }
 
@@ -837,13 +967,14 @@ static void probe_partuuid(int fd, struct blkid_info *bi)
 	(void)close(dfd); /* opened read-only */
 }
 
-/* libblkid's order: vfat, xfs, ext*, iso9660, squashfs, btrfs, erofs. */
+/* libblkid's order: vfat, xfs, ext*, udf, iso9660, squashfs, btrfs, erofs:
+ * a UDF disc with an ISO 9660 bridge is udf. */
 int blkid_probe(int fd, struct blkid_info *bi)
 {
 	static int (*const probers[])(const struct rd *,
 				      struct blkid_info *) = {
-	    probe_vfat,	    probe_xfs,	 probe_ext,   probe_iso9660,
-	    probe_squashfs, probe_btrfs, probe_erofs,
+	    probe_vfat,	   probe_xfs,	   probe_ext,	probe_udf,
+	    probe_iso9660, probe_squashfs, probe_btrfs, probe_erofs,
 	};
 	struct rd r;
 	size_t i;

@@ -124,6 +124,90 @@ static void iso_joliet_long_label(void)
 	close(fd);
 }
 
+/* A UDF volume with 2048-byte blocks: VRS at 32 KiB (after an ISO 9660
+ * bridge when iso), anchor at sector 256, PVD, LVD and TD at 32..34. */
+static int udf_image(bool iso, uint8_t cid, const char *volset)
+{
+	uint8_t *v = img + 0x8000, *d = img + 32 * 2048;
+	size_t i;
+
+	memset(img, 0, sizeof(img));
+	if (iso) {
+		v[0] = 1;
+		memcpy(v + 1, "CD001", 5);
+		memcpy(v + 40, "ISO_LABEL", 9);
+		v[2048] = 0xFF;
+		memcpy(v + 2049, "CD001", 5);
+		v += 4096;
+	}
+	memcpy(v + 1, "BEA01", 5);
+	memcpy(v + 2049, "NSR02", 5);
+	memcpy(v + 4097, "TEA01", 5);
+	v = img + 256 * 2048;
+	v[0] = 2; /* AVDP */
+	put32(v + 12, 256);
+	put32(v + 16, 16 * 2048);
+	put32(v + 20, 32);
+	d[0] = 1; /* PVD */
+	put32(d + 12, 32);
+	memcpy(d + 201, "OSTA Compressed Unicode", 23);
+	d[72] = 8;
+	memcpy(d + 73, volset, strlen(volset));
+	d[72 + 127] = (uint8_t)(strlen(volset) + 1);
+	d += 2048;
+	d[0] = 6; /* LVD: the label, 16-bit */
+	put32(d + 12, 33);
+	memcpy(d + 21, "OSTA Compressed Unicode", 23);
+	d[84] = cid;
+	for (i = 0; i < 8; i++) {
+		d[85 + 2 * i] = 0;
+		d[86 + 2 * i] = (uint8_t)("UDF Vol "[i]);
+	}
+	d[85 + 16] = 0xD8; /* U+1F600 as a surrogate pair */
+	d[86 + 16] = 0x3D;
+	d[87 + 16] = 0xDE;
+	d[88 + 16] = 0x00;
+	d[84 + 127] = 21;
+	d += 2048;
+	d[0] = 8; /* TD */
+	put32(d + 12, 34);
+	return as_file(257 * 2048);
+}
+
+static void udf_label_uuid(void)
+{
+	struct blkid_info bi;
+	int fd;
+
+	fd = udf_image(false, 16, "47A83A8000000000 rest");
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "udf");
+	CHECK_STR(bi.label, "UDF Vol \xF0\x9F\x98\x80");
+	CHECK_STR(bi.uuid, "47a83a8000000000");
+	close(fd);
+	/* an ISO 9660 bridge in front: still udf, as libblkid ranks it */
+	fd = udf_image(true, 16, "5914E5D4Linux UDF");
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "udf");
+	/* 8 hex digits, then the next 4 bytes in hex ("Linu") */
+	CHECK_STR(bi.uuid, "5914e5d44c696e75");
+	close(fd);
+	/* not hex at all: the first 8 bytes in hex; an unknown compression
+	 * id: no label */
+	fd = udf_image(false, 9, "Label set");
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.uuid, "4c6162656c207365");
+	CHECK_STR(bi.label, "");
+	close(fd);
+	/* no anchor where the VRS says UDF: the bridge's iso9660 */
+	fd = udf_image(true, 16, "x");
+	CHECK(pwrite(fd, "\0", 1, 256 * 2048) == 1);
+	CHECK(blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "ISO_LABEL");
+	close(fd);
+}
+
 static void short_and_garbage(void)
 {
 	struct blkid_info bi;
@@ -236,6 +320,7 @@ int main(void)
 {
 	RUN(iso_date_uuid);
 	RUN(iso_joliet_long_label);
+	RUN(udf_label_uuid);
 	RUN(erofs_label_uuid);
 	RUN(short_and_garbage);
 	RUN(mbr_logical_partuuid);
