@@ -128,6 +128,25 @@ static bool tag_match(const struct media *m, const struct blkid_info *bi)
 	}
 }
 
+/* A UDF disc mounts as udf, as blkid and udev name it. Most carry an
+ * ISO 9660 bridge too, which a kernel (or an initramfs) without udf still
+ * reads: then the first failure is the one reported. */
+static int mount_as(const char *dev, const char *dir, const char *type,
+		    unsigned long flags)
+{
+	int e;
+
+	if (mount(dev, dir, type, flags, NULL) == 0)
+		return 0;
+	if (errno != ENODEV || strcmp(type, "udf"))
+		return -1;
+	e = errno;
+	if (mount(dev, dir, "iso9660", flags, NULL) == 0)
+		return 0;
+	errno = e;
+	return -1;
+}
+
 int media_mount(const char *path, const char *type, const char *dir, bool rw)
 {
 	struct loop_conf lc = {.read_only = true, .autoclear = true};
@@ -144,7 +163,7 @@ int media_mount(const char *path, const char *type, const char *dir, bool rw)
 			return -1;
 		path = dev;
 	}
-	if (mount(path, dir, type, rw ? 0 : MS_RDONLY, NULL) < 0) {
+	if (mount_as(path, dir, type, rw ? 0 : MS_RDONLY) < 0) {
 		e = errno;
 		if (lfd >= 0) {
 			(void)loop_clear(lfd); /* undo our own attach */
