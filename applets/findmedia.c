@@ -112,9 +112,9 @@ static int list_mode(struct media *f)
 	if (media_candidates(f) < 0)
 		die_errno("list block devices");
 	for (i = 0; i < f->n_devs; i++) {
-		if (media_probe(f->devs[i].path, &bi) < 0 && !bi.partuuid[0])
+		if (media_probe(media_path(f, i), &bi) < 0 && !bi.partuuid[0])
 			continue;
-		printf("%s:", f->devs[i].path);
+		printf("%s:", media_path(f, i));
 		put_tag("LABEL", bi.label);
 		put_tag("UUID", bi.uuid);
 		put_tag("TYPE", bi.type);

@@ -214,17 +214,15 @@ static bool holds_file(struct media *m, const char *path,
 
 int media_candidates(struct media *m)
 {
-	size_t i;
-
 	if (!m->n_only)
 		return devs_scan(m->devs, MEDIA_MAX_DEVS, &m->n_devs);
-	for (i = 0; i < m->n_only; i++) {
-		memset(&m->devs[i], 0, sizeof(m->devs[i]));
-		snprintf(m->devs[i].path, sizeof(m->devs[i].path), "%s",
-			 m->only[i]);
-	}
 	m->n_devs = m->n_only;
 	return 0;
+}
+
+const char *media_path(const struct media *m, size_t i)
+{
+	return m->n_only ? m->only[i] : m->devs[i].path;
 }
 
 /* One filesystem seen through two devices (a disc and its partition, a
@@ -267,7 +265,7 @@ const char *media_scan(struct media *m, struct blkid_info *bi)
 	}
 	m->n_seen = 0;
 	for (i = 0; i < m->n_devs; i++) {
-		const char *p = m->devs[i].path;
+		const char *p = media_path(m, i);
 
 		if (media_probe(p, bi) < 0 && m->key != MEDIA_PARTUUID)
 			continue;

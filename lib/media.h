@@ -51,6 +51,9 @@ struct media {
 int media_parse(struct media *m, const char *spec);
 /* The candidates: m->only, or every block device (devs_scan). */
 int media_candidates(struct media *m);
+/* Candidate I's path: an -d path as given (image paths outgrow
+ * devs_ent's /dev names), else the block device's. */
+const char *media_path(const struct media *m, size_t i);
 /* Probe one candidate: 0 with bi filled; -1 when it holds no known
  * filesystem (ENODATA) or cannot be read now (bi->partuuid may still be
  * set). */

@@ -116,6 +116,11 @@ t "TYPE= picks the squashfs among other images" sh -c \
 t "UUID= matches case-insensitively (vfat serials are upper case)" sh -c \
 	"u=\$(blkid -p -o value -s UUID '$I/ext4' | tr a-f A-F) &&
 	 [ \"\$(findmedia -d '$I/fat16' -d '$I/ext4' UUID=\$u)\" = '$I/ext4' ]"
+LONG=$T/a-directory-whose-name-is-longer-than-any-dev-name
+mkdir -p "$LONG" && ln "$I/ext4" "$LONG/ext4.img"
+t "-d takes an image path longer than a /dev name (-l and LABEL=)" sh -c \
+	"[ \"\$(findmedia -d '$LONG/ext4.img' LABEL=e4$R)\" = '$LONG/ext4.img' ] &&
+	 findmedia -l -d '$LONG/ext4.img' | grep -q '^$LONG/ext4.img: LABEL=\"e4$R\"'"
 t "LABEL with a space, quoted as on a command line" sh -c \
 	"[ \"\$(findmedia -d '$I/fat16' -d '$I/fat32' 'LABEL=\"C $RU\"')\" = '$I/fat32' ]"
 
