@@ -217,12 +217,13 @@ static size_t to_utf8(int enc, const uint8_t *s, size_t n, uint8_t *out,
 	return o;
 }
 
+/* converted in place, then trimmed as set_label does */
 static void set_label_enc(struct blkid_info *bi, int enc, const uint8_t *s,
 			  size_t n)
 {
-	uint8_t out[sizeof(bi->label)];
+	uint8_t *l = (uint8_t *)bi->label;
 
-	set_label(bi, out, to_utf8(enc, s, n, out, sizeof(out)));
+	set_label(bi, l, to_utf8(enc, s, n, l, sizeof(bi->label)));
 }
 
 /* Joliet holds 16 UTF-16 characters, the PVD 32 d-characters with '_' for
@@ -468,6 +469,8 @@ static int fat_root_label(const struct rd *r, uint64_t off, uint32_t entries,
 		chunk = entries - i < 16 ? entries - i : 16;
 		if (rd_at(r, off + (uint64_t)i * 32, buf, chunk * 32) < 0)
 			return errno == ENODATA ? 0 : -1;
+		/* cppcheck-suppress knownConditionTrueFalse
+		 * (chunk >= 1: i < entries) */
 		for (k = 0; k < chunk; k++) {
 			const uint8_t *e = buf + k * 32;
 			uint8_t attr = e[11];

@@ -353,7 +353,7 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 		goto out;
 	}
 	end = f.line + f.n;
-	c = memchr(f.line, ':', f.n) + 1;
+	c = (const char *)memchr(f.line, ':', f.n) + 1;
 	while (c < end && nd < KMOD_MAX_PLAN) {
 		while (c < end && (*c == ' ' || *c == '\t'))
 			c++;
@@ -379,7 +379,7 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
 			 f.line);
 	{
-		const char *colon = memchr(f.line, ':', f.n) + 1;
+		const char *colon = (const char *)memchr(f.line, ':', f.n) + 1;
 		struct kmod_step st = {
 		    .what = KMOD_LOAD,
 		    .name = name,

@@ -1,5 +1,7 @@
 /* opt.c - getopt without globals: bundled short options, long options,
  * "--", and a stop at the first operand. */
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "initbox.h"
@@ -13,13 +15,9 @@ void opt_init(struct opt *o)
 static void set_bad(struct opt *o, const char *prefix, const char *s,
 		    size_t n)
 {
-	size_t p = strlen(prefix);
-
-	if (n > sizeof(o->bad) - p - 1)
-		n = sizeof(o->bad) - p - 1;
-	memcpy(o->bad, prefix, p);
-	memcpy(o->bad + p, s, n);
-	o->bad[p + n] = '\0';
+	/* the option as given, cut to fit: it is only shown */
+	snprintf(o->bad, sizeof(o->bad), "%s%.*s", prefix,
+		 n > INT_MAX ? INT_MAX : (int)n, s);
 }
 
 static int long_opt(struct opt *o, int argc, char **argv,
