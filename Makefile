@@ -144,16 +144,17 @@ check-boot: test-tools binaries kernel
 # --- sanitizer layer and lint (issue 13) ---------------------------------------
 # check-asan: the ns tests of the applets that parse input (tests/run asan
 # names them) once more, against the host profile built by glibc's gcc with
-# ASan and UBSan (musl has no sanitizer runtime) and linked with Debian's
-# codec libraries; any sanitizer report fails. lint: cppcheck over lib/ and
-# applets/; declarations at the top of a function (variableScope) are the
-# style here, and kernel-ABI structs (unusedStructMember) are filled by
-# layout.
+# ASan and UBSan (musl has no sanitizer runtime), linked with Debian's codec
+# libraries and tests/asan_report.c; any sanitizer report fails.
+# lint: cppcheck over lib/ and applets/; declarations at the top of a
+# function (variableScope) are the style here, and kernel-ABI structs
+# (unusedStructMember) are filled by layout.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer
 asan-binary:
 	$(Q)$(MAKE) -s CONFIG=host O=build/asan CC=gcc CFLAGS="$(ASAN_FLAGS)" \
-		LDFLAGS="$(ASAN_FLAGS)" LDLIBS="-lzstd -llzma -lz" all
+		LDFLAGS="$(ASAN_FLAGS)" \
+		LDLIBS="$(CURDIR)/tests/asan_report.c -lzstd -llzma -lz -ldl" all
 check-asan: test-tools asan-binary
 	$(Q)$(TEST_ENV) sh tests/run asan
 LINT_FLAGS = --quiet --error-exitcode=1 --inline-suppr --std=c11 \
