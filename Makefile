@@ -3,9 +3,10 @@
 #   make [CONFIG=NAME]   build/initbox (default profile); another profile
 #                        builds build/NAME/initbox (config/NAME.mk)
 #   make check           unit, namespace and qemu tests; ends "N passed, N failed"
-#   make check-unit | check-ns | check-boot
+#   make check-unit | check-ns | check-asan | check-boot
 #   make check KERNEL=trixie|sid   the boot layer on that suite's kernel
 #   make check KERNELS="bookworm trixie sid"   the boot layer on each
+#   make lint            cppcheck over lib/ and applets/
 #   make demo            boot a live image under qemu and report memory
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
@@ -38,7 +39,11 @@ CODEC_DEFS = $(foreach c,$(CODECS),-DHAVE_CODEC_$(c)=1) \
 	     $(foreach c,$(ENCODERS),-DHAVE_ENCODER_$(c)=1)
 CPPFLAGS = -Ilib -I$(O)/gen -I$(DEPS)/include -isystem $(DEPS)/kinclude \
 	   $(CODEC_DEFS)
-LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none
+# noseparate-code: the headers and read-only data share the code's pages
+# (binutils' default gives them pages of their own): 8 KiB of page padding
+# less (default 309136 -> 300944 bytes, minimal 79496 -> 75400), at the
+# cost of read-only data being mapped executable.
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
 LDLIBS = -L$(DEPS)/lib -lzstd -llzma -lz
 
 ifneq ($(V),1)
@@ -145,14 +150,40 @@ kernel: test-tools
 	done
 
 BOOT_LAYERS = $(if $(filter-out $(KERNEL),$(KERNELS)),$(KERNELS:%=boot@%),boot)
-check: test-tools binaries $(UNIT_BIN) kernel
-	$(Q)$(TEST_ENV) sh tests/run unit ns $(BOOT_LAYERS)
+check: lint test-tools binaries asan-binary $(UNIT_BIN) kernel
+	$(Q)$(TEST_ENV) sh tests/run unit ns asan $(BOOT_LAYERS)
 check-unit: test-tools $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh tests/run unit
 check-ns: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run ns
 check-boot: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run $(BOOT_LAYERS)
+
+# --- sanitizer layer and lint (issue 13) ---------------------------------------
+# check-asan: the ns tests of the applets that parse input (tests/run asan
+# names them) once more, against the host profile built by glibc's gcc with
+# ASan and UBSan (musl has no sanitizer runtime), linked with Debian's codec
+# libraries and tests/asan_report.c; any sanitizer report fails.
+# lint: cppcheck over lib/ and applets/; declarations at the top of a
+# function (variableScope) are the style here, and kernel-ABI structs
+# (unusedStructMember) are filled by layout.
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+asan-binary:
+	$(Q)$(MAKE) -s CONFIG=host O=build/asan CC=gcc CFLAGS="$(ASAN_FLAGS)" \
+		LDFLAGS="$(ASAN_FLAGS)" \
+		LDLIBS="$(CURDIR)/tests/asan_report.c -lzstd -llzma -lz -ldl" all
+check-asan: test-tools asan-binary
+	$(Q)$(TEST_ENV) sh tests/run asan
+LINT_FLAGS = --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+	     --enable=warning,style,performance,portability \
+	     --suppress=variableScope --suppress=unusedStructMember \
+	     -D_GNU_SOURCE '-D_Noreturn=__attribute__((noreturn))' \
+	     -Ilib -I$(O)/gen \
+	     $(foreach c,gzip xz zstd,-DHAVE_CODEC_$(c)=1 -DHAVE_ENCODER_$(c)=1)
+lint: $(O)/gen/applets.h
+	$(Q)cppcheck $(LINT_FLAGS) lib applets
+.PHONY: asan-binary check-asan lint
 
 demo: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/demo

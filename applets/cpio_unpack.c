@@ -76,7 +76,8 @@ static void list_entry(const struct unpack *u, const struct cpio_entry *e)
 	if (u->verbose) {
 		m[0] = types[(e->mode >> 12) & 15];
 		for (i = 0; i < 9; i++)
-			m[1 + i] = e->mode & (0400 >> i) ? "rwxrwxrwx"[i] : '-';
+			m[1 + i] =
+			    (e->mode & (0400 >> i)) ? "rwxrwxrwx"[i] : '-';
 		if (e->mode & S_ISUID)
 			m[3] = m[3] == 'x' ? 's' : 'S';
 		if (e->mode & S_ISGID)

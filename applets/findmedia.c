@@ -14,7 +14,7 @@
  *   -d DEV      consider only DEV (a block device or an image file);
  *               repeatable, up to 16
  *   -p          print TYPE, LABEL, UUID and PARTUUID of DEV|FILE as
- *               `blkid -p -o export` does
+ *               `blkid -p -o export` does (bytes >= 0x80 shown as M-x)
  *   -l          list every block device with its tags, as `blkid` does
  * Prints the device found. Ties: partitions before their whole disk,
  * removable before fixed before loop/ram devices, and one filesystem seen
@@ -23,7 +23,8 @@
  * exit: 0 found, 1 nothing matched in time or a failure, 2 usage
  *
  * Notes: devices come from /sys/class/block, superblocks are read directly
- * (lib/blkid.c: iso9660, vfat, ext2/3/4, squashfs, erofs, btrfs, xfs), and
+ * (lib/blkid.c: udf, iso9660, vfat, ext2/3/4, squashfs, erofs, btrfs, xfs),
+ * a LABEL= matched by its raw bytes or udev's \xNN form, and
  * new devices are awaited through kernel uevents (NETLINK_KOBJECT_UEVENT)
  * or, where that socket is refused, by polling with back-off to 1 s.
  */
@@ -45,17 +46,36 @@ static void scan_warn(const struct media *m, char *last, size_t len)
 	snprintf(last, len, "%s", m->warn);
 }
 
+/* blkid's safe_print: bytes >= 0x80 as M- and the low 7 bits, control
+ * characters as ^X, the characters in esc after a backslash. A label is
+ * matched by its raw bytes; this is only how it is shown. */
+static void put_safe(const char *v, const char *esc)
+{
+	unsigned char c;
+
+	for (; *v; v++) {
+		c = (unsigned char)*v;
+		if (c >= 0x80) {
+			fputs("M-", stdout);
+			c -= 0x80;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			putchar('^');
+			c ^= 0x40;
+		} else if (strchr(esc, c)) {
+			putchar('\\');
+		}
+		putchar(c);
+	}
+}
+
 /* blkid's export format: shell-safe backslash escapes */
 static void put_export(const char *key, const char *v)
 {
 	if (!*v)
 		return;
 	printf("%s=", key);
-	for (; *v; v++) {
-		if (strchr(" \\\"'$`<>", *v))
-			putchar('\\');
-		putchar(*v);
-	}
+	put_safe(v, " \\\"'$`<>");
 	putchar('\n');
 }
 
@@ -81,11 +101,7 @@ static void put_tag(const char *key, const char *v)
 	if (!*v)
 		return;
 	printf(" %s=\"", key);
-	for (; *v; v++) {
-		if (*v == '"' || *v == '\\')
-			putchar('\\');
-		putchar(*v);
-	}
+	put_safe(v, "\"\\");
 	putchar('"');
 }
 
@@ -97,9 +113,9 @@ static int list_mode(struct media *f)
 	if (media_candidates(f) < 0)
 		die_errno("list block devices");
 	for (i = 0; i < f->n_devs; i++) {
-		if (media_probe(f->devs[i].path, &bi) < 0 && !bi.partuuid[0])
+		if (media_probe(media_path(f, i), &bi) < 0 && !bi.partuuid[0])
 			continue;
-		printf("%s:", f->devs[i].path);
+		printf("%s:", media_path(f, i));
 		put_tag("LABEL", bi.label);
 		put_tag("UUID", bi.uuid);
 		put_tag("TYPE", bi.type);
@@ -190,7 +206,7 @@ int findmedia_main(int argc, char **argv)
 	scan_warn(f, last, sizeof(last));
 	if (mount_dir) {
 		struct mntdev md = {.source = found, .dir = mount_dir,
-				    .types = bi.type,
+				    .types = media_mount_types(bi.type),
 				    .flags = rw ? 0 : MS_RDONLY};
 
 		if (mntdev_mount(&md) < 0)

@@ -224,7 +224,7 @@ static void remount(struct mount *m)
 		die_errno("remount %s", m->dir);
 	if (mount(m->src ? m->src : "none", m->dir, NULL,
 		  mntopt_flags(&m->o, mntopt_from_statvfs(sv.f_flag)),
-		  m->o.flags & MS_BIND ? NULL : m->o.data) < 0) {
+		  (m->o.flags & MS_BIND) ? NULL : m->o.data) < 0) {
 		if (errno == EINVAL)
 			die("remount %s: not a mount point, or bad option (see dmesg)",
 			    m->dir);

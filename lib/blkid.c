@@ -176,78 +176,276 @@ static bool iso_date_uuid(struct blkid_info *bi, const uint8_t *d)
 	return true;
 }
 
-/* Joliet's UTF-16BE label to UTF-8, stopping at U+0000, then trimmed. */
-static void set_label_utf16be(struct blkid_info *bi, const uint8_t *s, size_t n)
-{
-	uint8_t out[3 * 16 + 1];
-	size_t i, o = 0;
-	unsigned c;
+enum { ENC_LATIN1 = 8, ENC_UTF16BE = 16 }; /* UDF's compression ids */
 
-	for (i = 0; i + 1 < n; i += 2) {
-		c = (unsigned)s[i] << 8 | s[i + 1];
+/* LATIN1 or UTF-16BE (surrogate pairs joined) to UTF-8 as libblkid's
+ * ul_encode_to_utf8 converts: up to U+0000, at most len - 1 bytes and a
+ * NUL. Returns the length. */
+static size_t to_utf8(int enc, const uint8_t *s, size_t n, uint8_t *out,
+		      size_t len)
+{
+	static const uint8_t lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+	size_t i, o = 0, k;
+	uint32_t c, c2;
+
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (enc == ENC_UTF16BE) {
+			if (i + 2 > n)
+				break;
+			c = be16(s + i++);
+			if (c >= 0xD800 && c <= 0xDBFF && i + 2 < n) {
+				c2 = be16(s + i + 1);
+				if (c2 >= 0xDC00 && c2 <= 0xDFFF) {
+					c = 0x10000 + ((c - 0xD800) << 10) +
+					    (c2 - 0xDC00);
+					i += 2;
+				}
+			}
+		}
 		if (!c)
 			break;
-		if (c < 0x80) {
-			out[o++] = (uint8_t)c;
-		} else if (c < 0x800) {
-			out[o++] = (uint8_t)(0xC0 | c >> 6);
-			out[o++] = (uint8_t)(0x80 | (c & 0x3F));
+		k = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+		if (o + k >= len)
+			break;
+		out[o++] = (uint8_t)(lead[k] | c >> (6 * (k - 1)));
+		while (--k)
+			out[o++] =
+			    (uint8_t)(0x80 | (c >> (6 * (k - 1)) & 0x3F));
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* converted in place, then trimmed as set_label does */
+static void set_label_enc(struct blkid_info *bi, int enc, const uint8_t *s,
+			  size_t n)
+{
+	uint8_t *l = (uint8_t *)bi->label;
+
+	set_label(bi, l, to_utf8(enc, s, n, l, sizeof(bi->label)));
+}
+
+/* Joliet holds 16 UTF-16 characters, the PVD 32 d-characters with '_' for
+ * what they cannot say. When Joliet's label is a prefix of the PVD's ('_'
+ * and case aside), libblkid rebuilds the long label: Joliet's characters
+ * (the PVD's where it is upper case and Joliet's only differs in case),
+ * then the rest of the PVD's. UTF-16BE into out (96 bytes); its length, 0
+ * if Joliet's is no prefix. */
+static size_t iso_merge_label(uint8_t *out, const uint8_t *j, const uint8_t *a)
+{
+	size_t o = 0, u = 0, i;
+
+	for (i = 0; u + 1 < 32 && i < 32; i++, u += 2, o += 2) {
+		if (j[u] >= 0xD8 && j[u] <= 0xDB && u + 3 < 32 &&
+		    j[u + 2] >= 0xDC && j[u + 2] <= 0xDF) {
+			out[o++] = j[u++];
+			out[o++] = j[u++];
+		}
+		out[o] = 0;
+		if (a[i] == '_') {
+			out[o] = j[u];
+			out[o + 1] = j[u + 1];
+		} else if (!j[u] && j[u + 1] == '_') {
+			out[o + 1] = a[i];
+		} else if (!j[u] && toupper(a[i]) == toupper(j[u + 1])) {
+			out[o + 1] = isupper(a[i]) ? j[u + 1] : a[i];
 		} else {
-			out[o++] = (uint8_t)(0xE0 | c >> 12);
-			out[o++] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
-			out[o++] = (uint8_t)(0x80 | (c & 0x3F));
+			return 0;
 		}
 	}
-	set_label(bi, out, o);
+	for (; i < 32; i++, o += 2) {
+		out[o] = 0;
+		out[o + 1] = a[i];
+	}
+	return o;
+}
+
+static bool iso_joliet(const uint8_t *vd)
+{
+	return vd[0] == 2 && (!memcmp(vd + ISO_ESCAPES, "%/@", 3) ||
+			      !memcmp(vd + ISO_ESCAPES, "%/C", 3) ||
+			      !memcmp(vd + ISO_ESCAPES, "%/E", 3));
 }
 
 static int probe_iso9660(const struct rd *r, struct blkid_info *bi)
 {
-	uint8_t pvd[ISO_PVD_LEN], vd[ISO_PVD_LEN];
+	uint8_t vd[ISO_PVD_LEN], pvd[ISO_PVD_LEN], jl[32], m[96];
+	bool have_pvd = false, have_jl = false;
 	uint64_t off;
-	int i, u;
+	size_t n;
+	int i;
 
-	if (rd_at(r, ISO_SB, pvd, sizeof(pvd)) < 0)
+	if (rd_at(r, ISO_SB, vd, sizeof(vd)) < 0)
 		return rd_fail();
-	if (!memcmp(pvd + 9, "CDROM", 5)) {
+	if (!memcmp(vd + 9, "CDROM", 5)) {
 		/* High Sierra: label only */
 		set_type(bi, "iso9660");
-		set_label(bi, pvd + 8 + 32 + 8, 32);
+		set_label(bi, vd + 8 + 32 + 8, 32);
 		return YES;
 	}
-	if (memcmp(pvd + 1, "CD001", 5))
+	if (memcmp(vd + 1, "CD001", 5))
 		return NO;
-	set_type(bi, "iso9660");
-	if (!iso_date_uuid(bi, pvd + ISO_MODIFIED))
-		(void)iso_date_uuid(bi,
-				    pvd + ISO_CREATED); /* may be unset too */
-
-	/* A Joliet supplementary descriptor wins unless its label is the
-	 * PVD's (then the PVD's 32 chars beat Joliet's 16). */
-	for (i = 0, off = ISO_SB + ISO_SECTOR; i < 16; i++, off += ISO_SECTOR) {
-		if (rd_at(r, off, vd, sizeof(vd)) < 0) {
+	/* the first primary and the first Joliet descriptor */
+	for (i = 0, off = ISO_SB; i < 16 && !(have_pvd && have_jl);
+	     i++, off += ISO_SECTOR) {
+		if (i && rd_at(r, off, vd, sizeof(vd)) < 0) {
 			if (errno != ENODATA)
 				return -1;
 			break;
 		}
 		if (vd[0] == 0xFF)
 			break;
-		if (vd[0] != 2)
-			continue;
-		if (memcmp(vd + ISO_ESCAPES, "%/@", 3) &&
-		    memcmp(vd + ISO_ESCAPES, "%/C", 3) &&
-		    memcmp(vd + ISO_ESCAPES, "%/E", 3))
-			continue;
-		for (u = 0; u < 32; u += 2)
-			if (vd[ISO_VOLID + u] ||
-			    vd[ISO_VOLID + u + 1] != pvd[ISO_VOLID + u / 2])
-				break;
-		if (u == 32)
-			break;
-		set_label_utf16be(bi, vd + ISO_VOLID, 32);
-		return YES;
+		if (vd[0] == 1 && !have_pvd) {
+			memcpy(pvd, vd, sizeof(pvd));
+			have_pvd = true;
+		} else if (!have_jl && iso_joliet(vd)) {
+			memcpy(jl, vd + ISO_VOLID, sizeof(jl));
+			have_jl = true;
+		}
 	}
-	set_label(bi, pvd + ISO_VOLID, 32);
+	if (!have_pvd)
+		return NO;
+	set_type(bi, "iso9660");
+	if (!iso_date_uuid(bi, pvd + ISO_MODIFIED))
+		(void)iso_date_uuid(bi,
+				    pvd + ISO_CREATED); /* may be unset too */
+	if (!have_jl)
+		set_label(bi, pvd + ISO_VOLID, 32);
+	else if ((n = iso_merge_label(m, jl, pvd + ISO_VOLID)))
+		set_label_enc(bi, ENC_UTF16BE, m, n);
+	else
+		set_label_enc(bi, ENC_UTF16BE, jl, sizeof(jl));
+	return YES;
+}
+
+/* --- udf ----------------------------------------------------------------- */
+
+enum {
+	UDF_TAG_PVD = 1,
+	UDF_TAG_AVDP = 2,
+	UDF_TAG_LVD = 6,
+	UDF_TAG_TD = 8,
+	UDF_MAX_VDS = 256, /* libblkid has no bound; real sequences hold ~10 */
+};
+
+/* A volume recognition sequence at 32 KiB of VSD_LEN-byte descriptors
+ * that reaches an NSR02/NSR03 before anything unknown (ECMA-167 2/8.3;
+ * UDF <= 2.00 may put NSR after TEA01, so TEA01 does not end it). */
+static int udf_vrs(const struct rd *r, uint32_t vsd_len)
+{
+	static const char known[] = "BEA01BOOT2CD001CDW02TEA01";
+	uint8_t v[6];
+	int b, k;
+
+	for (b = 0; b < 64; b++) {
+		if (rd_at(r, ISO_SB + (uint64_t)b * vsd_len, v, sizeof(v)) < 0)
+			return rd_fail();
+		if (!v[1])
+			return NO;
+		if (!memcmp(v + 1, "NSR02", 5) || !memcmp(v + 1, "NSR03", 5))
+			return YES;
+		for (k = 0; k < 25 && memcmp(v + 1, known + k, 5); k += 5)
+			;
+		if (k == 25)
+			return NO;
+	}
+	return NO;
+}
+
+/* Descriptor charset "OSTA Compressed Unicode": only then does libblkid
+ * read the dstrings. */
+static bool udf_cs0(const uint8_t *cs)
+{
+	return !cs[0] && !memcmp(cs + 1, "OSTA Compressed Unicode", 24);
+}
+
+/* A dstring's characters: clen counts the compression id too. */
+static size_t udf_dlen(const uint8_t *d, size_t size)
+{
+	size_t n = d[size - 1];
+
+	n -= n > 0;
+	return n > size - 2 ? size - 2 : n;
+}
+
+/* UUID from the volume set id as libblkid makes it from its first 16
+ * UTF-8 bytes: all hex, lowercased; else the first 8 lowercased if hex,
+ * then the next 4 bytes in hex; else the first 8 bytes in hex. */
+static void udf_uuid(struct blkid_info *bi, const uint8_t *vs)
+{
+	uint8_t b[17] = {0};
+	char *u = bi->uuid;
+	size_t h, i;
+
+	if ((vs[0] != ENC_LATIN1 && vs[0] != ENC_UTF16BE) ||
+	    to_utf8(vs[0], vs + 1, udf_dlen(vs, 128), b, sizeof(b)) < 8)
+		return;
+	for (h = 0; h < 16 && isxdigit(b[h]); h++)
+		;
+	if (h < 8)
+		h = 0;
+	else if (h < 16)
+		h = 8;
+	for (i = 0; i < h; i++)
+		*u++ = (char)tolower(b[i]);
+	for (; i < h + (16 - h) / 2; i++, u += 2)
+		snprintf(u, 3, "%02x", b[i]);
+}
+
+static int probe_udf(const struct rd *r, struct blkid_info *bi)
+{
+	uint32_t pbs[] = {512, 512, 1024, 2048, 4096}, bs = 0, loc, count, b;
+	uint8_t d[440]; /* libblkid's struct volume_descriptor */
+	bool have_label = false;
+	uint16_t type;
+	int vrs2048, rc, i, k;
+
+	if (ioctl(r->fd, BLKSSZGET, &k) == 0 && k >= 512 && k <= 4096)
+		pbs[0] = (uint32_t)k; /* a device's sector size first */
+	vrs2048 = udf_vrs(r, 2048);
+	if (vrs2048 < 0)
+		return -1;
+	/* the anchor at sector 256, or 512 on an unclosed disc, is found
+	 * where the block size guessed is the real one */
+	for (i = 0; i < 5 && !bs; i++) {
+		if (i && pbs[i] == pbs[0])
+			continue;
+		rc = pbs[i] > 2048 ? udf_vrs(r, pbs[i]) : vrs2048;
+		if (rc != YES) {
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		for (k = 256; k <= 512 && !bs; k += 256) {
+			if (rd_at(r, (uint64_t)k * pbs[i], d, 24) < 0)
+				return rd_fail();
+			if (le16(d) == UDF_TAG_AVDP &&
+			    le32(d + 12) == (uint32_t)k)
+				bs = pbs[i];
+		}
+	}
+	if (!bs)
+		return NO;
+	count = le32(d + 16) / bs;
+	loc = le32(d + 20);
+	set_type(bi, "udf");
+	/* LABEL from the first logical volume descriptor, UUID from the
+	 * first primary one */
+	for (b = 0; b < count && b < UDF_MAX_VDS; b++) {
+		if (rd_at(r, ((uint64_t)loc + b) * bs, d, sizeof(d)) < 0)
+			return rd_fail();
+		type = le16(d);
+		if (!type || le32(d + 12) != loc + b || type == UDF_TAG_TD)
+			break;
+		if (type == UDF_TAG_PVD && !bi->uuid[0] && udf_cs0(d + 200))
+			udf_uuid(bi, d + 72);
+		if (type == UDF_TAG_LVD && !have_label && udf_cs0(d + 20) &&
+		    (d[84] == ENC_LATIN1 || d[84] == ENC_UTF16BE)) {
+			set_label_enc(bi, d[84], d + 85, udf_dlen(d + 84, 128));
+			have_label = true;
+		}
+	}
 	return YES;
 }
 
@@ -271,6 +469,8 @@ static int fat_root_label(const struct rd *r, uint64_t off, uint32_t entries,
 		chunk = entries - i < 16 ? entries - i : 16;
 		if (rd_at(r, off + (uint64_t)i * 32, buf, chunk * 32) < 0)
 			return errno == ENODATA ? 0 : -1;
+		/* cppcheck-suppress knownConditionTrueFalse
+		 * (chunk >= 1: i < entries) */
 		for (k = 0; k < chunk; k++) {
 			const uint8_t *e = buf + k * 32;
 			uint8_t attr = e[11];
@@ -770,13 +970,14 @@ static void probe_partuuid(int fd, struct blkid_info *bi)
 	(void)close(dfd); /* opened read-only */
 }
 
-/* libblkid's order: vfat, xfs, ext*, iso9660, squashfs, btrfs, erofs. */
+/* libblkid's order: vfat, xfs, ext*, udf, iso9660, squashfs, btrfs, erofs:
+ * a UDF disc with an ISO 9660 bridge is udf. */
 int blkid_probe(int fd, struct blkid_info *bi)
 {
 	static int (*const probers[])(const struct rd *,
 				      struct blkid_info *) = {
-	    probe_vfat,	    probe_xfs,	 probe_ext,   probe_iso9660,
-	    probe_squashfs, probe_btrfs, probe_erofs,
+	    probe_vfat,	   probe_xfs,	   probe_ext,	probe_udf,
+	    probe_iso9660, probe_squashfs, probe_btrfs, probe_erofs,
 	};
 	struct rd r;
 	size_t i;

@@ -1,8 +1,9 @@
 /* blkid.h - superblock probing: TYPE, LABEL, UUID and PARTUUID as
  * util-linux blkid prints them (blkid -p -o export).
  *
- * Recognised: iso9660, vfat (FAT12/16/32), ext2/ext3/ext4, squashfs, erofs,
- * btrfs, xfs. PARTUUID: the GPT partition entry GUID or the MBR
+ * Recognised: udf, iso9660, vfat (FAT12/16/32), ext2/ext3/ext4, squashfs,
+ * erofs, btrfs, xfs. LABEL holds the raw bytes (UTF-8 where the filesystem
+ * stores UTF-16 or Latin-1). PARTUUID: the GPT partition entry GUID or the MBR
  * "disksig-NN" of a partition block device (found through sysfs).
  */
 #ifndef INITBOX_BLKID_H

@@ -126,6 +126,14 @@ static bool tag_match(const struct media *m, const struct blkid_info *bi)
 	}
 }
 
+/* A UDF disc mounts as udf, as blkid and udev name it. Most carry an
+ * ISO 9660 bridge too, which a kernel (or an initramfs) without udf still
+ * reads: mntdev_mount tries the next type of the list on ENODEV. */
+const char *media_mount_types(const char *type)
+{
+	return strcmp(type, "udf") ? type : "udf,iso9660";
+}
+
 /* file=PATH: mount in a private directory and look. */
 static bool holds_file(struct media *m, const char *path,
 		       const struct blkid_info *bi)
@@ -133,7 +141,8 @@ static bool holds_file(struct media *m, const char *path,
 	char tmpl[] = "/run/initbox/findmedia.XXXXXX";
 	char tmpl2[] = "/tmp/findmedia.XXXXXX";
 	char full[4096];
-	struct mntdev md = {.source = path, .types = bi->type,
+	struct mntdev md = {.source = path,
+			    .types = media_mount_types(bi->type),
 			    .flags = MS_RDONLY};
 	struct stat st;
 	char *dir;
@@ -164,17 +173,15 @@ static bool holds_file(struct media *m, const char *path,
 
 int media_candidates(struct media *m)
 {
-	size_t i;
-
 	if (!m->n_only)
 		return devs_scan(m->devs, MEDIA_MAX_DEVS, &m->n_devs);
-	for (i = 0; i < m->n_only; i++) {
-		memset(&m->devs[i], 0, sizeof(m->devs[i]));
-		snprintf(m->devs[i].path, sizeof(m->devs[i].path), "%s",
-			 m->only[i]);
-	}
 	m->n_devs = m->n_only;
 	return 0;
+}
+
+const char *media_path(const struct media *m, size_t i)
+{
+	return m->n_only ? m->only[i] : m->devs[i].path;
 }
 
 /* One filesystem seen through two devices (a disc and its partition, a
@@ -217,7 +224,7 @@ const char *media_scan(struct media *m, struct blkid_info *bi)
 	}
 	m->n_seen = 0;
 	for (i = 0; i < m->n_devs; i++) {
-		const char *p = m->devs[i].path;
+		const char *p = media_path(m, i);
 
 		if (media_probe(p, bi) < 0 && m->key != MEDIA_PARTUUID)
 			continue;

@@ -51,6 +51,9 @@ struct media {
 int media_parse(struct media *m, const char *spec);
 /* The candidates: m->only, or every block device (devs_scan). */
 int media_candidates(struct media *m);
+/* Candidate I's path: an -d path as given (image paths outgrow
+ * devs_ent's /dev names), else the block device's. */
+const char *media_path(const struct media *m, size_t i);
 /* Probe one candidate: 0 with bi filled; -1 when it holds no known
  * filesystem (ENODATA) or cannot be read now (bi->partuuid may still be
  * set). */
@@ -62,5 +65,9 @@ const char *media_scan(struct media *m, struct blkid_info *bi);
  * -1 with ENOENT when none matches now, EINVAL for another form of SPEC.
  * For initrd-host's root= and blockdev --set-real-root. */
 int media_devno(const char *spec, dev_t *dev);
+
+/* The types to mount a medium of TYPE with (mntdev's comma list): a UDF
+ * disc falls back to its ISO 9660 bridge on a kernel without udf. */
+const char *media_mount_types(const char *type);
 
 #endif

@@ -1,6 +1,8 @@
 /* opt.c - getopt without globals: bundled short options, long options
  * (=VALUE, optional values), "--", and a stop at the first operand or
  * operands mixed with options (see initbox.h). */
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "initbox.h"
@@ -14,13 +16,9 @@ void opt_init(struct opt *o)
 static void set_bad(struct opt *o, const char *prefix, const char *s,
 		    size_t n)
 {
-	size_t p = strlen(prefix);
-
-	if (n > sizeof(o->bad) - p - 1)
-		n = sizeof(o->bad) - p - 1;
-	memcpy(o->bad, prefix, p);
-	memcpy(o->bad + p, s, n);
-	o->bad[p + n] = '\0';
+	/* the option as given, cut to fit: it is only shown */
+	snprintf(o->bad, sizeof(o->bad), "%s%.*s", prefix,
+		 n > INT_MAX ? INT_MAX : (int)n, s);
 }
 
 static int long_opt(struct opt *o, int argc, char **argv,

@@ -2,6 +2,7 @@
 # deps.sh - make a fresh Debian machine able to build and test initbox.
 #
 # usage: scripts/deps.sh [build|test-tools|tools|libs|all] [DEPSDIR]
+#        scripts/deps.sh source DIR PKG
 #   build       what `make` needs: the build tools (musl-tools, gcc, ...)
 #               and the libraries (libs); no test tool
 #   test-tools  the tools the test layers, demo and bench use (qemu,
@@ -13,6 +14,9 @@
 #               nothing is vendored; and a static dash (DEPSDIR/bin/dash),
 #               the initramfs's shell
 #   all         tools and libs (default)
+#   source      unpack Debian's source package PKG under DIR/src (kept
+#               there) and print its directory: the tests' data that
+#               lives in upstream trees (util-linux's blkid images)
 #
 # Tools are installed with apt (as root) only when missing. A library is
 # built once: its stamp records the source version and the compiler flags,
@@ -52,6 +56,8 @@ mkfs.vfat:dosfstools
 xorriso:xorriso
 mkfs.btrfs:btrfs-progs
 mkfs.xfs:xfsprogs
+mkudffs:udftools
+genisoimage:genisoimage
 sfdisk:fdisk
 sgdisk:gdisk
 blkid:util-linux
@@ -345,5 +351,6 @@ test-tools) install_test_tools ;;
 tools) install_build_tools; install_test_tools ;;
 libs) build_libs ;;
 all) install_build_tools; install_test_tools; build_libs ;;
-*) die "usage: deps.sh [build|test-tools|tools|libs|all] [DEPSDIR]" ;;
+source) [ $# = 3 ] || die "usage: deps.sh source DIR PKG"; fetch_src "$3" ;;
+*) die "usage: deps.sh [build|test-tools|tools|libs|all] [DEPSDIR] | source DIR PKG" ;;
 esac

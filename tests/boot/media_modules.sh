@@ -11,12 +11,13 @@
 #   vdc  MBR, disk id 0x1234abcd: p1 (no fs), extended p2, logical p5 ext4
 #   vdd  an iso9660 image with an MBR partition 1 starting at sector 0
 #        (classic isohybrid): the same fs on vdd and vdd1
+#   vde  a UDF disc with an ISO 9660 bridge (genisoimage -udf)
 # Each check prints "CHECK PASS: ..." or "CHECK FAIL: ...: why" on the
 # console; BOOT-RESULT: PASS only if every check passed.
 . "$TOP/tests/boot/lib.sh"
 boot_need media_modules
 boot_kernel || { echo "FAIL: media_modules: cannot fetch the test kernel"; exit 1; }
-for c in depmod sfdisk mkfs.ext4 mksquashfs xorriso; do
+for c in depmod sfdisk mkfs.ext4 mksquashfs xorriso genisoimage; do
 	command -v $c >/dev/null 2>&1 ||
 		{ echo "FAIL: media_modules: needs $c (scripts/deps.sh tools)"; exit 1; }
 done
@@ -36,7 +37,7 @@ cp "$(command -v busybox)" "$r/bin/busybox"
 ln -s busybox "$r/bin/sh"
 cp "$INITBOX" "$r/bin/initbox"
 for a in modprobe insmod findmedia; do ln -s ../bin/initbox "$r/sbin/$a"; done
-boot_modules "$r" virtio_pci virtio_blk loop squashfs overlay isofs vfat ||
+boot_modules "$r" virtio_pci virtio_blk loop squashfs overlay isofs udf vfat ||
 	{ echo "FAIL: media_modules: the module subset"; exit 1; }
 # What this kernel's tree says (kmod's modprobe as the reference): the
 # files isofs loads in order, the modules virtio_blk brings that are not
@@ -73,6 +74,7 @@ printf "\\200\\000\\001\\000\\027\\000\\000\\000\\000\\000\\000\\000$(printf '\\
 	dd of="$w/vdd" bs=1 seek=446 conv=notrunc 2>/dev/null
 printf '\125\252' | dd of="$w/vdd" bs=1 seek=510 conv=notrunc 2>/dev/null
 HU=$(blkid -p -o value -s UUID "$w/vdd")
+genisoimage -quiet -udf -J -V "UDFB$R" -o "$w/vde" "$w/sq" 2>/dev/null
 
 # --- /init -------------------------------------------------------------------
 cat > "$r/init" <<EOT
@@ -173,6 +175,24 @@ if findmedia -m /mnt PARTUUID=$G1 > /tmp/o 2> /tmp/e &&
 	ok "findmedia -m mounts squashfs; the kernel's request_module ran our /sbin/modprobe"
 else no "findmedia -m squashfs via request_module" "\$(busybox cat /tmp/o /tmp/e)"; fi
 
+# A UDF disc mounts as udf; with no udf module to load (hidden here), as
+# its ISO 9660 bridge.
+busybox mkdir -p /run/u
+udf=\$(busybox find /lib/modules -name udf.ko)
+busybox mv "\$udf" /tmp/udf.ko.off
+if findmedia -m /run/u LABEL=UDFB$R > /tmp/o 2> /tmp/e &&
+	busybox grep -q "^/dev/vde /run/u iso9660 " /proc/mounts &&
+	[ "\$(busybox cat /run/u/hello)" = "hello $R" ]; then
+	ok "without udf in the kernel, the UDF disc mounts by its ISO 9660 bridge"
+else no "UDF disc without udf: iso9660" "\$(busybox cat /tmp/o /tmp/e; busybox grep /run/u /proc/mounts)"; fi
+busybox umount /run/u 2>/dev/null
+busybox mv /tmp/udf.ko.off "\$udf"
+if findmedia -m /run/u TYPE=udf > /tmp/o 2> /tmp/e &&
+	busybox grep -q "^/dev/vde /run/u udf " /proc/mounts &&
+	[ "\$(busybox cat /run/u/hello)" = "hello $R" ] && live udf; then
+	ok "findmedia -m mounts the UDF disc with an ISO 9660 bridge as udf"
+else no "UDF disc mounted as udf" "\$(busybox cat /tmp/o /tmp/e; busybox grep /run/u /proc/mounts)"; fi
+
 if [ \$fails = 0 ]; then echo "BOOT-RESULT: PASS"
 else echo "BOOT-RESULT: FAIL: \$fails checks failed"; fi
 busybox poweroff -f
@@ -181,13 +201,13 @@ chmod +x "$r/init"
 boot_cpio "$r" "$w/initrd.img"
 
 disks=
-for d in vda vdb vdc vdd; do
+for d in vda vdb vdc vdd vde; do
 	disks="$disks -drive file=$w/$d,if=virtio,format=raw"
 done
 # shellcheck disable=SC2086
 boot_run media_modules "$w/initrd.img" "quiet" -nic none $disks
 log=$LOGS/boot-media_modules.serial
 grep -a '^CHECK \(PASS\|FAIL\): ' "$log" | sed 's/^CHECK //'
-[ "$(grep -ac '^CHECK PASS: ' "$log")" -ge 19 ] ||
-	echo "FAIL: media_modules: expected 19 checks, saw $(grep -ac '^CHECK ' "$log")"
+[ "$(grep -ac '^CHECK PASS: ' "$log")" -ge 21 ] ||
+	echo "FAIL: media_modules: expected 21 checks, saw $(grep -ac '^CHECK ' "$log")"
 boot_report media_modules "the media and modules boot scenario passes every check"

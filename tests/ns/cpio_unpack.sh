@@ -111,8 +111,14 @@ bad "bzip2 is recognised and refused by name" "$A/bz.img" "unsupported compressi
 lz4 -q -l < "$A/gnu.cpio" > "$A/lz.img"
 bad "lz4 (legacy) is recognised and refused by name" "$A/lz.img" "offset 0: unsupported compression: lz4"
 xz --check=crc64 < "$A/gnu.cpio" > "$A/crc64.xz"
-bad "an xz stream with a CRC64 check is refused, as the kernel refuses it" "$A/crc64.xz" \
-	"offset 12: xz: integrity check not supported"
+# The sanitizer layer's glibc build links Debian's liblzma, which verifies
+# CRC64; only the musl builds carry the CRC32-only one (scripts/deps.sh).
+if [ "${INITBOX_LAYER:-}" = asan ]; then
+	skip "an xz stream with a CRC64 check is refused" "Debian's liblzma in the sanitizer build verifies CRC64"
+else
+	bad "an xz stream with a CRC64 check is refused, as the kernel refuses it" "$A/crc64.xz" \
+		"offset 12: xz: integrity check not supported"
+fi
 (cat "$A/gnu.cpio"; printf '\0'; gzip < "$A/gnu.cpio") > "$A/pad.img"
 bad "after an uncompressed archive a misaligned segment is broken padding, as in the kernel" \
 	"$A/pad.img" "broken padding"

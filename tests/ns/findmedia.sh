@@ -7,7 +7,7 @@
 . "$TOP/tests/ns/lib.sh"
 ns_enter "$0" "$@"
 need blkid losetup mksquashfs mkfs.erofs mkfs.ext4 mkfs.vfat xorriso \
-	mkfs.btrfs mkfs.xfs
+	mkfs.btrfs mkfs.xfs mkudffs genisoimage
 ns_tmp
 I=$T/img
 mkdir -p "$I" "$T/d" "$T/mnt" "$T/run"
@@ -43,11 +43,22 @@ mk iso xorriso -as mkisofs -quiet -V "ISO_$RU" -o "$I/iso" "$T/d"
 mk isojoliet xorriso -as mkisofs -quiet -J -V "Joliet label $R" -o "$I/isojoliet" "$T/d"
 sz btrfs 128M; mk btrfs mkfs.btrfs -q -f -L "bt $R" -U "$(uuid)" "$I/btrfs"
 sz xfs 320M; mk xfs mkfs.xfs -q -f -L "xf$R" "$I/xfs"
+# UDF, with a UTF-8 label (blkid shows its bytes as M- escapes), and a UDF
+# disc with an ISO 9660 bridge, which blkid reports as udf
+sz udf 8M; mk udf mkudffs --label="Ud é $R" "$I/udf"
+mk udfbridge genisoimage -quiet -udf -J -V "Bridge $R" -o "$I/udfbridge" "$T/d"
+# A FAT label byte that is no UTF-8 (0xE5, cp850's a-ring): mkfs.vfat will
+# not write it, so it is patched into the root directory's label entry.
+LAT=$(printf 'A\345B')$RU
+sz fatlatin 2M; mk fatlatin mkfs.vfat -n "AXB$RU" "$I/fatlatin"
+for o in $(grep -abo "AXB$RU" "$I/fatlatin" | cut -d: -f1); do
+	printf '\345' | dd of="$I/fatlatin" bs=1 seek=$((o + 1)) conv=notrunc 2>/dev/null
+done
 
 # TYPE, LABEL and UUID lines, in blkid's export format (escapes included)
 tags() { grep -E '^(TYPE|LABEL|UUID)=' | sort | tr '\n' ' '; }
 for n in ext4 ext4nocsum ext3 ext2 fat12 fat16 fat32 fatnolabel squashfs \
-	erofs iso isojoliet btrfs xfs; do
+	erofs iso isojoliet btrfs xfs udf udfbridge fatlatin; do
 	want=$(blkid -p -o export "$I/$n" | tags)
 	got=$(fm -p "$I/$n" 2>&1 | tags)
 	case $want in
@@ -60,6 +71,18 @@ for n in ext4 ext4nocsum ext3 ext2 fat12 fat16 fat32 fatnolabel squashfs \
 		fail "$n: TYPE/LABEL/UUID equal blkid -p" "blkid [$want] findmedia [$got]"
 	fi
 done
+
+t "LABEL= matches a label that is no UTF-8 by its raw bytes" sh -c \
+	"[ \"\$(findmedia -d '$I/fat16' -d '$I/fatlatin' 'LABEL=$LAT')\" = '$I/fatlatin' ]"
+t "LABEL= in udev's by-label form (\\xe5) matches it too" sh -c \
+	"[ \"\$(findmedia -d '$I/fat16' -d '$I/fatlatin' 'LABEL=A\\xe5B$RU')\" = '$I/fatlatin' ] &&
+	 [ \"\$(findmedia -d '$I/fatlatin' '/dev/disk/by-label/A\\xe5B$RU')\" = '$I/fatlatin' ]"
+t "LABEL= matches a UTF-8 UDF label" sh -c \
+	"[ \"\$(findmedia -d '$I/iso' -d '$I/udf' 'LABEL=Ud é $R')\" = '$I/udf' ]"
+t "a UDF disc with an ISO 9660 bridge is udf by its UDF label, not iso9660" sh -c \
+	"[ \"\$(findmedia -d '$I/iso' -d '$I/udfbridge' TYPE=udf)\" = '$I/udfbridge' ] &&
+	 [ \"\$(findmedia -d '$I/udfbridge' 'LABEL=Bridge $R')\" = '$I/udfbridge' ] &&
+	 ! findmedia -d '$I/udfbridge' TYPE=iso9660"
 
 # --- bad input ---------------------------------------------------------------
 cp "$I/fat16" "$I/badfat"
@@ -93,6 +116,11 @@ t "TYPE= picks the squashfs among other images" sh -c \
 t "UUID= matches case-insensitively (vfat serials are upper case)" sh -c \
 	"u=\$(blkid -p -o value -s UUID '$I/ext4' | tr a-f A-F) &&
 	 [ \"\$(findmedia -d '$I/fat16' -d '$I/ext4' UUID=\$u)\" = '$I/ext4' ]"
+LONG=$T/a-directory-whose-name-is-longer-than-any-dev-name
+mkdir -p "$LONG" && ln "$I/ext4" "$LONG/ext4.img"
+t "-d takes an image path longer than a /dev name (-l and LABEL=)" sh -c \
+	"[ \"\$(findmedia -d '$LONG/ext4.img' LABEL=e4$R)\" = '$LONG/ext4.img' ] &&
+	 findmedia -l -d '$LONG/ext4.img' | grep -q '^$LONG/ext4.img: LABEL=\"e4$R\"'"
 t "LABEL with a space, quoted as on a command line" sh -c \
 	"[ \"\$(findmedia -d '$I/fat16' -d '$I/fat32' 'LABEL=\"C $RU\"')\" = '$I/fat32' ]"
 

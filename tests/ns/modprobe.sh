@@ -142,6 +142,12 @@ t "insmod of xz garbage: decompressed here, then refused by the kernel" sh -c \
 	"'$INITBOX' insmod $T/junk.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/junk.ko.xz: \\(init\\|finit\\)_module' $T/err"
 t "insmod of a truncated .ko.xz fails at decompress" sh -c \
 	"'$INITBOX' insmod $T/cut.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/cut.ko.xz: decompress' $T/err"
-t "insmod of a CRC64 .ko.xz says the check is unsupported" sh -c \
-	"'$INITBOX' insmod $T/crc64.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/crc64.ko.xz: integrity check not supported' $T/err"
+# The sanitizer layer's glibc build links Debian's liblzma, which verifies
+# CRC64; only the musl builds carry the CRC32-only one (scripts/deps.sh).
+if [ "${INITBOX_LAYER:-}" = asan ]; then
+	skip "insmod of a CRC64 .ko.xz says the check is unsupported" "Debian's liblzma in the sanitizer build verifies CRC64"
+else
+	t "insmod of a CRC64 .ko.xz says the check is unsupported" sh -c \
+		"'$INITBOX' insmod $T/crc64.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/crc64.ko.xz: integrity check not supported' $T/err"
+fi
 ns_done

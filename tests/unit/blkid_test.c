@@ -84,6 +84,130 @@ static void erofs_label_uuid(void)
 	close(fd);
 }
 
+/* ASCII s as UTF-16BE into p, n characters, space-padded */
+static void put_utf16(uint8_t *p, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p[2 * i] = 0;
+		p[2 * i + 1] = *s ? (uint8_t)*s++ : ' ';
+	}
+}
+
+static void iso_joliet_long_label(void)
+{
+	struct blkid_info bi;
+	uint8_t *pvd = img + 0x8000, *svd = img + 0x8800;
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	pvd[0] = 1;
+	memcpy(pvd + 1, "CD001", 5);
+	memcpy(pvd + 40, "NA_VE AND VERY LOOOOOOOONG_LABEL", 32);
+	svd[0] = 2;
+	memcpy(svd + 1, "CD001", 5);
+	memcpy(svd + 88, "%/E", 3);
+	put_utf16(svd + 40, "Na_ve and very l", 16);
+	svd[40 + 5] = 0xEF; /* U+00EF 'i' with diaeresis */
+	img[0x9000] = 0xFF;
+	fd = as_file(0x9800);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	/* Joliet's 16 characters, then the rest of the PVD's 32 */
+	CHECK_STR(bi.label, "Na\xC3\xAFve and very lOOOOOOOONG_LABEL");
+	close(fd);
+	/* Joliet's label is no prefix of the PVD's: Joliet's alone */
+	put_utf16(svd + 40, "Other", 16);
+	fd = as_file(0x9800);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.label, "Other");
+	close(fd);
+}
+
+/* A UDF volume with 2048-byte blocks: VRS at 32 KiB (after an ISO 9660
+ * bridge when iso), anchor at sector 256, PVD, LVD and TD at 32..34. */
+static int udf_image(bool iso, uint8_t cid, const char *volset)
+{
+	uint8_t *v = img + 0x8000, *d = img + 32 * 2048;
+	size_t i;
+
+	memset(img, 0, sizeof(img));
+	if (iso) {
+		v[0] = 1;
+		memcpy(v + 1, "CD001", 5);
+		memcpy(v + 40, "ISO_LABEL", 9);
+		v[2048] = 0xFF;
+		memcpy(v + 2049, "CD001", 5);
+		v += 4096;
+	}
+	memcpy(v + 1, "BEA01", 5);
+	memcpy(v + 2049, "NSR02", 5);
+	memcpy(v + 4097, "TEA01", 5);
+	v = img + 256 * 2048;
+	v[0] = 2; /* AVDP */
+	put32(v + 12, 256);
+	put32(v + 16, 16 * 2048);
+	put32(v + 20, 32);
+	d[0] = 1; /* PVD */
+	put32(d + 12, 32);
+	memcpy(d + 201, "OSTA Compressed Unicode", 23);
+	d[72] = 8;
+	memcpy(d + 73, volset, strlen(volset));
+	d[72 + 127] = (uint8_t)(strlen(volset) + 1);
+	d += 2048;
+	d[0] = 6; /* LVD: the label, 16-bit */
+	put32(d + 12, 33);
+	memcpy(d + 21, "OSTA Compressed Unicode", 23);
+	d[84] = cid;
+	for (i = 0; i < 8; i++) {
+		d[85 + 2 * i] = 0;
+		d[86 + 2 * i] = (uint8_t)("UDF Vol "[i]);
+	}
+	d[85 + 16] = 0xD8; /* U+1F600 as a surrogate pair */
+	d[86 + 16] = 0x3D;
+	d[87 + 16] = 0xDE;
+	d[88 + 16] = 0x00;
+	d[84 + 127] = 21;
+	d += 2048;
+	d[0] = 8; /* TD */
+	put32(d + 12, 34);
+	return as_file(257 * 2048);
+}
+
+static void udf_label_uuid(void)
+{
+	struct blkid_info bi;
+	int fd;
+
+	fd = udf_image(false, 16, "47A83A8000000000 rest");
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "udf");
+	CHECK_STR(bi.label, "UDF Vol \xF0\x9F\x98\x80");
+	CHECK_STR(bi.uuid, "47a83a8000000000");
+	close(fd);
+	/* an ISO 9660 bridge in front: still udf, as libblkid ranks it */
+	fd = udf_image(true, 16, "5914E5D4Linux UDF");
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "udf");
+	/* 8 hex digits, then the next 4 bytes in hex ("Linu") */
+	CHECK_STR(bi.uuid, "5914e5d44c696e75");
+	close(fd);
+	/* not hex at all: the first 8 bytes in hex; an unknown compression
+	 * id: no label */
+	fd = udf_image(false, 9, "Label set");
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.uuid, "4c6162656c207365");
+	CHECK_STR(bi.label, "");
+	close(fd);
+	/* no anchor where the VRS says UDF: the bridge's iso9660 */
+	fd = udf_image(true, 16, "x");
+	CHECK(pwrite(fd, "\0", 1, 256 * 2048) == 1);
+	CHECK(blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "ISO_LABEL");
+	close(fd);
+}
+
 static void short_and_garbage(void)
 {
 	struct blkid_info bi;
@@ -195,6 +319,8 @@ static void gpt_partuuid(void)
 int main(void)
 {
 	RUN(iso_date_uuid);
+	RUN(iso_joliet_long_label);
+	RUN(udf_label_uuid);
 	RUN(erofs_label_uuid);
 	RUN(short_and_garbage);
 	RUN(mbr_logical_partuuid);
