@@ -24,8 +24,9 @@ enum {
 int kmod_read(const char *path, size_t max, struct kmod_buf *b)
 {
 	struct stat st;
-	size_t got = 0;
+	size_t got = 0, cap;
 	ssize_t n;
+	char *grown;
 	int fd, e;
 
 	b->p = NULL;
@@ -39,11 +40,26 @@ int kmod_read(const char *path, size_t max, struct kmod_buf *b)
 		errno = EFBIG;
 		goto fail;
 	}
-	b->p = malloc((size_t)st.st_size + 1);
+	/* /proc files say 0 bytes: those are read to their end, growing */
+	cap = st.st_size ? (size_t)st.st_size : 4096;
+	b->p = malloc(cap + 1);
 	if (!b->p)
 		goto fail;
-	while (got < (size_t)st.st_size) {
-		n = read(fd, b->p + got, (size_t)st.st_size - got);
+	for (;;) {
+		if (got == cap) {
+			if (st.st_size)
+				break;
+			if (cap >= max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap > max / 2 ? max : cap * 2;
+			grown = realloc(b->p, cap + 1);
+			if (!grown)
+				goto fail;
+			b->p = grown;
+		}
+		n = read(fd, b->p + got, cap - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

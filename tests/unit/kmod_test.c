@@ -252,6 +252,17 @@ static void a_long_alias_matches_only_within_its_buffer(void)
 	kmod_close(&k);
 }
 
+static void a_proc_file_that_says_zero_bytes_is_read_to_its_end(void)
+{
+	struct kmod_buf b;
+
+	/* /proc/self/maps says 0 bytes, and holds more than 16 */
+	CHECK(kmod_read("/proc/self/maps", 1 << 20, &b) == 0);
+	CHECK(b.len > 0 && strchr(b.p, '\n') != NULL);
+	free(b.p);
+	CHECK(kmod_read("/proc/self/maps", 16, &b) < 0 && errno == EFBIG);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -264,6 +275,7 @@ int main(void)
 	RUN(device_aliases_resolve_in_one_pass_in_alias_order);
 	RUN(scan_returns_each_modalias_once_and_then_only_new_ones);
 	RUN(a_long_alias_matches_only_within_its_buffer);
+	RUN(a_proc_file_that_says_zero_bytes_is_read_to_its_end);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
 	if (system(cmd) != 0)
 		return 1;
