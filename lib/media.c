@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <linux/cdrom.h>
 
 #include "initbox.h"
 
@@ -97,14 +99,31 @@ int media_parse(struct media *m, const char *spec)
 	return -1;
 }
 
+/* A CD drive with no disc (or its tray open) answers every read with an
+ * error the kernel logs ("Medium not present"), and says so itself when
+ * asked, as udev's cdrom_id asks. Other devices refuse the ioctl. A drive
+ * "not ready" may be spinning a disc up: that one is probed. */
+static bool drive_empty(int fd)
+{
+	int st = ioctl(fd, CDROM_DRIVE_STATUS, CDSL_CURRENT);
+
+	return st == CDS_NO_DISC || st == CDS_TRAY_OPEN;
+}
+
 int media_probe(const char *path, struct blkid_info *bi)
 {
 	int fd, rc;
 
 	memset(bi, 0, sizeof(*bi));
+	/* O_NONBLOCK: a CD drive opens without a disc */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
+	if (drive_empty(fd)) {
+		fd_close(fd);
+		errno = ENOMEDIUM;
+		return -1;
+	}
 	rc = blkid_probe(fd, bi);
 	fd_close(fd);
 	return rc;
