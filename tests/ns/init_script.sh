@@ -258,6 +258,11 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "the /run skeleton holds the mount points /init uses" sh -c \
 		"'$INITBOX_HOST' cpio-unpack -t '$T/a/lib/initbox/run.cpio' | sort | tr '\\n' ' ' |
 		 grep -q 'initbox initbox/cow initbox/medium initbox/persist initbox/rootfs initbox/toram'"
+	mk -o "$T/c2.img" -m ata_piix -c none > "$T/mk.out" 2>&1
+	mkdir "$T/c2" && "$INITBOX_HOST" cpio-unpack -C "$T/c2" "$T/c2.img" 2> /dev/null
+	t "a storage controller (ata_piix) brings the class drivers sd_mod and sr_mod" sh -c \
+		"find '$T/c2/lib/modules' -name 'sd_mod.ko' | grep -q . && find '$T/c2/lib/modules' -name 'sr_mod.ko' | grep -q . &&
+		 find '$T/c2/lib/modules' -name 'ata_piix.ko' | grep -q ."
 	mk -o "$T/m.img" -m loop -m none_such > "$T/mk.out" 2>&1
 	t "an unknown module is an error naming it" sh -c \
 		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/m.img' ]"
