@@ -81,7 +81,7 @@ for sh in "busybox sh" dash static-dash; do
 		"run: mount -t sysfs -o nosuid,nodev,noexec sysfs /sys" \
 		"run: mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev" "mode=live" \
 		"run: modprobe -q -C -a loop squashfs overlay" \
-		"run: mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run" \
+		"run: mount -t tmpfs -o nosuid,nodev,mode=0755,size=20% tmpfs /run" \
 		"run: cpio-unpack -C /run /lib/initbox/run.cpio" \
 		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs"
 	check "every mount point of /init lies under /run/initbox or is /new_root" sh -c \
@@ -161,7 +161,7 @@ for sh in "busybox sh" dash static-dash; do
 	plan legacy.initrd=/boot/old.img root=/dev/vda1 init=/etc/rc
 	check "legacy.initrd= hands the image to initrd-host (checked first) with root= and init=" \
 		has_in_order "mode=legacy" "legacy.initrd=/boot/old.img" "run: modprobe -q loop" \
-		"run: mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run" \
+		"run: mount -t tmpfs -o nosuid,nodev,mode=0755,size=20% tmpfs /run" \
 		"run: initrd-host -n -r /dev/vda1 /boot/old.img /etc/rc" \
 		"run: initrd-host -r /dev/vda1 /boot/old.img /etc/rc"
 	check "a legacy boot runs no coldplug (the image's /linuxrc loads its drivers), searches no medium, mounts no root" \

@@ -59,7 +59,16 @@ for c in $checks; do
 			ok "the overlay's writable layer is mounted in the new root"
 		else
 			bad "neither /run/initbox/cow nor /run/initbox/persist is visible in the new root"
-		fi ;;
+		fi
+		# /run: the tmpfs /init made, moved in, sized 20 % of RAM
+		rs=$(awk '$5 == "/run" { for (i = 7; $i != "-"; i++); n = split($(i + 3), o, ","); for (j = 1; j <= n; j++) if (o[j] ~ /^size=/) print substr(o[j], 6) }' /proc/self/mountinfo)
+		want=$(( $(mem MemTotal) / 5 / 4 * 4 ))
+		case $rs in
+		*k) [ $(( ${rs%k} - want )) -le 4 ] && [ $(( want - ${rs%k} )) -le 4 ] &&
+			ok "/run is /init's tmpfs, size=${rs} (20 % of RAM)" ||
+			bad "/run has size=$rs, not 20 % of RAM (${want}k)" ;;
+		*) bad "/run has no size= (${rs:-none})" ;;
+		esac ;;
 	medium)
 		mounted /run/initbox/medium && ok "the medium is mounted at /run/initbox/medium" ||
 			bad "/run/initbox/medium not mounted" ;;
