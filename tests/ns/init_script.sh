@@ -263,6 +263,24 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "a storage controller (ata_piix) brings the class drivers sd_mod and sr_mod" sh -c \
 		"find '$T/c2/lib/modules' -name 'sd_mod.ko' | grep -q . && find '$T/c2/lib/modules' -name 'sr_mod.ko' | grep -q . &&
 		 find '$T/c2/lib/modules' -name 'ata_piix.ko' | grep -q ."
+	# profiles: pc brings the PC's controllers the kernel has, leaves out
+	# (and says, with -v) what it lacks or has built in
+	mk -o "$T/pc.img" -P pc -v -c none > "$T/mk-pc.out" 2>&1
+	mkdir "$T/pc" && "$INITBOX_HOST" cpio-unpack -C "$T/pc" "$T/pc.img" 2> /dev/null
+	t "-P pc: ATA, SATA and the class drivers in, what the kernel lacks said with -v" sh -c \
+		"for m in ata_piix sd_mod sr_mod virtio_blk squashfs overlay isofs; do
+			find '$T/pc/lib/modules' -name \$m.ko | grep -q . || exit 1
+		 done && [ \$(find '$T/pc/lib/modules' -name 'pata_*.ko' | wc -l) -ge 1 ] &&
+		 grep -q '^mkinitramfs: profile pc: ext4 is built in' '$T/mk-pc.out' &&
+		 grep -q '^mkinitramfs: .*pc.img: ' '$T/mk-pc.out'"
+	mk -o "$T/pv.img" -P virt > /dev/null 2>&1
+	t "without -m and -P the image is -P virt's" cmp "$T/a.img" "$T/pv.img"
+	mk -o "$T/pm.img" -P virt -m ata_piix -c none > /dev/null 2>&1
+	mkdir "$T/pm" && "$INITBOX_HOST" cpio-unpack -C "$T/pm" "$T/pm.img" 2> /dev/null
+	t "-P and -m combine" sh -c \
+		"find '$T/pm/lib/modules' -name ata_piix.ko | grep -q . && find '$T/pm/lib/modules' -name virtio_blk.ko | grep -q ."
+	mk -o "$T/px.img" -P desktop > "$T/mk.out" 2>&1
+	t "-P with an unknown profile is a usage error" sh -c "grep -q 'takes virt, pc or host' '$T/mk.out' && [ ! -e '$T/px.img' ]"
 	mk -o "$T/m.img" -m loop -m none_such > "$T/mk.out" 2>&1
 	t "an unknown module is an error naming it" sh -c \
 		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/m.img' ]"
