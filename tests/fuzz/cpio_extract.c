@@ -63,7 +63,8 @@ static void take(char *out)
 	while ((d = readdir(dir))) {
 		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 			continue;
-		if (strcmp(d->d_name, "sentinel") && strcmp(d->d_name, "target"))
+		if (strcmp(d->d_name, "sentinel") &&
+		    strcmp(d->d_name, "target"))
 			abort(); /* something appeared outside the target */
 		names++;
 	}

@@ -55,8 +55,7 @@ static inline const char *fz_scratch(const char *name)
 {
 	if (fz_base[0])
 		return fz_base;
-	snprintf(fz_base, sizeof(fz_base), "/tmp/initbox-fuzz-%s.XXXXXX",
-		 name);
+	snprintf(fz_base, sizeof(fz_base), "/tmp/initbox-fuzz-%s.XXXXXX", name);
 	if (!mkdtemp(fz_base))
 		abort();
 	atexit(fz_cleanup);

@@ -1,6 +1,6 @@
 /* kmod.c - the module indexes depmod writes, and modprobe's lookups in
  * them. The input is up to seven sections split at "@@\n": modules.dep,
- * modules.alias, modules.builtin, modules.builtin.alias, modules.softdep,
+ * modules.alias, modules.softdep, modules.builtin, modules.builtin.alias,
  * modules.builtin.modinfo, then the names asked for, one a line. Each is
  * written to a module tree in a scratch directory; every name is planned
  * alone (kmod_plan), then all of them at once as modaliases
@@ -13,7 +13,7 @@
 #include "fuzz.h"
 
 static const char *const files[] = {
-    "modules.dep",	"modules.alias",   "modules.softdep",
+    "modules.dep",     "modules.alias",		"modules.softdep",
     "modules.builtin", "modules.builtin.alias", "modules.builtin.modinfo",
 };
 static char dir[128], longname[256];

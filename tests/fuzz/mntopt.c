@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mntopt_init(m);
 	for (line = strtok_r(s, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (mntopt_parse(m, line) < 0 && !memchr(m->bad, '\0',
-							 sizeof(m->bad)))
+		if (mntopt_parse(m, line) < 0 &&
+		    !memchr(m->bad, '\0', sizeof(m->bad)))
 			abort();
 		if (!memchr(m->data, '\0', sizeof(m->data)) ||
 		    !memchr(m->loop_dev, '\0', sizeof(m->loop_dev)))
