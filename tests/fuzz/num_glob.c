@@ -6,7 +6,7 @@
 
 static void numbers(const char *s)
 {
-	char buf[32];
+	char buf[32] = "";
 	uint64_t v;
 
 	if (num_u64(s, UINT64_MAX, &v) == 0)
