@@ -11,7 +11,7 @@
 #include "extract.h"
 #include "fuzz.h"
 
-static char target[96], sentinel[96];
+static char target[300], sentinel[300];
 static char snap[4096], now[4096];
 
 static size_t list_len;
@@ -40,7 +40,7 @@ static int list_one(const char *p, const struct stat *st, int flag,
  * victim's content) and the names beside the target. */
 static void take(char *out)
 {
-	char buf[64] = "";
+	char buf[320] = "";
 	struct dirent *d;
 	DIR *dir;
 	int fd, n, names = 0;
@@ -75,7 +75,7 @@ static void take(char *out)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char p[128];
+	char p[320];
 
 	(void)argc;
 	(void)argv;

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char fz_base[64];
+static char fz_base[256];
 
 static int fz_rm_one(const char *p, const struct stat *st, int flag,
 		     struct FTW *f)
@@ -50,12 +50,18 @@ static void fz_cleanup(void)
 		(void)fz_rmtree(fz_base);
 }
 
-/* A fresh directory /tmp/initbox-fuzz-NAME.XXXXXX, gone at exit. */
+/* A fresh directory $TMPDIR/initbox-fuzz-NAME.XXXXXX, gone at a normal
+ * exit (libFuzzer ends some runs with _Exit: tests/fuzz/run gives each
+ * run a TMPDIR of its own and removes it). */
 static inline const char *fz_scratch(const char *name)
 {
+	const char *tmp = getenv("TMPDIR");
+
 	if (fz_base[0])
 		return fz_base;
-	snprintf(fz_base, sizeof(fz_base), "/tmp/initbox-fuzz-%s.XXXXXX", name);
+	if (snprintf(fz_base, sizeof(fz_base), "%s/initbox-fuzz-%s.XXXXXX",
+		     tmp && *tmp ? tmp : "/tmp", name) >= (int)sizeof(fz_base))
+		abort();
 	if (!mkdtemp(fz_base))
 		abort();
 	atexit(fz_cleanup);

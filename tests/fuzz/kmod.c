@@ -16,11 +16,11 @@ static const char *const files[] = {
     "modules.dep",     "modules.alias",		"modules.softdep",
     "modules.builtin", "modules.builtin.alias", "modules.builtin.modinfo",
 };
-static char dir[128], longname[256];
+static char dir[300], longname[256];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char cmd[256];
+	char cmd[300];
 
 	(void)argc;
 	(void)argv;
@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct kmod_ctx k;
 	const uint8_t *p = data, *end = data + size, *sep;
-	char path[256], *names = NULL, *line, *save, *v[64];
+	char path[400], *names = NULL, *line, *save, *v[64];
 	size_t i, n, len, nv = 0;
 
 	for (i = 0; i < 7; i++) {
