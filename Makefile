@@ -3,10 +3,12 @@
 #   make [CONFIG=NAME]   build/initbox (default profile); another profile
 #                        builds build/NAME/initbox (config/NAME.mk)
 #   make check           unit, namespace and qemu tests; ends "N passed, N failed"
-#   make check-unit | check-ns | check-asan | check-boot
+#   make check-unit | check-ns | check-asan | check-boot | check-fuzz
 #   make check KERNEL=trixie|sid   the boot layer on that suite's kernel
 #   make check KERNELS="bookworm trixie sid"   the boot layer on each
 #   make lint            cppcheck over lib/ and applets/
+#   make fuzz            run each libFuzzer harness FUZZ_SECONDS (60) seconds;
+#                        fuzz-smoke: 20 seconds each, for CI
 #   make demo            boot a live image under qemu and report memory
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
@@ -129,6 +131,35 @@ build/unit/%_test: tests/unit/%_test.c build/unit/libinitbox.a
 		-lzstd -llzma -lz
 -include $(UNIT_LIB_OBJ:.o=.d)
 
+# Fuzzing: libFuzzer harnesses (tests/fuzz/NAME.c) over lib/ built with
+# clang under ASan and UBSan, in build/fuzz/, apart from the musl build.
+# check replays every seed and regression input once (tests/fuzz/run).
+FUZZ_CC = clang-14
+FUZZ_FLAGS = $(filter-out -Itests/unit,$(UNIT_FLAGS)) -Itests/fuzz
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+		-c -o $@ $<
+build/fuzz/libinitbox.a: $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libinitbox.a
+	$(SAY) "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		build/fuzz/libinitbox.a -lzstd -llzma -lz
+-include $(FUZZ_LIB_OBJ:.o=.d)
+fuzz-tools:
+	$(Q)command -v $(FUZZ_CC) >/dev/null || \
+		{ echo "fuzz: $(FUZZ_CC) missing (apt-get install clang-14)" >&2; exit 1; }
+fuzz: fuzz-tools $(FUZZ_BIN)
+	$(Q)sh tests/fuzz/run fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
+fuzz-smoke:
+	$(Q)$(MAKE) -s fuzz FUZZ_SECONDS=20
+
 TEST_ENV = INITBOX=$(abspath build/initbox) \
 	   INITBOX_HOST=$(abspath build/host/initbox) \
 	   INITBOX_MINIMAL=$(abspath build/minimal/initbox)
@@ -150,10 +181,12 @@ kernel: test-tools
 	done
 
 BOOT_LAYERS = $(if $(filter-out $(KERNEL),$(KERNELS)),$(KERNELS:%=boot@%),boot)
-check: lint test-tools binaries asan-binary $(UNIT_BIN) kernel
-	$(Q)$(TEST_ENV) sh tests/run unit ns asan $(BOOT_LAYERS)
+check: test-tools lint fuzz-tools binaries asan-binary $(UNIT_BIN) $(FUZZ_BIN) kernel
+	$(Q)$(TEST_ENV) sh tests/run unit fuzz ns asan $(BOOT_LAYERS)
 check-unit: test-tools $(UNIT_BIN)
 	$(Q)$(TEST_ENV) sh tests/run unit
+check-fuzz: fuzz-tools $(FUZZ_BIN)
+	$(Q)$(TEST_ENV) sh tests/run fuzz
 check-ns: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh tests/run ns
 check-boot: test-tools binaries kernel
@@ -193,7 +226,8 @@ bench: test-tools binaries kernel
 
 clean:
 	rm -rf $(O)/obj $(O)/gen $(O)/initbox $(O)/libinitbox.a build/unit \
+		build/fuzz \
 		$(foreach p,$(filter-out default,$(PROFILES)),build/$(p))
 
 .PHONY: all deps test-tools size binaries kernel check check-unit check-ns check-boot demo \
-	bench clean
+	bench clean fuzz fuzz-smoke fuzz-tools check-fuzz

@@ -57,6 +57,7 @@ xorriso:xorriso
 mkfs.btrfs:btrfs-progs
 mkfs.xfs:xfsprogs
 mkudffs:udftools
+cppcheck:cppcheck
 genisoimage:genisoimage
 sfdisk:fdisk
 sgdisk:gdisk
@@ -111,6 +112,9 @@ install_test_tools() {
 	[ -f /usr/include/zlib.h ] || set -- "$@" zlib1g-dev
 	[ -f /usr/include/lzma.h ] || set -- "$@" liblzma-dev
 	[ -f /usr/include/zstd.h ] || set -- "$@" libzstd-dev
+	# The fuzz harnesses (tests/fuzz/): clang and libFuzzer's runtime.
+	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
+		> /dev/null 2>&1 || set -- "$@" clang-14 libclang-rt-14-dev
 	install_pkgs "$test_pkgs" "$@"
 }
 

@@ -209,7 +209,7 @@ t "hardlink names whose first name could not be created are files of their own" 
 # device node (issue 13): data only goes into a regular file, so the
 # unpack ends instead of waiting for a reader, and opens no node. The
 # names are the fuzzing campaign's reproducers.
-R=$TOP/tests/fuzz/regress/cpio
+R=$TOP/tests/fuzz/regress/cpio_extract
 hl_swapped() { # NAME ARCHIVE PATTERN NAME-NOT-CREATED
 	rm -rf "$T/x" && mkdir "$T/x"
 	timeout -k 5 20 "$B" cpio-unpack -C "$T/x" "$2" 2> "$A/err"
