@@ -270,7 +270,9 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "-P pc: ATA, SATA and the class drivers in, what the kernel lacks said with -v" sh -c \
 		"for m in ata_piix sd_mod sr_mod virtio_blk squashfs overlay isofs; do
 			find '$T/pc/lib/modules' -name \$m.ko | grep -q . || exit 1
-		 done && [ \$(find '$T/pc/lib/modules' -name 'pata_*.ko' | wc -l) -ge 1 ] &&
+		 done &&
+		 [ \$(find '$T/pc/lib/modules' -name 'pata_*.ko' | wc -l) = \$(grep -o '/pata_[a-z0-9_]*\.ko' '$kroot/lib/modules/'*/modules.dep | sort -u | grep -vc 'pata_pcmcia\|pata_legacy') ] &&
+		 ! find '$T/pc/lib/modules' -name 'pata_legacy.ko' | grep -q . &&
 		 grep -q '^mkinitramfs: profile pc: ext4 is built in' '$T/mk-pc.out' &&
 		 grep -q '^mkinitramfs: .*pc.img: ' '$T/mk-pc.out'"
 	mk -o "$T/pv.img" -P virt > /dev/null 2>&1
