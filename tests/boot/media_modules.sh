@@ -178,7 +178,7 @@ else no "findmedia -m squashfs via request_module" "\$(busybox cat /tmp/o /tmp/e
 # A UDF disc mounts as udf; with no udf module to load (hidden here), as
 # its ISO 9660 bridge.
 busybox mkdir -p /run/u
-udf=\$(busybox find /lib/modules -name udf.ko)
+udf=\$(busybox find /lib/modules -name 'udf.ko*')
 busybox mv "\$udf" /tmp/udf.ko.off
 if findmedia -m /run/u LABEL=UDFB$R > /tmp/o 2> /tmp/e &&
 	busybox grep -q "^/dev/vde /run/u iso9660 " /proc/mounts &&
