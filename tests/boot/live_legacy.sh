@@ -84,7 +84,7 @@ live_refute "no kernel panic" "$log" 'Kernel panic'
 head -c 65536 /dev/urandom > "$w/bad.img"
 live_initramfs "$w/initrd-bad.img" -m loop -I "$w/bad.img" > "$w/mkinitramfs-bad.out" 2>&1 ||
 	{ echo "FAIL: live_legacy: mkinitramfs -I (bad image) failed"; exit 1; }
-printf '%s\n' 'r=PA; [ -f /initrd.image ] && echo "BOOT-RESULT: ${r}SS" || echo "BOOT-RESULT: FAIL: /initrd.image is gone"' > "$w/input"
+printf '%s\n' 'r=PA; echo; [ -f /initrd.image ] && echo "BOOT-RESULT: ${r}SS" || echo "BOOT-RESULT: FAIL: /initrd.image is gone"' > "$w/input"
 log=$LOGS/boot-live-legacy-bad.serial
 BOOT_MEM=128M BOOT_TIMEOUT=60 BOOT_INPUT=$w/input BOOT_INPUT_AFTER='rescue shell on the console' \
 	live_boot live-legacy-bad "an /initrd.image that is no filesystem stops in /init's rescue shell with the image untouched" \
