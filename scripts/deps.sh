@@ -70,6 +70,12 @@ gzip:gzip
 dash:dash
 strace:strace
 /usr/lib/klibc/bin/run-init:klibc-utils
+mmdebstrap:mmdebstrap
+mformat:mtools
+grub-mkrescue:grub-common
+/usr/lib/grub/i386-pc/boot_hybrid.img:grub-pc-bin
+/usr/lib/grub/x86_64-efi/linux.mod:grub-efi-amd64-bin
+/usr/share/OVMF/OVMF_CODE.fd:ovmf
 "
 
 apt_updated=
@@ -84,7 +90,7 @@ install_pkgs() { # "CMD:PKG ..." -> installs the packages whose command is missi
 	missing=
 	for tp in $1; do
 		cmd=${tp%%:*} pkg=${tp#*:}
-		case $cmd in /*) [ -x "$cmd" ] && continue ;;
+		case $cmd in /*) [ -e "$cmd" ] && continue ;;
 		*) command -v "$cmd" >/dev/null 2>&1 && continue ;; esac
 		[ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] && continue
 		case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac

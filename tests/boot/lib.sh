@@ -48,6 +48,9 @@ boot_need() {
 #             (usr/lib/modules/V/vmlinuz), linux-modules-V and
 #             linux-base-V (config, modules.builtin, modules.order)
 KERNEL=${KERNEL:-bookworm}
+# KFLAVOR=cloud (the default: virtio, few drivers) or generic (Debian's
+# linux-image-amd64, every storage driver a module: the kernel PCs boot).
+KFLAVOR=${KFLAVOR:-cloud}
 
 # The machine's deb entries for Debian, with bookworm renamed to the suite;
 # sid has no -updates or -security suites.
@@ -101,14 +104,24 @@ kernel_apt_update() { # SUITE
 		{ echo "boot: apt-get update for $1 failed" >&2; return 1; }
 }
 
-kernel_fetch() { # SUITE -> writes build/kernel/SUITE.version
-	ks=$1
+# kernel_meta FLAVOR: the metapackage naming a suite's kernel of FLAVOR
+kernel_meta() {
+	case $1 in
+	cloud) echo linux-image-cloud-amd64 ;;
+	generic) echo linux-image-amd64 ;;
+	*) echo "boot: KFLAVOR=$1: expected cloud or generic" >&2; return 1 ;;
+	esac
+}
+
+kernel_fetch() { # SUITE FLAVOR -> writes build/kernel/SUITE[-FLAVOR].version
+	ks=$1 kf=${2:-cloud}
 	case $ks in bookworm|trixie|sid) ;;
 	*) echo "boot: KERNEL=$ks: expected bookworm, trixie or sid" >&2; return 1 ;; esac
+	meta=$(kernel_meta "$kf") || return 1
 	kernel_apt_update "$ks" || return 1
-	pkg=$(kapt "$ks" apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+	pkg=$(kapt "$ks" apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n 1)
-	[ -n "$pkg" ] || { echo "boot: cannot resolve linux-image-cloud-amd64 in $ks" >&2; return 1; }
+	[ -n "$pkg" ] || { echo "boot: cannot resolve $meta in $ks" >&2; return 1; }
 	v=${pkg#linux-image-}
 	kd=$BUILD/kernel/$v
 	if [ ! -f "$kd/ok" ]; then
@@ -138,16 +151,21 @@ kernel_fetch() { # SUITE -> writes build/kernel/SUITE.version
 		echo "$ks" > "$kd/suite"
 		touch "$kd/ok"
 	fi
-	echo "$v" > "$BUILD/kernel/$ks.version"
+	echo "$v" > "$BUILD/kernel/$(kernel_tag "$ks" "$kf").version"
 }
 
-# boot_kernel: the KERNEL suite's kernel (fetched once); sets KVER, KROOT,
-# VMLINUZ, KERNEL_MAJOR (7 for 7.2.13+deb14-cloud-amd64).
+# kernel_tag SUITE FLAVOR: the name of the suite's choice (bookworm for the
+# cloud kernel, as before flavours; bookworm-generic)
+kernel_tag() { if [ "$2" = cloud ]; then echo "$1"; else echo "$1-$2"; fi; }
+
+# boot_kernel [FLAVOR]: the KERNEL suite's kernel of FLAVOR (default
+# KFLAVOR), fetched once; sets KVER, KROOT, VMLINUZ, KERNEL_MAJOR (7 for
+# 7.2.13+deb14-cloud-amd64).
 boot_kernel() {
 	mkdir -p "$BUILD/kernel"
-	vf=$BUILD/kernel/$KERNEL.version
+	vf=$BUILD/kernel/$(kernel_tag "$KERNEL" "${1:-$KFLAVOR}").version
 	if [ ! -f "$vf" ] || [ ! -f "$BUILD/kernel/$(cat "$vf")/ok" ]; then
-		kernel_fetch "$KERNEL" || return 1
+		kernel_fetch "$KERNEL" "${1:-$KFLAVOR}" || return 1
 	fi
 	KVER=$(cat "$vf")
 	KROOT=$BUILD/kernel/$KVER/root
