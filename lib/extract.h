@@ -28,6 +28,11 @@ struct extract {
 	int fd;		  /* the regular file being written, or -1 */
 	bool walk;	  /* no openat2: walk components */
 	bool owner;	  /* apply uid/gid and modes as root does */
+	/* cpio's options, set after extract_init (the kernel does none):
+	 * mkdirs makes missing parent directories (-d), no_time leaves
+	 * mtimes at the time of extraction (no -m), keep_newer leaves an
+	 * existing file at least as new as the entry (no -u). */
+	bool mkdirs, no_time, keep_newer;
 	const char *step; /* what failed */
 	const char *why;  /* why, when errno cannot say it, or NULL */
 	int cfd;	  /* cached parent directory */
