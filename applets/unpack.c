@@ -134,6 +134,7 @@ static bool selected(const struct unpack *u, const char *name)
 static void entry(struct unpack *u, const struct cpio_entry *e)
 {
 	struct cpio_entry c = *e;
+	int r;
 
 	if (u->examine || !selected(u, e->name)) {
 		cpio_in_skip_data(&u->in);
@@ -152,7 +153,13 @@ static void entry(struct unpack *u, const struct cpio_entry *e)
 		c.uid = u->uid;
 		c.gid = u->gid;
 	}
-	if (extract_entry(&u->x, &c) < 0) {
+	r = extract_entry(&u->x, &c);
+	if (r > 0) {
+		/* GNU cpio's notice, and like it not a failure */
+		warn("%s not created: newer or same age version exists",
+		     e->name);
+		cpio_in_skip_data(&u->in);
+	} else if (r < 0) {
 		entry_failed(u, e);
 		if (u->x.fd >= 0) {
 			(void)close(u->x.fd); /* the failure is reported */

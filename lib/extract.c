@@ -515,12 +515,8 @@ int extract_entry(struct extract *x, const struct cpio_entry *e)
 	/* GNU cpio's rule without -u; a directory is always merged into */
 	if (x->keep_newer && !S_ISDIR(e->mode) &&
 	    fstatat(d, last, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !S_ISDIR(st.st_mode) && st.st_mtime >= (time_t)e->mtime) {
-		errno = EEXIST;
-		x->step = "create";
-		x->why = "not created: newer or same age version exists";
-		return -1;
-	}
+	    !S_ISDIR(st.st_mode) && st.st_mtime >= (time_t)e->mtime)
+		return 1;
 	switch (e->mode & S_IFMT) {
 	case S_IFREG:
 		return do_file(x, d, last, e);

@@ -46,7 +46,8 @@ int extract_init(struct extract *x, const char *dir, bool owner);
 /* Create e. For a regular file, x->fd is then open for the data (the
  * caller writes it with extract_data and calls extract_file_done).
  * -1 with errno, x->step and maybe x->why: the entry was not created or
- * gets no data (as the kernel, the caller may go on; x->fd may be open). */
+ * gets no data (as the kernel, the caller may go on; x->fd may be open).
+ * 1: keep_newer left the existing file (the entry gets no data). */
 int extract_entry(struct extract *x, const struct cpio_entry *e);
 int extract_data(struct extract *x, const void *p, size_t n);
 /* mtime, close. */
