@@ -118,11 +118,11 @@ static int walk_path(struct extract *x, const char *path)
 		comp[e - s] = '\0';
 		nfd = openat(fd, comp,
 			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		(void)close(nfd < 0 ? -1 : fd); /* an O_PATH fd */
 		if (nfd < 0) {
 			fd_close(fd);
 			return -1;
 		}
+		(void)close(fd); /* an O_PATH fd */
 		fd = nfd;
 	}
 	return fd;
