@@ -12,17 +12,25 @@
 
 #include "unpack.h"
 
-/* Control characters in names could drive the terminal. */
-static void put_name(FILE *f, const char *s)
+/* Control characters in names could drive the terminal: octal escapes.
+ * Then END. Runs go out with fwrite and END with fputs, because GCC
+ * turns one-character writes into fputc, 274 bytes more of musl. */
+static void put_name(FILE *f, const char *s, const char *end)
 {
-	unsigned char c;
+	size_t n;
 
-	for (; (c = (unsigned char)*s); s++) {
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			fprintf(f, "\\%03o", c);
-		else
-			fwrite(&c, 1, 1, f);
+	for (;;) {
+		for (n = 0; (unsigned char)s[n] >= 0x20 && s[n] != 0x7f &&
+			    s[n] != '\\';
+		     n++)
+			;
+		fwrite(s, 1, n, f);
+		s += n;
+		if (!*s)
+			break;
+		fprintf(f, "\\%03o", (unsigned char)*s++);
 	}
+	fputs(end, f);
 }
 
 /* By hand: strftime and localtime would pull in musl's time zone code,
@@ -75,12 +83,12 @@ static void list_entry(const struct unpack *u, const struct cpio_entry *e)
 			printf("%8u ", e->filesize);
 		put_time(u, e->mtime);
 	}
-	put_name(stdout, e->name);
 	if (u->verbose && S_ISLNK(e->mode)) {
-		fputs(" -> ", stdout);
-		put_name(stdout, e->target);
+		put_name(stdout, e->name, " -> ");
+		put_name(stdout, e->target, "\n");
+	} else {
+		put_name(stdout, e->name, "\n");
 	}
-	fputs("\n", stdout);
 }
 
 static _Noreturn void bad_archive(struct unpack *u)
@@ -146,8 +154,7 @@ static void entry(struct unpack *u, const struct cpio_entry *e)
 		return;
 	}
 	if (u->verbose) {
-		put_name(u->names, e->name);
-		fputs("\n", u->names);
+		put_name(u->names, e->name, "\n");
 	}
 	if (u->owner_set) {
 		c.uid = u->uid;
