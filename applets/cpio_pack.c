@@ -3,14 +3,8 @@
  * usage: cpio-pack [OPTIONS] DIR
  *        cpio-pack [OPTIONS] -s LIST
  *   DIR         pack the tree under DIR (names relative to it, sorted)
- *   -s LIST     pack the entries of a gen_init_cpio list ("-": stdin):
- *                 file NAME LOCATION MODE UID GID [LINKNAME...]
- *                 dir NAME MODE UID GID
- *                 nod NAME MODE UID GID b|c MAJOR MINOR
- *                 slink NAME TARGET MODE UID GID
- *                 pipe NAME MODE UID GID
- *                 sock NAME MODE UID GID
- *               (MODE octal; ${VAR} expanded in LOCATION; # comments)
+ *   -s LIST     pack the entries of a gen_init_cpio list ("-": stdin;
+ *               its lines: docs/cpio.md)
  *   -o FILE     write to FILE instead of stdout
  *   -c CODEC    compress the archive: gzip, xz, zstd or none (default);
  *               xz is written as the kernel wants it (CRC32, 1 MiB dict)
@@ -27,7 +21,15 @@
  *
  * exit: 0 ok, 1 failed, 2 usage
  *
- * Notes: names sorted (C order), inodes renumbered in name order,
+ * Notes: the lines of a list, as gen_init_cpio reads them:
+ *     file NAME LOCATION MODE UID GID [LINKNAME...]
+ *     dir NAME MODE UID GID
+ *     nod NAME MODE UID GID b|c MAJOR MINOR
+ *     slink NAME TARGET MODE UID GID
+ *     pipe NAME MODE UID GID
+ *     sock NAME MODE UID GID
+ * (MODE octal; ${VAR} expanded in LOCATION; # comments).
+ * Names sorted (C order), inodes renumbered in name order,
  * hardlinks kept (the data on the last name), mtimes clamped to
  * SOURCE_DATE_EPOCH when it is set (list entries other than files get
  * SOURCE_DATE_EPOCH, or the current time). Each archive ends with
