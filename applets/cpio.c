@@ -132,8 +132,12 @@ static int copy_out(struct cpio *c)
 	size_t i;
 	int fd = 1;
 
-	if (pack_names(&c->p, stdin, c->nul ? '\0' : '\n') < 0 ||
-	    pack_gnu_order(&c->p) < 0)
+	if (pack_names(&c->p, stdin, c->nul ? '\0' : '\n') < 0)
+		pack_failed(c, outname);
+	/* in the order given, as GNU cpio names them */
+	for (i = 0; c->u.verbose && i < c->p.n; i++)
+		fprintf(stderr, "%s\n", c->p.v[i].name);
+	if (pack_gnu_order(&c->p) < 0)
 		pack_failed(c, outname);
 	if (c->file && strcmp(c->file, "-")) {
 		outname = c->file;
@@ -144,8 +148,6 @@ static int copy_out(struct cpio *c)
 	}
 	if (cpio_out_init(&c->out, fd, CODEC_NONE, 0) < 0)
 		die_errno("start the output");
-	for (i = 0; c->u.verbose && i < c->p.n; i++)
-		fprintf(stderr, "%s\n", c->p.v[i].name);
 	if (pack_emit(&c->p, &c->out) < 0)
 		pack_failed(c, outname);
 	if (cpio_out_finish(&c->out) < 0)

@@ -93,6 +93,11 @@ same_out "-R root:root -O FILE is GNU cpio's archive" "$A/find" -H newc -R root:
 (cd "$S" && "$GNU" -o --reproducible -H newc < "$A/find") > "$A/gnu.out" 2> "$A/gnu.err"
 t "-O FILE writes the archive there and says N blocks on stderr, as GNU cpio" sh -c \
 	"cmp $A/o.cpio $A/gnu.out && grep -qx '[0-9]* blocks' $A/err && cmp $A/err $A/gnu.err"
+(cd "$S" && "$GNU" -ov --reproducible -H newc < "$A/find") 2> "$A/gnu.err" > /dev/null
+(cd "$S" && "$OURS" -ov -H newc < "$A/find") 2> "$A/err" > /dev/null
+# GNU names them as given, we as stored (find's ./ dropped)
+t "-ov names the files on stderr in the order given, as GNU cpio (then N blocks)" sh -c \
+	"sed 's|^\./||' $A/gnu.err | cmp - $A/err"
 printf 'etc/motd\nno/such/file\n' > "$A/missing"
 (cd "$S" && "$OURS" -o -H newc < "$A/missing" > "$A/none.cpio" 2> "$A/err")
 rc=$?
