@@ -592,6 +592,8 @@ int extract_finish(struct extract *x)
 	if (x->fd >= 0)
 		(void)close(x->fd); /* only after an error already reported */
 	x->fd = -1;
+	/* a directory's parent removed since is not made again */
+	x->mkdirs = false;
 	/* LIFO, as the kernel's dir_utime(): children before parents. */
 	for (dl = x->dirs; dl; dl = n) {
 		n = dl->next;
