@@ -62,7 +62,7 @@ LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)
 APPLET_OBJ = $(APPLETS:%=$(O)/obj/applets/%.o) \
 	     $(O)/obj/applets/initbox.o $(O)/obj/applets/msg.o \
-	     $(O)/obj/applets/report.o
+	     $(O)/obj/applets/report.o $(O)/obj/applets/unpack.o
 DEPS_DONE = $(DEPS)/.done
 
 all: $(O)/initbox
