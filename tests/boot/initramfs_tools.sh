@@ -1,19 +1,22 @@
 # initramfs_tools.sh - Debian's initramfs-tools as a client of initbox:
 # Debian's own mkinitramfs, run in a cached Debian root (debroot.sh) for the
-# test kernel, builds the image twice: as Debian ships it (the control:
-# klibc's run-init) and with scripts/initramfs-tools installed by its
-# recipe (initbox's run-init). Both boot the same ext4 root, found by
-# root=UUID= through Debian's /init and udev; its /sbin/init says whether it
-# is PID 1 and how much memory is available. Only the hooked boot may show
-# initbox's "run_init: freed ..." line, and it must. A third build after
-# "install -r" holds the same files as the control.
-# ITOOLS_SUITE=trixie takes trixie's initramfs-tools (same test kernel).
+# test kernel, builds the image as Debian ships it (the control) and with
+# scripts/initramfs-tools installed by its recipe (initbox's run-init),
+# once as Debian's default (BUSYBOX=auto with busybox installed: the
+# control's run-init is busybox's) and once with BUSYBOX=n (klibc's
+# run-init and sh). All four boot the same ext4 root, found by root=UUID=
+# through Debian's /init and udev; its /sbin/init says whether it is PID 1
+# and how much memory is available. Only a hooked boot may show initbox's
+# "run-init: freed ..." line, and it must. A build after "install -r"
+# holds the same files as the control.
+# The root is of the KERNEL suite (bookworm by default); ITOOLS_SUITE=trixie
+# takes trixie's initramfs-tools with the same test kernel.
 . "$TOP/tests/boot/lib.sh"
 boot_need initramfs_tools
 boot_kernel || { echo "FAIL: initramfs_tools: cannot fetch the test kernel"; exit 1; }
 . "$TOP/tests/boot/lib_switchroot.sh"
 . "$TOP/tests/boot/debroot.sh"
-suite=${ITOOLS_SUITE:-bookworm}
+suite=${ITOOLS_SUITE:-$KERNEL}
 tn=initramfs_tools-$suite
 command -v unshare >/dev/null && command -v mkfs.ext4 >/dev/null ||
 	{ echo "FAIL: $tn: needs unshare and mkfs.ext4"; exit 1; }
@@ -49,6 +52,10 @@ mkinit plain
 mkinit hooked
 "$recipe" -r -D "$r"
 mkinit removed
+echo BUSYBOX=n > "$r/etc/initramfs-tools/conf.d/busybox"
+mkinit klibc
+"$recipe" -D "$r" -b "$bin"
+mkinit klibc-hooked
 EOS
 if ! unshare --mount --fork sh "$w/build.sh" "$w" "$DEBROOT" "$KROOT" "$KVER" \
 	"$TOP/scripts/initramfs-tools/install" "$INITBOX_MINIMAL" > "$w/build.log" 2>&1; then
@@ -59,35 +66,48 @@ fi
 rc=0
 
 # What each image holds, unpacked by initbox's cpio-unpack.
-for n in plain hooked removed; do
+images="plain hooked klibc klibc-hooked"
+for n in $images removed; do
 	mkdir "$w/$n" && "$INITBOX" cpio-unpack -C "$w/$n" "$w/out/$n.img" 2> "$w/$n.err" ||
 		{ echo "FAIL: $tn: cpio-unpack cannot read $n.img: $(head -n 1 "$w/$n.err")"; exit 1; }
 	(cd "$w/$n" && find . | LC_ALL=C sort) > "$w/$n.names"
 done
-h=$w/hooked p=$w/plain
-if [ "$(readlink "$h/usr/sbin/run-init")" = ../bin/initbox ] &&
-	[ "$(readlink "$h/usr/sbin/switch_root")" = ../bin/initbox ] &&
-	cmp -s "$h/usr/bin/initbox" "$INITBOX_MINIMAL" &&
-	[ ! -e "$h/usr/bin/run-init" ] && [ ! -e "$h/usr/bin/switch_root" ]; then
-	echo "PASS: $tn: the hooked image's run-init and switch_root are initbox (usr/sbin/NAME -> ../bin/initbox, the others gone)"
-else
-	echo "FAIL: $tn: the hooked image's run-init and switch_root are initbox: $(ls -l "$h/usr/sbin/run-init" "$h/usr/sbin/switch_root" "$h/usr/bin/initbox" 2>&1 | tr '\n' ';')"; rc=1
-fi
+for n in hooked klibc-hooked; do
+	h=$w/$n
+	if [ "$(readlink "$h/usr/sbin/run-init")" = ../bin/initbox ] &&
+		[ "$(readlink "$h/usr/sbin/switch_root")" = ../bin/initbox ] &&
+		cmp -s "$h/usr/bin/initbox" "$INITBOX_MINIMAL" &&
+		[ ! -e "$h/usr/bin/run-init" ] && [ ! -e "$h/usr/bin/switch_root" ]; then
+		echo "PASS: $tn: the $n image's run-init and switch_root are initbox (usr/sbin/NAME -> ../bin/initbox, the others gone)"
+	else
+		echo "FAIL: $tn: the $n image's run-init and switch_root are initbox: $(ls -l "$h/usr/sbin/run-init" "$h/usr/sbin/switch_root" "$h/usr/bin/initbox" 2>&1 | tr '\n' ';')"; rc=1
+	fi
+done
 # Debian's own: busybox's run-init when busybox is installed (its hook
 # runs first; klibc-utils then skips a name sbin has), else klibc's.
+p=$w/plain
 if [ "$p/usr/sbin/run-init" -ef "$p/usr/bin/busybox" ] && ! grep -q initbox "$w/plain.names"; then
-	echo "PASS: $tn: the control image's run-init is Debian's (busybox's run-init), no initbox in it"
+	echo "PASS: $tn: the plain image's run-init is busybox's, no initbox in it"
 else
-	echo "FAIL: $tn: the control image's run-init is Debian's (busybox's run-init): $(ls -li "$p/usr/sbin/run-init" "$p/usr/bin/busybox" 2>&1 | tr '\n' ';')"; rc=1
+	echo "FAIL: $tn: the plain image's run-init is busybox's: $(ls -li "$p/usr/sbin/run-init" "$p/usr/bin/busybox" 2>&1 | tr '\n' ';')"; rc=1
+fi
+p=$w/klibc
+if cmp -s "$p/usr/bin/run-init" "$DEBROOT/usr/lib/klibc/bin/run-init" && [ ! -e "$p/usr/bin/busybox" ] &&
+	! grep -q initbox "$w/klibc.names"; then
+	echo "PASS: $tn: the BUSYBOX=n image's run-init is klibc's, no busybox or initbox in it"
+else
+	echo "FAIL: $tn: the BUSYBOX=n image's run-init is klibc's: $(ls -li "$p/usr/bin/run-init" "$p/usr/bin/busybox" 2>&1 | tr '\n' ';')"; rc=1
 fi
 if cmp -s "$w/plain.names" "$w/removed.names"; then
-	echo "PASS: $tn: after install -r the image holds the same files as the control"
+	echo "PASS: $tn: after install -r the image holds the same files as the plain one"
 else
-	echo "FAIL: $tn: after install -r the image holds the same files as the control: $(diff "$w/plain.names" "$w/removed.names" | grep '^[<>]' | head -n 5 | tr '\n' ';')"; rc=1
+	echo "FAIL: $tn: after install -r the image holds the same files as the plain one: $(diff "$w/plain.names" "$w/removed.names" | grep '^[<>]' | head -n 5 | tr '\n' ';')"; rc=1
 fi
 sz() { stat -c %s "$w/out/$1.img"; }
 un() { du -s -B1 --apparent-size "$w/$1" | cut -f1; }
-echo "$tn: sizes: control $(sz plain) bytes ($(un plain) unpacked), hooked $(sz hooked) bytes ($(un hooked) unpacked)"
+for n in $images; do
+	echo "$tn: $n image: $(sz "$n") bytes, $(un "$n") unpacked"
+done
 
 # The root: busybox and an /sbin/init that reports its PID and memory.
 uuid=5e1f0c1a-17b0-4c3e-9a1d-1ee7b0c0ffee
@@ -101,32 +121,39 @@ if [ \$\$ = 1 ]; then echo 'BOOT-RESULT: PASS'; else echo \"BOOT-RESULT: FAIL: i
 # A Debian image with every module and udev needs more than the 256 MiB
 # default to unpack and run.
 freed_re='^run-init: freed [0-9.]+ [KMG]?i?B \([0-9]+ files\); (nothing pinned|still pinned .*)$'
-for n in plain hooked; do
+for n in $images; do
 	BOOT_MEM=512M boot_run "itools-$suite-$n" "$w/out/$n.img" "root=UUID=$uuid" \
 		-drive "file=$w/root.img,if=virtio,format=raw"
 	boot_report "itools-$suite-$n" "$tn: Debian's /init finds root=UUID= and the root's init runs as PID 1 ($n image, $BOOT_SECONDS s)"
-	grep -q '^BOOT-RESULT: PASS' "$LOGS/boot-itools-$suite-$n.serial" || rc=1
+	l=$LOGS/boot-itools-$suite-$n.serial
+	grep -q '^BOOT-RESULT: PASS' "$l" || rc=1
+	line=$(grep -E "$freed_re" "$l" | head -n 1)
+	case $n in
+	*hooked)
+		if [ -n "$line" ] && grep -q '^ITOOLS-INIT: pid 1$' "$l"; then
+			echo "PASS: $tn: the $n boot shows initbox's report before the root's init: $line"
+		else
+			echo "FAIL: $tn: the $n boot shows initbox's report ($freed_re): $(grep -E '^run[-_]init:' "$l" | head -n 3 | tr '\n' ';')"; rc=1
+		fi
+		# run-init deletes the whole unpacked image (/init moved its
+		# mounts away first): within 5 % of what cpio-unpack wrote.
+		freed=$(printf '%s' "$line" | sed -n 's/^run-init: freed \([0-9.]*\) MiB.*/\1/p')
+		if [ -n "$freed" ] && awk -v f="$freed" -v u="$(un "$n")" 'BEGIN { exit !(f * 1048576 >= u * 0.95 && f * 1048576 <= u * 1.05) }'; then
+			echo "PASS: $tn: run-init freed the whole $n image: $freed MiB of $(un "$n") bytes unpacked"
+		else
+			echo "FAIL: $tn: run-init freed the whole $n image: '${freed:-?}' MiB of $(un "$n") bytes unpacked"; rc=1
+		fi
+		;;
+	*)
+		if ! grep -Eq '^(run[-_]init|switch_root): (freed|kept)' "$l" && grep -q '^ITOOLS-INIT: pid 1$' "$l"; then
+			echo "PASS: $tn: the $n boot (Debian's own run-init) reaches the same init with no such line"
+		else
+			echo "FAIL: $tn: the $n boot (Debian's own run-init) reaches the same init with no such line: $(grep -E '^(run[-_]init|switch_root):|^ITOOLS-INIT' "$l" | head -n 3 | tr '\n' ';')"; rc=1
+		fi
+		;;
+	esac
+	# the kernel's clock at /init's start and at the new root's first
+	# kernel line (its init's drop_caches): the initramfs's time, under TCG
+	echo "$tn: $n boot: MemAvailable in the new root $(sed -n 's/^MEMAVAIL: //p' "$l" | head -n 1) kB; initramfs $(awk -F'[][]' '/Run \/init as init process/ { a = $2 } /drop_caches:/ && a != "" { printf "%.2f s", $2 - a; exit }' "$l")"
 done
-hl=$LOGS/boot-itools-$suite-hooked.serial pl=$LOGS/boot-itools-$suite-plain.serial
-line=$(grep -E "$freed_re" "$hl" | head -n 1)
-if [ -n "$line" ] && grep -q '^ITOOLS-INIT: pid 1$' "$hl"; then
-	echo "PASS: $tn: the hooked boot shows initbox's report before the root's init: $line"
-else
-	echo "FAIL: $tn: the hooked boot shows initbox's report ($freed_re): $(grep -E '^run[-_]init:' "$hl" | head -n 3 | tr '\n' ';')"; rc=1
-fi
-# What it freed is the unpacked image (run-init deletes all of it; /init's
-# mounts moved away first): within 5 % of the bytes cpio-unpack wrote.
-freed=$(printf '%s' "$line" | sed -n 's/^run-init: freed \([0-9.]*\) MiB.*/\1/p')
-if [ -n "$freed" ] && awk -v f="$freed" -v u="$(un hooked)" 'BEGIN { exit !(f * 1048576 >= u * 0.95 && f * 1048576 <= u * 1.05) }'; then
-	echo "PASS: $tn: run-init freed the whole image: $freed MiB of $(un hooked) bytes unpacked"
-else
-	echo "FAIL: $tn: run-init freed the whole image: '${freed:-?}' MiB of $(un hooked) bytes unpacked"; rc=1
-fi
-if ! grep -Eq '^(run[-_]init|switch_root): (freed|kept)' "$pl" && grep -q '^ITOOLS-INIT: pid 1$' "$pl"; then
-	echo "PASS: $tn: the control boot reaches the same init with no such line (busybox's run-init is silent)"
-else
-	echo "FAIL: $tn: the control boot reaches the same init with no such line: $(grep -E '^(run_init|switch_root):|^ITOOLS-INIT' "$pl" | head -n 3 | tr '\n' ';')"; rc=1
-fi
-mem() { sed -n 's/^MEMAVAIL: //p' "$1" | head -n 1; }
-echo "$tn: MemAvailable in the new root: control $(mem "$pl") kB, hooked $(mem "$hl") kB"
 exit $rc
