@@ -109,10 +109,12 @@ for n in $images; do
 	echo "$tn: $n image: $(sz "$n") bytes, $(un "$n") unpacked"
 done
 
-# The root: busybox and an /sbin/init that reports its PID and memory.
+# The root: busybox and an /sbin/init that reports its PID, its capability
+# bounding set and the memory available.
 uuid=5e1f0c1a-17b0-4c3e-9a1d-1ee7b0c0ffee
 sr_newroot "$w/root" "$SR_MEMINIT
 echo \"ITOOLS-INIT: pid \$\$\"
+echo \"ITOOLS-CAPBND: \$(/bin/busybox awk '/^CapBnd:/ { print \$2 }' /proc/self/status)\"
 if [ \$\$ = 1 ]; then echo 'BOOT-RESULT: PASS'; else echo \"BOOT-RESULT: FAIL: init is pid \$\$\"; fi
 /bin/busybox poweroff -f" &&
 	mkfs.ext4 -q -F -U "$uuid" -d "$w/root" "$w/root.img" 64M > /dev/null ||
@@ -156,4 +158,21 @@ for n in $images; do
 	# kernel line (its init's drop_caches): the initramfs's time, under TCG
 	echo "$tn: $n boot: MemAvailable in the new root $(sed -n 's/^MEMAVAIL: //p' "$l" | head -n 1) kB; initramfs $(awk -F'[][]' '/Run \/init as init process/ { a = $2 } /drop_caches:/ && a != "" { printf "%.2f s", $2 - a; exit }' "$l")"
 done
+
+# drop_capabilities= on the command line: Debian's /init passes it as
+# run-init -d; the root's init must start without CAP_SYS_MODULE (bit 16)
+# in its bounding set, which the hooked boot above still had.
+capbit() { v=$(sed -n 's/^ITOOLS-CAPBND: //p' "$1" | head -n 1); [ -n "$v" ] && echo $(((0x$v >> 16) & 1)); }
+n=hooked-dropcaps
+BOOT_MEM=512M boot_run "itools-$suite-$n" "$w/out/hooked.img" "root=UUID=$uuid drop_capabilities=cap_sys_module" \
+	-drive "file=$w/root.img,if=virtio,format=raw"
+boot_report "itools-$suite-$n" "$tn: the hooked image boots with drop_capabilities=cap_sys_module"
+l=$LOGS/boot-itools-$suite-$n.serial
+grep -q '^BOOT-RESULT: PASS' "$l" || rc=1
+if [ "$(capbit "$l")" = 0 ] && [ "$(capbit "$LOGS/boot-itools-$suite-hooked.serial")" = 1 ] &&
+	grep -Eq "$freed_re" "$l"; then
+	echo "PASS: $tn: drop_capabilities=cap_sys_module reaches initbox's run-init -d: the root's init lacks CAP_SYS_MODULE ($(grep '^ITOOLS-CAPBND' "$l"))"
+else
+	echo "FAIL: $tn: drop_capabilities=cap_sys_module reaches initbox's run-init -d: bit 16 is '$(capbit "$l")' with it, '$(capbit "$LOGS/boot-itools-$suite-hooked.serial")' without"; rc=1
+fi
 exit $rc
