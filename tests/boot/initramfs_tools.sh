@@ -50,6 +50,14 @@ mkinit() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$r" mkinitramfs -o 
 mkinit plain
 "$recipe" -D "$r" -b "$bin"
 mkinit hooked
+# a process started in the initramfs that outlives it, as plymouthd does
+pin=$r/etc/initramfs-tools/scripts/init-bottom/itools-pin
+mkdir -p "${pin%/*}"
+printf '%s\n' '#!/bin/sh' '[ "$1" = prereqs ] && exit 0' \
+	'sleep 600 < /dev/null > /dev/null 2>&1 &' > "$pin"
+chmod 755 "$pin"
+mkinit hooked-pin
+rm "$pin"
 "$recipe" -r -D "$r"
 mkinit removed
 echo BUSYBOX=n > "$r/etc/initramfs-tools/conf.d/busybox"
@@ -67,7 +75,7 @@ rc=0
 
 # What each image holds, unpacked by initbox's cpio-unpack.
 images="plain hooked klibc klibc-hooked"
-for n in $images removed; do
+for n in $images hooked-pin removed; do
 	mkdir "$w/$n" && "$INITBOX" cpio-unpack -C "$w/$n" "$w/out/$n.img" 2> "$w/$n.err" ||
 		{ echo "FAIL: $tn: cpio-unpack cannot read $n.img: $(head -n 1 "$w/$n.err")"; exit 1; }
 	(cd "$w/$n" && find . | LC_ALL=C sort) > "$w/$n.names"
@@ -175,4 +183,21 @@ if [ "$(capbit "$l")" = 0 ] && [ "$(capbit "$LOGS/boot-itools-$suite-hooked.seri
 else
 	echo "FAIL: $tn: drop_capabilities=cap_sys_module reaches initbox's run-init -d: bit 16 is '$(capbit "$l")' with it, '$(capbit "$LOGS/boot-itools-$suite-hooked.serial")' without"; rc=1
 fi
+
+# A process of the initramfs still running at the switch (an init-bottom
+# script started "sleep 600 &"): the report names it and the biggest file
+# it holds (busybox is dynamic on Debian: libc's mapping).
+n=hooked-pin
+BOOT_MEM=512M boot_run "itools-$suite-$n" "$w/out/$n.img" "root=UUID=$uuid" \
+	-drive "file=$w/root.img,if=virtio,format=raw"
+boot_report "itools-$suite-$n" "$tn: the hooked image with a process left running boots"
+l=$LOGS/boot-itools-$suite-$n.serial
+grep -q '^BOOT-RESULT: PASS' "$l" || rc=1
+line=$(grep -E "$freed_re" "$l" | head -n 1)
+case $line in
+*"; still pinned "*": pid "*" (sleep) "*" MiB map /usr/lib/"*)
+	echo "PASS: $tn: a process left by the initramfs is named in the report: $line" ;;
+*)
+	echo "FAIL: $tn: a process left by the initramfs is named in the report: '${line:-no line}'"; rc=1 ;;
+esac
 exit $rc
