@@ -58,6 +58,9 @@ printf '%s\n' '#!/bin/sh' '[ "$1" = prereqs ] && exit 0' \
 chmod 755 "$pin"
 mkinit hooked-pin
 rm "$pin"
+# the binary gone, the hook left: the hook warns, the image is Debian's
+rm "$r/usr/local/sbin/initbox"
+mkinit nobinary
 "$recipe" -r -D "$r"
 mkinit removed
 echo BUSYBOX=n > "$r/etc/initramfs-tools/conf.d/busybox"
@@ -75,7 +78,7 @@ rc=0
 
 # What each image holds, unpacked by initbox's cpio-unpack.
 images="plain hooked klibc klibc-hooked"
-for n in $images hooked-pin removed; do
+for n in $images hooked-pin nobinary removed; do
 	mkdir "$w/$n" && "$INITBOX" cpio-unpack -C "$w/$n" "$w/out/$n.img" 2> "$w/$n.err" ||
 		{ echo "FAIL: $tn: cpio-unpack cannot read $n.img: $(head -n 1 "$w/$n.err")"; exit 1; }
 	(cd "$w/$n" && find . | LC_ALL=C sort) > "$w/$n.names"
@@ -110,6 +113,12 @@ if cmp -s "$w/plain.names" "$w/removed.names"; then
 	echo "PASS: $tn: after install -r the image holds the same files as the plain one"
 else
 	echo "FAIL: $tn: after install -r the image holds the same files as the plain one: $(diff "$w/plain.names" "$w/removed.names" | grep '^[<>]' | head -n 5 | tr '\n' ';')"; rc=1
+fi
+if cmp -s "$w/plain.names" "$w/nobinary.names" &&
+	grep -q "^W: initbox: /usr/local/sbin/initbox missing or without run-init: the image keeps its own run-init$" "$w/build.log"; then
+	echo "PASS: $tn: with the hook but no binary, mkinitramfs warns and builds the plain image's files"
+else
+	echo "FAIL: $tn: with the hook but no binary, mkinitramfs warns and builds the plain image's files: $(grep '^[WE]: initbox' "$w/build.log"; diff "$w/plain.names" "$w/nobinary.names" | grep '^[<>]' | head -n 5 | tr '\n' ';')"; rc=1
 fi
 sz() { stat -c %s "$w/out/$1.img"; }
 un() { du -s -B1 --apparent-size "$w/$1" | cut -f1; }
