@@ -5,10 +5,12 @@
 # once as Debian's default (BUSYBOX=auto with busybox installed: the
 # control's run-init is busybox's) and once with BUSYBOX=n (klibc's
 # run-init and sh). All four boot the same ext4 root, found by root=UUID=
-# through Debian's /init and udev; its /sbin/init says whether it is PID 1
-# and how much memory is available. Only a hooked boot may show initbox's
-# "run-init: freed ..." line, and it must. A build after "install -r"
-# holds the same files as the control.
+# through Debian's /init and udev; its /sbin/init says whether it is PID 1,
+# its capability bounding set and the memory available. Only a hooked boot
+# may show initbox's "run-init: freed ..." line, and it must. Also: the
+# hooked image with drop_capabilities=, with a process an init-bottom
+# script leaves running (named in the report), and the images built with
+# the hook but no binary and after "install -r" (Debian's files).
 # The root is of the KERNEL suite (bookworm by default); ITOOLS_SUITE=trixie
 # takes trixie's initramfs-tools with the same test kernel.
 . "$TOP/tests/boot/lib.sh"
@@ -209,4 +211,6 @@ case $line in
 *)
 	echo "FAIL: $tn: a process left by the initramfs is named in the report: '${line:-no line}'"; rc=1 ;;
 esac
+# the unpacked trees (50-70 MiB each) go; the images and logs stay
+for n in $images hooked-pin nobinary removed; do rm -rf "${w:?}/$n"; done
 exit $rc
