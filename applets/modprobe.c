@@ -1,10 +1,10 @@
 /* modprobe - load kernel modules with their dependencies
  *
- * usage: modprobe [-qnvb] [-d BASEDIR] [-S KVER] NAME|ALIAS [PARAM=VALUE...]
- *        modprobe [-qnvb] [-j JOBS] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
+ * usage: modprobe [-qnvbi] [-d BASEDIR] [-S KVER] NAME|ALIAS [PARAM=VALUE...]
+ *        modprobe [-qnvbi] [-j JOBS] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
  *        modprobe [-qnv] [-j JOBS] [-d BASEDIR] [-S KVER] [--sysfs DIR]
  *                 -C [-a NAME...]
- *        modprobe [-qnv] [-d BASEDIR] [-S KVER] -r NAME...
+ *        modprobe [-qnvi] [-d BASEDIR] [-S KVER] -r NAME...
  *        modprobe [-d BASEDIR] [-S KVER] -c
  *   -q  quiet: no message when a module is not found (still exit 1)
  *   -a  every operand is a module or alias (no parameters)
@@ -18,6 +18,8 @@
  *       the module when loaded and unused, then its dependencies nothing
  *       uses any more
  *   -c  print the configuration (--showconfig), as kmod prints it
+ *   -i  ignore install and remove commands: load and remove the modules
+ *       themselves (--ignore-install, --ignore-remove)
  *   --first-time  fail (exit 1) when a NAME is loaded or built in already
  *       (with -r: when it is not loaded)
  *   --config PATH  the configuration from PATH (a directory of *.conf or a
@@ -132,7 +134,8 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 
 	if (s->what == KMOD_BUILTIN)
 		return warn("module %s is builtin", s->name), 1;
-	cmd = kmod_conf_next(&m->k, "remove", s->name, true, &at, &n);
+	cmd = m->k.no_cmds ? NULL
+			   : kmod_conf_next(&m->k, "remove", s->name, true, &at, &n);
 	if (cmd) {
 		c = strndup(cmd, n);
 		if (m->verbose || m->dry)
@@ -365,6 +368,8 @@ int modprobe_main(int argc, char **argv)
 	    {"remove", OPT_NONE, 'r'},
 	    {"showconfig", OPT_NONE, 'c'},
 	    {"first-time", OPT_NONE, 'F'},
+	    {"ignore-install", OPT_NONE, 'i'},
+	    {"ignore-remove", OPT_NONE, 'i'},
 	    {"config", OPT_ARG, 'K'},
 	    {NULL, 0, 0},
 	};
@@ -373,7 +378,7 @@ int modprobe_main(int argc, char **argv)
 	size_t len = 0;
 	uint64_t v;
 	int c, i, rc = 0, nconf = 0;
-	bool config = false, bl = false;
+	bool config = false, bl = false, nocmd = false;
 
 	memset(&m, 0, sizeof(m));
 	m.jobs.jobs = cpus();
@@ -385,7 +390,7 @@ int modprobe_main(int argc, char **argv)
 	 * exec) would make the kernel reap them and lose their results */
 	(void)signal(SIGCHLD, SIG_DFL);
 	opt_init(&o);
-	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brc", longs)) != -1) {
+	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brci", longs)) != -1) {
 		switch (c) {
 		case 'q':
 			m.quiet = true;
@@ -423,6 +428,9 @@ int modprobe_main(int argc, char **argv)
 		case 'c':
 			config = true;
 			break;
+		case 'i':
+			nocmd = true;
+			break;
 		case 'F': /* long only: --first-time */
 			m.first = true;
 			break;
@@ -457,6 +465,7 @@ int modprobe_main(int argc, char **argv)
 		return show_config(&m);
 	m.k.bl_off = m.remove;
 	m.k.bl_names = bl;
+	m.k.no_cmds = nocmd;
 	/* The named modules are queued first but load after the devices'
 	 * drivers, which /init needs first to find the medium; with jobs to
 	 * spare they load alongside. */

@@ -373,7 +373,7 @@ static int plan_step(struct plan *p, const char *name, const char *params,
 	char path[4200], *opts;
 	int rc;
 
-	if (!s->found)
+	if (!s->found && !k->no_cmds)
 		cmd = kmod_conf_next(k, "install", name, true, &at, &len);
 	if (cmd)
 		snprintf(path, sizeof(path), "%.*s", (int)len, cmd);
@@ -416,7 +416,7 @@ static int plan_other(struct plan *p, const char *name, const char *params)
 
 		return mark(k, name) < 0 ? -1 : p->fn(p->arg, &st);
 	}
-	if (!kmod_conf_next(k, "install", name, true, &at, &n)) {
+	if (k->no_cmds || !kmod_conf_next(k, "install", name, true, &at, &n)) {
 		errno = ENOENT;
 		return -1;
 	}
@@ -602,7 +602,7 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 	if (!strchr(name, ':') && !strchr(name, '*') &&
 	    (each_line(&k->dep, dep_match, &f) ||
 	     each_line(&k->builtin, builtin_match, &f) ||
-	     kmod_conf_next(k, "install", m, true, &at, &n)))
+	     (!k->no_cmds && kmod_conf_next(k, "install", m, true, &at, &n))))
 		return !p->depth && blacklisted(k, m, false)
 			   ? 0
 			   : plan_module(p, m, params);

@@ -32,6 +32,7 @@ struct kmod_ctx {
 	/* blacklist: applied to modules found through an alias always (as
 	 * kmod), to a NAME too with bl_names (-b); never with bl_off */
 	bool bl_names, bl_off;
+	bool no_cmds; /* install and remove commands ignored (-i) */
 	/* modules already put in the current plan (normalised names) */
 	char done[KMOD_MAX_PLAN][64];
 	size_t n_done;

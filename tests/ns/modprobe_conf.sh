@@ -65,6 +65,7 @@ cmp_kmod "-a: several names, install commands with their options" -n -v -a loop 
 cmp_kmod "install gets \$CMDLINE_OPTS" -n -v cdrom speed=2
 cmp_kmod "-D shows the plan" -D virtio_blk
 cmp_kmod "-r with a remove command" -n -v -r loop
+cmp_kmod "-i: the module itself, not its install command" -n -v -i cdrom
 EMPTY=1
 cmp_kmod "a blacklisted module is not loaded through an alias" -n -v fs-squashfs
 cmp_kmod "modprobe.blacklist= holds for aliases" -n -v fs-iso9660
@@ -107,5 +108,45 @@ if grep -q 'virtio_blk\.ko' "$T/o1" && grep -q 'virtio_net\.ko' "$T/o2" &&
 	pass "-C never loads a blacklisted driver, and loads the others"
 else
 	fail "-C never loads a blacklisted driver" "$(tr '\n' '|' < "$T/o2")"
+fi
+
+# scripts/mkinitramfs copies the module root's configuration, each
+# directory to its place, and its module closure follows it
+IBH=${INITBOX_HOST:-$TOP/build/host/initbox}
+mr=$T/mr
+mkdir -p "$mr/lib/modules" "$mr/etc/modprobe.d" "$mr/lib/modprobe.d" "$T/cd"
+ln -s "$R/lib/modules/$K" "$mr/lib/modules/$K"
+echo 'options virtio_blk from=etc' > "$mr/etc/modprobe.d/over.conf"
+echo 'options virtio_blk from=lib' > "$mr/lib/modprobe.d/over.conf"
+echo 'softdep virtio_blk post: isofs' > "$mr/lib/modprobe.d/soft.conf"
+echo 'blacklist virtio_blk' > "$mr/lib/modprobe.d/masked.conf"
+ln -s /dev/null "$mr/etc/modprobe.d/masked.conf"
+echo 'not read' > "$mr/etc/modprobe.d/README"
+echo 'softdep virtio_blk pre: cdrom' > "$T/cd/mine.conf"
+mk() { INITBOX_HOST=$IBH sh "$TOP/scripts/mkinitramfs" -b "$mr" -k "$K" -m virtio_blk -c none "$@"; }
+if [ ! -x "$IBH" ]; then
+	fail "mkinitramfs copies the module configuration" "no host-profile binary at $IBH (make CONFIG=host)"
+elif mk -o "$T/a.img" > "$T/mk.out" 2>&1 && mk -C "$T/cd" -o "$T/b.img" >> "$T/mk.out" 2>&1 &&
+	mkdir "$T/a" "$T/b" && "$IBH" cpio-unpack -C "$T/a" "$T/a.img" && "$IBH" cpio-unpack -C "$T/b" "$T/b.img"; then
+	a=$T/a
+	if grep -qx 'options virtio_blk from=etc' "$a/etc/modprobe.d/over.conf" &&
+		grep -qx 'options virtio_blk from=lib' "$a/lib/modprobe.d/over.conf" &&
+		[ -f "$a/etc/modprobe.d/masked.conf" ] && [ ! -s "$a/etc/modprobe.d/masked.conf" ] &&
+		[ ! -e "$a/etc/modprobe.d/README" ]; then
+		pass "mkinitramfs copies MODROOT's modprobe.d files to their places (a /dev/null link as an empty file)"
+	else
+		fail "mkinitramfs copies MODROOT's modprobe.d" "$(cd "$a" && find etc lib -path '*modprobe.d*' | tr '\n' ' ')"
+	fi
+	t "the image's closure follows the configuration (softdep post: isofs)" \
+		sh -c "ls $a/lib/modules/$K/kernel/fs/isofs/isofs.ko*"
+	"$IBH" modprobe -n -v -d "$a" -S "$K" --config "$a/etc/modprobe.d" --config "$a/lib/modprobe.d" \
+		-b virtio_blk > "$T/plan" 2>&1
+	t "in the image, /etc's file wins over /lib's, and masks it" sh -c \
+		"grep -q 'virtio_blk.ko from=etc' $T/plan && ! grep -q from=lib $T/plan"
+	t "-C DIR: that configuration instead, as /etc/modprobe.d" sh -c \
+		"[ -f $T/b/etc/modprobe.d/mine.conf ] && [ ! -e $T/b/lib/modprobe.d ] &&
+		 ls $T/b/lib/modules/$K/kernel/drivers/cdrom/cdrom.ko* && ! ls $T/b/lib/modules/$K/kernel/fs/isofs/ 2>/dev/null"
+else
+	fail "mkinitramfs builds with a module configuration" "$(tail -n 3 "$T/mk.out")"
 fi
 ns_done
