@@ -9,31 +9,24 @@
  *   -q  quiet: no message when a module is not found (still exit 1)
  *   -a  every operand is a module or alias (no parameters)
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
- *   -v  print each step: "insmod PATH [PARAMS]", "install COMMAND
- *       [PARAMS]", "rmmod NAME", "remove COMMAND" or "builtin NAME"
+ *   -v  print each step: "insmod PATH [PARAMS]", "install CMD", "rmmod
+ *       NAME", "remove CMD" or "builtin NAME"
  *   -D  print the plan for every module, loaded or not (--show-depends)
- *   -b  the blacklist holds for NAMEs too, not only for aliases
- *       (--use-blacklist)
- *   -r  remove the NAMEs (--remove): each module's remove command, else
- *       the module when loaded and unused, then its dependencies nothing
- *       uses any more
- *   -c  print the configuration (--showconfig), as kmod prints it
- *   -i  ignore install and remove commands: load and remove the modules
- *       themselves (--ignore-install, --ignore-remove)
- *   --first-time  fail (exit 1) when a NAME is loaded or built in already
- *       (with -r: when it is not loaded)
- *   --config PATH  the configuration from PATH (a directory of *.conf or a
- *       file; again for more) instead of /etc, /run, /usr/local/lib,
- *       /usr/lib and /lib modprobe.d: kmod's -C, which is coldplug here
- *   -d BASEDIR  modules under BASEDIR/lib/modules/KVER (--dirname); the
- *       configuration stays the running system's, as with kmod
+ *   -b  the blacklist holds for NAMEs too (--use-blacklist)
+ *   -i  ignore install and remove commands (--ignore-install)
+ *   -r  remove the NAMEs and the dependencies they leave unused (--remove)
+ *   -c  print the configuration (--showconfig)
+ *   --first-time  fail when a NAME is loaded already (-r: is not)
+ *   --config PATH  read PATH (a directory or file; repeatable) instead of
+ *       {/etc,/run,/usr/local/lib,/usr/lib,/lib}/modprobe.d (kmod's -C)
+ *   -d BASEDIR  modules under BASEDIR/lib/modules/KVER (--dirname)
  *   -S KVER     that kernel release instead of the running one
  *   -C  coldplug (--coldplug): load the drivers of the devices present:
  *       the modalias of every device under /sys/bus/X/devices/, all
  *       resolved in one pass over modules.alias; again for the devices a
  *       round made appear (virtio_pci adds the virtio devices), until a
- *       round loads nothing or finds no new device. A blacklisted driver
- *       is never loaded. With -a, the NAMEs load too, after the devices'
+ *       round loads nothing or finds no new device; never a blacklisted
+ *       driver. With -a, the NAMEs load too, after the devices'
  *       drivers (one call for /init)
  *   --sysfs DIR  read the devices from DIR instead of /sys (tests, chroots;
  *       DIR/devices is walked where DIR/bus is missing)
@@ -43,14 +36,12 @@
  *       named modules load alongside the devices' drivers
  *       while jobs are spare. -j 1 loads in plan order, no fork
  * Names match with '-' and '_' equal; an alias is an fnmatch pattern of
- * modprobe.d or of modules.alias (fs-squashfs, pci:v..., virtio:d...). A
- * built-in module or one already loaded is success. As kmod: dependencies
- * from modules.dep load first, then softdep "pre:" modules, the module
- * (or its install command, run by /bin/sh), then "post:" modules; each
- * module gets its options (modprobe.d, then MODULE.PARAM= of the kernel
- * command line), the one asked for the PARAMs given too; a module found
- * through an alias is skipped when blacklisted (modprobe.d, or
- * modprobe.blacklist=A,B on the kernel command line).
+ * modprobe.d or modules.alias. As kmod: dependencies load first, then
+ * softdep pre:, the module (or its install command, run by /bin/sh),
+ * softdep post:; options from modprobe.d and MODULE.PARAM= on the kernel
+ * command line; a module found through an alias is skipped when
+ * blacklisted (modprobe.d, modprobe.blacklist=). A built-in module or one
+ * already loaded is success.
  *
  * exit: 0 loaded (or nothing to do), 1 not found or a load failed, 2 usage
  *
@@ -59,8 +50,8 @@
  * installed there. Only the text indexes depmod writes are read, never the
  * .bin tries. Modules load with finit_module
  * (MODULE_INIT_COMPRESSED_FILE when /sys/module/compression names the
- * file's codec) or are decompressed here for init_module. See
- * docs/modprobe.md for what differs from kmod's modprobe.
+ * file's codec) or are decompressed here for init_module. What differs
+ * from kmod: docs/modprobe.md.
  */
 #include <errno.h>
 #include <sched.h>
