@@ -569,11 +569,33 @@ static void modinfo_aliases(struct amatch *a)
 	}
 }
 
+/* The modules of the configured aliases matching NAME (normalised), in
+ * the configuration's order; *FOUND counts them, blacklisted or not. */
+static int conf_alias(struct plan *p, const char *name, const char *params,
+		      int *found)
+{
+	const char *at = NULL, *mod;
+	size_t n;
+	char m[64];
+	int rc;
+
+	while ((mod = kmod_conf_next(p->k, "alias", name, true, &at, &n))) {
+		norm_n(mod, n, m, sizeof(m));
+		++*found;
+		if (!p->depth && blacklisted(p->k, m, true))
+			continue;
+		rc = plan_module(p, m, params);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int plan_name(struct plan *p, const char *name, const char *params)
 {
 	struct amatch a = {.p = p, .params = params};
 	struct kmod_ctx *k = p->k;
-	const char *at = NULL, *mod;
+	const char *at = NULL;
 	struct find f;
 	size_t n;
 	char m[64];
@@ -585,17 +607,9 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 	}
 	kmod_norm_alias(name, strlen(name), a.name, sizeof(a.name));
 	/* a configured alias comes first, even before a module's name */
-	while ((mod = kmod_conf_next(k, "alias", a.name, true, &at, &n))) {
-		norm_n(mod, n, m, sizeof(m));
-		a.found++;
-		if (!p->depth && blacklisted(k, m, true))
-			continue;
-		a.rc = plan_module(p, m, params);
-		if (a.rc)
-			return a.rc;
-	}
-	if (a.found)
-		return 0;
+	a.rc = conf_alias(p, a.name, params, &a.found);
+	if (a.rc || a.found)
+		return a.rc;
 	kmod_norm(name, m, sizeof(m));
 	f.name = m;
 	at = NULL;
@@ -708,13 +722,25 @@ int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
 	struct batch b = {0};
 	char buf[512];
 	size_t i;
-	int rc = 0, r, e = 0;
+	int rc = 0, r, e = 0, found;
 
 	b.dev = calloc(n ? n : 1, sizeof(char *));
 	if (!b.dev)
 		return -1;
 	for (i = 0; i < n; i++) {
 		kmod_norm_alias(aliases[i], strlen(aliases[i]), buf, sizeof(buf));
+		/* a device a configured alias matches is that alias's alone,
+		 * as kmod looks it up (alias pci:v000010DE* nvidia) */
+		found = 0;
+		r = conf_alias(&p, buf, NULL, &found);
+		if (r == -1 && errno == ENOENT)
+			r = 0; /* its module is missing: as a stale index */
+		if (r && !rc) {
+			rc = r;
+			e = errno;
+		}
+		if (found)
+			continue;
 		b.dev[b.n] = strdup(buf);
 		if (!b.dev[b.n]) {
 			b.err = errno;

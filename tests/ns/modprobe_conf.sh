@@ -30,6 +30,7 @@ options virtio-ring x=y \
 blacklist squashfs
 alias myblk virtio_blk
 alias fs-squash* squashfs
+alias virtio:d00000005v* loop
 softdep virtio_blk pre: loop post: cdrom
 install cdrom echo cd $CMDLINE_OPTS
 remove loop echo unload loop
@@ -59,6 +60,7 @@ cmp_kmod "options from modprobe.d and the command line, softdep pre: and post:, 
 cmp_kmod "parameters given come after the configured options" -n -v virtio_blk c=3
 cmp_kmod "a configured alias" -n -v myblk
 cmp_kmod "a module's modalias (modules.alias)" -n -v virtio:d00000002v00001AF4
+cmp_kmod "a configured alias wins over modules.alias" -n -v virtio:d00000005v00001AF4
 cmp_kmod "a blacklisted module loads by its name" -n -v squashfs
 cmp_kmod "blacklisted on the command line, by name: loads" -n -v isofs
 cmp_kmod "-a: several names, install commands with their options" -n -v -a loop cdrom
@@ -97,9 +99,11 @@ t "a failing install command: exit 1, said" sh -c \
 	 grep -q 'run install command for cdrom: failed' $T/err"
 # coldplug: a blacklisted driver is never loaded for a device
 S=$T/sys
-mkdir -p "$S/bus/virtio/devices/virtio0" "$S/bus/virtio/devices/virtio1"
+mkdir -p "$S/bus/virtio/devices/virtio0" "$S/bus/virtio/devices/virtio1" \
+	"$S/bus/virtio/devices/virtio2"
 echo virtio:d00000002v00001AF4 > "$S/bus/virtio/devices/virtio0/modalias"
 echo virtio:d00000001v00001AF4 > "$S/bus/virtio/devices/virtio1/modalias"
+echo virtio:d00000005v00001AF4 > "$S/bus/virtio/devices/virtio2/modalias"
 "$INITBOX" modprobe -n -d "$R" -S "$K" --config "$T/d" --sysfs "$S" -C > "$T/o1" 2>&1
 echo 'blacklist virtio_blk' > "$T/d/40-bl.conf"
 "$INITBOX" modprobe -n -d "$R" -S "$K" --config "$T/d" --sysfs "$S" -C > "$T/o2" 2>&1
@@ -108,6 +112,11 @@ if grep -q 'virtio_blk\.ko' "$T/o1" && grep -q 'virtio_net\.ko' "$T/o2" &&
 	pass "-C never loads a blacklisted driver, and loads the others"
 else
 	fail "-C never loads a blacklisted driver" "$(tr '\n' '|' < "$T/o2")"
+fi
+if grep -q 'loop\.ko max_loop=4' "$T/o1" && ! grep -q 'virtio_balloon' "$T/o1"; then
+	pass "-C: a configured alias matching a device wins over modules.alias"
+else
+	fail "-C: a configured alias wins" "$(tr '\n' '|' < "$T/o1")"
 fi
 
 # scripts/mkinitramfs copies the module root's configuration, each

@@ -182,10 +182,16 @@ static void a_plan_follows_the_configuration(void)
 	CHECK_STR(out, "");
 	kmod_close(&k);
 	/* an install command of a module with softdeps is ignored (kmod) */
-	put("lib/40-i.conf", "install c /bin/true\ninstall nomod echo x\n");
+	put("lib/40-i.conf", "install c /bin/true\ninstall nomod echo x\n"
+			     "alias pci:v1 p\n");
 	conf(&k, NULL);
 	CHECK_STR(plan(&k, "c"), "a:from=etc b_b: x=1  y=2 p *c:last=1 !cd ");
 	CHECK_STR(plan(&k, "nomod"), "!*nomod ");
+	/* a device a configured alias matches is that alias's alone */
+	out[0] = '\0';
+	kmod_plan_reset(&k);
+	CHECK(kmod_plan_aliases(&k, devs, 1, collect, NULL) == 0);
+	CHECK_STR(out, "*p ");
 	kmod_close(&k);
 }
 
