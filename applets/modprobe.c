@@ -124,7 +124,7 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 	int rc = 0;
 
 	if (s->what == KMOD_BUILTIN)
-		return warn("module %s is builtin", s->name), 1;
+		return warn("remove %s: built into the kernel", s->name), 1;
 	cmd = m->k.no_cmds ? NULL
 			   : kmod_conf_next(&m->k, "remove", s->name, true, &at, &n);
 	if (cmd) {
@@ -137,11 +137,11 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 	}
 	if (kmod_refcnt(s->name) < 0) {
 		if (m->first)
-			warn("module %s is not in kernel", s->name);
+			warn("remove %s: not loaded (--first-time)", s->name);
 		return m->first;
 	}
 	if (kmod_refcnt(s->name) > 0)
-		return warn("module %s is in use", s->name), 1;
+		return warn("remove %s: in use", s->name), 1;
 	if (m->verbose || m->dry)
 		printf("rmmod %s\n", s->name);
 	if (m->dry)
@@ -172,7 +172,7 @@ static int step(void *arg, const struct kmod_step *s)
 		return s->top ? rm_module(m, s) : 0;
 	if (s->what == KMOD_BUILTIN) {
 		if (m->first && s->top) {
-			warn("module %s already in kernel (builtin)", s->name);
+			warn("load %s: built into the kernel (--first-time)", s->name);
 			return 1;
 		}
 		if (m->verbose || m->show)
@@ -194,7 +194,7 @@ static int step(void *arg, const struct kmod_step *s)
 	}
 	if (!m->show && kmod_loaded(s->name)) {
 		if (m->first && s->top) {
-			warn("could not insert '%s': module already in kernel", s->name);
+			warn("load %s: already loaded (--first-time)", s->name);
 			return 1;
 		}
 		return 0;
