@@ -121,7 +121,7 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 	const char *at = NULL, *cmd;
 	char *deps, *c, name[64];
 	size_t n;
-	int rc = 0;
+	int rc;
 
 	if (s->what == KMOD_BUILTIN)
 		return warn("remove %s: built into the kernel", s->name), 1;
@@ -129,9 +129,11 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 			   : kmod_conf_next(&m->k, "remove", s->name, true, &at, &n);
 	if (cmd) {
 		c = strndup(cmd, n);
+		if (!c)
+			return warn_errno("remove %s", s->name), 1;
 		if (m->verbose || m->dry)
-			printf("remove %s\n", c ? c : cmd);
-		rc = m->dry || !c ? !c : run(s->name, "remove", c, NULL);
+			printf("remove %s\n", c);
+		rc = m->dry ? 0 : run(s->name, "remove", c, NULL);
 		free(c);
 		return rc;
 	}
@@ -160,7 +162,7 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 			warn_errno("remove %s", name);
 	}
 	free(deps);
-	return rc;
+	return 0;
 }
 
 static int step(void *arg, const struct kmod_step *s)

@@ -400,7 +400,7 @@ static int plan_step(struct plan *p, const char *name, const char *params,
 	return rc;
 }
 
-/* a name with neither a module file: a built-in module, or a configured
+/* a name without a module file: a built-in module, or a configured
  * install command (kmod runs it), else ENOENT */
 static int plan_other(struct plan *p, const char *name, const char *params)
 {
