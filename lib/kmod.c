@@ -290,6 +290,7 @@ struct plan {
 	kmod_step_fn fn;
 	void *arg;
 	int depth;
+	const char *after; /* planning the softdep post: of this module */
 };
 
 static int plan_name(struct plan *p, const char *name, const char *params);
@@ -370,9 +371,12 @@ static int plan_step(struct plan *p, const char *name, const char *params,
 	const char *end = f->line + f->n, *at = NULL, *cmd = NULL;
 	const char *colon = (const char *)memchr(f->line, ':', f->n) + 1;
 	size_t len = (size_t)(colon - 1 - f->line);
-	char path[4200], *opts;
+	char path[4200], soft[320], *opts;
 	int rc;
 
+	/* a post: module waits for the module that wants it (with -j) */
+	snprintf(soft, sizeof(soft), "%s%s%s", s->pre,
+		 *s->pre && p->after ? " " : "", p->after ? p->after : "");
 	if (!s->found && !k->no_cmds)
 		cmd = kmod_conf_next(k, "install", name, true, &at, &len);
 	if (cmd)
@@ -393,7 +397,7 @@ static int plan_step(struct plan *p, const char *name, const char *params,
 	    .top = p->depth == 1,
 	    .deps = colon,
 	    .deps_len = (size_t)(end - colon),
-	    .soft = s->pre,
+	    .soft = soft,
 	};
 	rc = p->fn(p->arg, &st);
 	free(opts);
@@ -472,8 +476,13 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 	rc = plan_soft(p, s.pre);
 	if (!rc)
 		rc = plan_step(p, name, params, &f, &s);
-	if (!rc)
+	if (!rc) {
+		const char *was = p->after;
+
+		p->after = name;
 		rc = plan_soft(p, s.post);
+		p->after = was;
+	}
 out:
 	p->depth--;
 	return rc;

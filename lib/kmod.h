@@ -92,8 +92,9 @@ struct kmod_step {
 	bool top; /* the module asked for, not a dependency */
 	/* What must be loaded before it (KMOD_LOAD): its modules.dep list
 	 * (every hard dependency, as paths, blank-separated; deps_len bytes)
-	 * and its softdep "pre:" names (normalised, blank-separated). A
-	 * caller loading modules in parallel orders them by these. */
+	 * and its softdep "pre:" names (normalised, blank-separated), with
+	 * the module whose "post:" brought it in. A caller loading modules
+	 * in parallel orders them by these. */
 	const char *deps;
 	size_t deps_len;
 	const char *soft;

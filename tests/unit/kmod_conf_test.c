@@ -195,6 +195,27 @@ static void a_plan_follows_the_configuration(void)
 	kmod_close(&k);
 }
 
+static int softs(void *arg, const struct kmod_step *s)
+{
+	(void)arg;
+	snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s<%s> ",
+		 s->name, s->soft ? s->soft : "(null)");
+	return 0;
+}
+
+/* with -j, a post: module must wait for the module that wants it */
+static void a_post_softdep_waits_for_its_module(void)
+{
+	struct kmod_ctx k;
+
+	conf(&k, NULL);
+	out[0] = '\0';
+	kmod_plan_reset(&k);
+	CHECK(kmod_plan(&k, "c", NULL, softs, NULL) == 0);
+	CHECK_STR(out, "a<> b_b<> p<> c<p> cd<c> ");
+	kmod_close(&k);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -203,6 +224,7 @@ int main(void)
 	RUN(files_merge_by_name_and_read_in_name_order);
 	RUN(the_kernel_command_line_comes_after_the_files);
 	RUN(lookups_match_names_and_patterns);
+	RUN(a_post_softdep_waits_for_its_module);
 	RUN(a_plan_follows_the_configuration);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
 	if (system(cmd) != 0)
