@@ -117,12 +117,12 @@ static void parse_line(struct grow *g, const char *l)
 	/* the value starts after one blank, as kmod's strtok leaves it */
 	if (name && *s)
 		s++;
-	if (i == ARRAY_SIZE(cmds) || !name || (i != 1 && !*s))
+	arg = i == 2 ? word(&s, &na) : s; /* alias PATTERN MODULE */
+	if (i == ARRAY_SIZE(cmds) || !name || !arg || (i != 1 && !*arg))
 		return; /* kmod: "ignoring bad line" */
 	put_head(g, cmds[i], name, nn);
-	if (i == 2) { /* alias PATTERN MODULE */
-		arg = word(&s, &na);
-		put_head(g, "", arg ? arg : "", na);
+	if (i == 2) {
+		put_head(g, "", arg, na);
 	} else if (i == 5) {
 		put(g, " ", 1);
 		put_softdep(g, s);
