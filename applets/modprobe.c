@@ -10,8 +10,9 @@
  *   -a  every operand is a module or alias (no parameters)
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
  *   -v  print each step: "insmod PATH [PARAMS]", "install CMD", "rmmod
- *       NAME", "remove CMD" or "builtin NAME"
- *   -D  print the plan for every module, loaded or not (--show-depends)
+ *       NAME" or "remove CMD"
+ *   -D  print the plan for every module, loaded or built in ("builtin
+ *       NAME") or not (--show-depends)
  *   -b  the blacklist holds for NAMEs too (--use-blacklist)
  *   -i  ignore install and remove commands (--ignore-install)
  *   -r  remove the NAMEs and the dependencies they leave unused (--remove)
@@ -177,7 +178,8 @@ static int step(void *arg, const struct kmod_step *s)
 			warn("load %s: built into the kernel (--first-time)", s->name);
 			return 1;
 		}
-		if (m->verbose || m->show)
+		/* in the kernel already: like kmod, said only by -D */
+		if (m->show)
 			printf("builtin %s\n", s->name);
 		return 0;
 	}

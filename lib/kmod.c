@@ -622,14 +622,18 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 	kmod_norm(name, m, sizeof(m));
 	f.name = m;
 	at = NULL;
+	/* kmod's order: a module, an install command, modules.alias, then
+	 * built-in modules (the aliases crc32 has beat built-in crc32) */
 	if (!strchr(name, ':') && !strchr(name, '*') &&
 	    (each_line(&k->dep, dep_match, &f) ||
-	     each_line(&k->builtin, builtin_match, &f) ||
 	     (!k->no_cmds && kmod_conf_next(k, "install", m, true, &at, &n))))
 		return !p->depth && blacklisted(k, m, false)
 			   ? 0
 			   : plan_module(p, m, params);
 	(void)each_line(&k->alias, alias_line, &a); /* result in a.rc */
+	if (!a.rc && !a.found && !strchr(name, ':') && !strchr(name, '*') &&
+	    each_line(&k->builtin, builtin_match, &f))
+		return plan_module(p, m, params);
 	if (!a.rc && !a.found) {
 		a.builtin_index = true;
 		(void)each_line(&k->builtin_alias, alias_line, &a);
