@@ -11,15 +11,15 @@
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
  *   -v  print each step: "insmod PATH [PARAMS]", "install CMD", "rmmod
  *       NAME" or "remove CMD"
- *   -D  print the plan for every module, loaded or built in ("builtin
- *       NAME") or not (--show-depends)
+ *   -D  print the plan for every module, loaded or not, and "builtin
+ *       NAME" (--show-depends)
  *   -b  the blacklist holds for NAMEs too (--use-blacklist)
  *   -i  ignore install and remove commands (--ignore-install)
  *   -r  remove the NAMEs and the dependencies they leave unused (--remove)
  *   -c  print the configuration (--showconfig)
  *   --first-time  fail when a NAME is loaded already (-r: is not)
- *   --config PATH  read PATH (a directory or file; repeatable) instead of
- *       {/etc,/run,/usr/local/lib,/usr/lib,/lib}/modprobe.d (kmod's -C)
+ *   --config PATH  the configuration from PATH, a directory or file
+ *       (repeatable), not /etc /run /lib ... modprobe.d (kmod's -C)
  *   -d BASEDIR  modules under BASEDIR/lib/modules/KVER (--dirname)
  *   -S KVER     that kernel release instead of the running one
  *   -C  coldplug (--coldplug): load the drivers of the devices present:
@@ -140,7 +140,7 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 	}
 	if (kmod_refcnt(s->name) < 0) {
 		if (m->first)
-			warn("remove %s: not loaded (--first-time)", s->name);
+			warn("remove %s: not loaded", s->name);
 		return m->first;
 	}
 	if (kmod_refcnt(s->name) > 0)
@@ -175,7 +175,7 @@ static int step(void *arg, const struct kmod_step *s)
 		return s->top ? rm_module(m, s) : 0;
 	if (s->what == KMOD_BUILTIN) {
 		if (m->first && s->top) {
-			warn("load %s: built into the kernel (--first-time)", s->name);
+			warn("load %s: built into the kernel", s->name);
 			return 1;
 		}
 		/* in the kernel already: like kmod, said only by -D */
@@ -198,7 +198,7 @@ static int step(void *arg, const struct kmod_step *s)
 	}
 	if (!m->show && kmod_loaded(s->name)) {
 		if (m->first && s->top) {
-			warn("load %s: already loaded (--first-time)", s->name);
+			warn("load %s: already loaded", s->name);
 			return 1;
 		}
 		return 0;
