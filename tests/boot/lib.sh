@@ -305,6 +305,10 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 		kill "$monpid" "$catpid" 2>/dev/null
 		wait "$monpid" "$catpid" 2>/dev/null
 		rm -f "$mon_fifo.in" "$mon_fifo.out"
+		# the monitor's line editor redraws the line at each key: keep
+		# the prompt and the last drawing
+		sed 's/^\((qemu) \).*\x1b\[D/\1/; s/\x1b\[K//g' "$LOGS/boot-$name.mon" > "$mon_fifo.tmp" &&
+			mv "$mon_fifo.tmp" "$LOGS/boot-$name.mon"
 	fi
 	BOOT_SECONDS=$(awk "BEGIN { print $t / 10 }")
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"

@@ -106,6 +106,7 @@ BOOT_MONITOR=unplug BOOT_MEM=128M live_boot live-hw-toram-usb \
 	-device qemu-xhci,id=xhci -drive "$(usb)" -device usb-storage,bus=xhci.0,drive=stick,id=stick0
 live_expect "toram-usb: the kernel saw the stick go" "$log" 'USB disconnect'
 live_expect "toram-usb: the live system ran on after it" "$log" '^LIVE: check passed: all [0-9]+ files of / read back'
+live_refute "toram-usb: no I/O error on the stick or the loop device" "$log" 'I/O error, dev (sd|loop)'
 live_refute "toram-usb: no kernel panic" "$log" 'Kernel panic'
 hw_times toram-usb "$log"
 live_done

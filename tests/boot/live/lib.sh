@@ -112,7 +112,7 @@ for c in $checks; do
 		if ls /sys/block | grep -q '^sd'; then
 			bad "the stick's disk is still there after 60 s"
 		else
-			ok "the stick's disk is gone ($((n / 10)) s after the switch)"
+			ok "the stick's disk is gone (after $((n / 10)) s)"
 			echo 3 > /proc/sys/vm/drop_caches
 			nf=$(find / -xdev -type f | wc -l)
 			find / -xdev -type f -print0 | xargs -0 cat > /dev/null &&
