@@ -29,6 +29,11 @@
  *       round loads nothing or finds no new device; never a blacklisted
  *       driver. With -a, the NAMEs load too, after the devices'
  *       drivers (one call for /init)
+ *   -w SECONDS  with -C, go on for up to SECONDS (--watch): each kernel
+ *       uevent that names a modalias starts another round, for devices
+ *       that appear late (USB enumerates after its host controller's
+ *       load returns); SIGTERM ends the watch once no load is under way,
+ *       with the exit status the rounds earned
  *   --sysfs DIR  read the devices from DIR instead of /sys (tests, chroots;
  *       DIR/devices is walked where DIR/bus is missing)
  *   -j JOBS  modules loaded at a time (--jobs; default: the CPUs this
@@ -61,6 +66,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 
 #include "initbox.h"
@@ -71,6 +78,7 @@ struct mp {
 	const char *confs[9]; /* --config PATH..., NULL-terminated */
 	struct kmod_ctx k;
 	struct kmod_jobs jobs;
+	struct kmod_strs seen, fresh; /* the coldplug's modaliases */
 	char params[4096];
 };
 
@@ -278,13 +286,12 @@ static int plan_one(struct mp *m, const char *name, const char *params)
  * there are jobs to spare. */
 static int coldplug(struct mp *m)
 {
-	struct kmod_strs seen = {0}, fresh = {0};
 	const char *st;
 	int n, rc;
 
 	m->jobs.cold = true;
 	for (;;) {
-		n = kmod_scan(m->sysfs, &seen, &fresh, &st);
+		n = kmod_scan(m->sysfs, &m->seen, &m->fresh, &st);
 		if (n < 0)
 			die_errno("read modaliases under %s: %s",
 				  m->sysfs ? m->sysfs : "/sys", st);
@@ -293,7 +300,7 @@ static int coldplug(struct mp *m)
 		m->jobs.loaded = 0;
 		/* each round plans afresh: step skips what is loaded */
 		kmod_plan_reset(&m->k);
-		rc = kmod_plan_aliases(&m->k, fresh.v, fresh.n, step, m);
+		rc = kmod_plan_aliases(&m->k, m->fresh.v, m->fresh.n, step, m);
 		if (rc == -1) {
 			warn_errno("resolve the modaliases");
 			m->jobs.failed = true;
@@ -303,8 +310,6 @@ static int coldplug(struct mp *m)
 			break;
 	}
 	m->jobs.cold = false;
-	kmod_strs_free(&seen);
-	kmod_strs_free(&fresh);
 	return m->jobs.failed ? 1 : 0;
 }
 
@@ -329,6 +334,41 @@ static int show_config(const struct mp *m)
 		}
 	}
 	return out_done(0);
+}
+
+/* -w: a round for each uevent with a MODALIAS until the deadline or
+ * SIGTERM (blocked since main, so it waits on term between rounds). The
+ * socket opens before the first round: a device added after that round's
+ * scan is announced on it. Without the socket, a round each second. */
+static int watch(struct mp *m, int term, uint64_t secs)
+{
+	struct devs_wait w;
+	struct pollfd p[2] = {{.fd = term, .events = POLLIN},
+			      {.events = POLLIN}};
+	uint64_t now, end = devs_now_ms() + secs * 1000;
+	int rc = 0, wait;
+
+	devs_wait_init(&w);
+	p[1].fd = w.nl;
+	for (;;) {
+		rc |= coldplug(m);
+		for (;;) {
+			now = devs_now_ms();
+			if (now >= end)
+				goto out;
+			wait = (int)(end - now < 1000 ? end - now : 1000);
+			if (poll(p, 2, wait) < 0 && errno != EINTR)
+				goto out;
+			if (p[0].revents)
+				goto out;
+			if (w.nl < 0 || (p[1].revents &&
+					 devs_drain(w.nl, "MODALIAS=")))
+				break;
+		}
+	}
+out:
+	devs_wait_end(&w);
+	return rc;
 }
 
 /* the CPUs this process may run on: the default number of jobs */
@@ -366,13 +406,15 @@ int modprobe_main(int argc, char **argv)
 	    {"ignore-install", OPT_NONE, 'i'},
 	    {"ignore-remove", OPT_NONE, 'i'},
 	    {"config", OPT_ARG, 'K'},
+	    {"watch", OPT_ARG, 'w'},
 	    {NULL, 0, 0},
 	};
 	struct mp m;
 	struct opt o;
+	sigset_t term;
 	size_t len = 0;
-	uint64_t v;
-	int c, i, rc = 0, nconf = 0;
+	uint64_t v, secs = 0;
+	int c, i, rc = 0, nconf = 0, tfd = -1;
 	bool config = false, bl = false, nocmd = false;
 
 	memset(&m, 0, sizeof(m));
@@ -385,7 +427,7 @@ int modprobe_main(int argc, char **argv)
 	 * exec) would make the kernel reap them and lose their results */
 	(void)signal(SIGCHLD, SIG_DFL);
 	opt_init(&o);
-	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brci", longs)) != -1) {
+	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brciw:", longs)) != -1) {
 		switch (c) {
 		case 'q':
 			m.quiet = true;
@@ -439,6 +481,10 @@ int modprobe_main(int argc, char **argv)
 				die_usage("bad number of jobs '%s'", o.arg);
 			m.jobs.jobs = (unsigned)v;
 			break;
+		case 'w':
+			if (num_u64(o.arg, 86400, &secs) < 0)
+				die_usage("bad watch time '%s'", o.arg);
+			break;
 		default:
 			die_opt(&o, c);
 		}
@@ -449,6 +495,17 @@ int modprobe_main(int argc, char **argv)
 		die_usage("-r and -C exclude each other");
 	if (!m.coldplug && !config && o.ind == argc)
 		die_usage("missing NAME");
+	if (secs && !m.coldplug)
+		die_usage("-w needs -C");
+	if (secs) {
+		/* SIGTERM from the start: a load it cut short would leave its
+		 * device without a driver and a child still running */
+		(void)sigemptyset(&term);
+		(void)sigaddset(&term, SIGTERM);
+		if (sigprocmask(SIG_BLOCK, &term, NULL) < 0 ||
+		    (tfd = signalfd(-1, &term, SFD_CLOEXEC)) < 0)
+			die_errno("watch for SIGTERM");
+	}
 	/* -c shows the configuration even without a module tree */
 	if (kmod_open(&m.k, m.basedir, m.kver) < 0 && !config)
 		die_errno("read %s/lib/modules/%s/modules.dep",
@@ -479,6 +536,10 @@ int modprobe_main(int argc, char **argv)
 		rc |= coldplug(&m);
 	if (m.all || m.coldplug) {
 		kmod_jobs_run(&m.jobs, false);
+		if (secs)
+			rc |= watch(&m, tfd, secs);
+		kmod_strs_free(&m.seen);
+		kmod_strs_free(&m.fresh);
 		kmod_jobs_free(&m.jobs);
 		kmod_close(&m.k);
 		return out_done(rc || m.jobs.failed ? 1 : 0);

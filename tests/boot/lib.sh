@@ -15,6 +15,16 @@
 #                    BOOT_INPUT=FILE types FILE on the serial console once
 #                    the log matches the regex BOOT_INPUT_AFTER (default: at
 #                    once); without it qemu's stdin is /dev/null
+#                    BOOT_MONITOR=FUNCTION puts qemu's monitor on two FIFOs
+#                    (qemu's pipe: chardev, LOG.mon.in and LOG.mon.out)
+#                    and runs FUNCTION in the background during the boot;
+#                    it calls mon_after and mon (below). qemu's answers
+#                    are kept in build/test-logs/boot-NAME.mon
+# mon_after REGEX [SECONDS]
+#                    in a BOOT_MONITOR function: wait until the serial log
+#                    matches REGEX (1 if it never does), then SECONDS more
+# mon COMMAND...     in a BOOT_MONITOR function: one monitor command
+#                    (device_add, device_del, drive_add ...)
 # boot_report NAME   after boot_run: the PASS/FAIL line for tests/run
 #
 # A scenario's /init prints "BOOT-RESULT: PASS" (or FAIL: why) and then
@@ -250,6 +260,18 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 		exec sleep "$limit") > "$in" &
 		inpid=$!
 	fi
+	monpid= catpid=
+	if [ -n "${BOOT_MONITOR:-}" ]; then
+		mon_fifo=$log.mon
+		rm -f "$mon_fifo.in" "$mon_fifo.out" "$LOGS/boot-$name.mon" &&
+			mkfifo "$mon_fifo.in" "$mon_fifo.out" || return 1
+		# qemu opens both FIFOs read-write, so neither open blocks
+		set -- "$@" -monitor "pipe:$mon_fifo"
+		cat "$mon_fifo.out" > "$LOGS/boot-$name.mon" &
+		catpid=$!
+		(mon_log=$log mon_limit=$limit "$BOOT_MONITOR") > /dev/null 2>&1 &
+		monpid=$!
+	fi
 	qemu-system-x86_64 -nographic -no-reboot -m "${BOOT_MEM:-256M}" \
 		-cpu max -smp 1 -kernel "$VMLINUZ" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 $append" "$@" \
@@ -279,9 +301,31 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 		wait "$inpid" 2>/dev/null
 		rm -f "$in"
 	fi
+	if [ -n "$monpid" ]; then
+		kill "$monpid" "$catpid" 2>/dev/null
+		wait "$monpid" "$catpid" 2>/dev/null
+		rm -f "$mon_fifo.in" "$mon_fifo.out"
+		# the monitor's line editor redraws the line at each key: keep
+		# the prompt and the last drawing
+		sed 's/^\((qemu) \).*\x1b\[D/\1/; s/\x1b\[K//g' "$LOGS/boot-$name.mon" > "$mon_fifo.tmp" &&
+			mv "$mon_fifo.tmp" "$LOGS/boot-$name.mon"
+	fi
 	BOOT_SECONDS=$(awk "BEGIN { print $t / 10 }")
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	grep -q '^BOOT-RESULT: PASS' "$log"
+}
+
+mon_after() { # REGEX [SECONDS]
+	n=0
+	until grep -qE "$1" "$mon_log" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt $((mon_limit * 10)) ] || return 1
+		sleep 0.1
+	done
+	[ -z "${2:-}" ] || sleep "$2"
+}
+mon() { # COMMAND...
+	echo "$*" > "$mon_log.mon.in"
 }
 
 boot_report() { # NAME [TEST-NAME]

@@ -104,6 +104,18 @@ t "-j 0 and -j x are usage errors" sh -c \
 	 '$INITBOX' modprobe --jobs=x -n x 2>/dev/null; [ \$? = 2 ]"
 t "-C -a: a missing NAME exits 1 (silently with -q)" sh -c \
 	"'$INITBOX' modprobe -q -n -d '$T' -S $K --sysfs '$S' -C -a lonely nosuch > /dev/null 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
+t "-w without -C is a usage error" sh -c \
+	"'$INITBOX' modprobe -w 5 -n x 2>/dev/null; [ \$? = 2 ]"
+# -w: the watch after the coldplug ends at SIGTERM (here with no uevent to
+# wake it: the namespace's netlink socket hears none) or at its time
+t "-C -w 30: SIGTERM ends the watch at once, exit 0, the plan printed once" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K --sysfs '$S' -C -w 30 > $T/w.out 2>&1 & p=\$!
+	 sleep 0.5; s=\$(date +%s%N); kill -TERM \$p; wait \$p; rc=\$?; e=\$(date +%s%N)
+	 [ \$rc = 0 ] && [ \$(( (e - s) / 1000000 )) -lt 500 ] &&
+	 [ \"\$(tr '\\n' ' ' < $T/w.out | sed 's|$D/kernel/||g')\" = 'insmod base.ko insmod drv.ko insmod drv2.ko ' ]"
+t "-C -w 1: the watch ends by itself after 1 s" sh -c \
+	"s=\$(date +%s%N); '$INITBOX' modprobe -n -d '$T' -S $K --sysfs '$S' -C -w 1 > /dev/null 2>&1 || exit 1
+	 e=\$(date +%s%N); ms=\$(( (e - s) / 1000000 )); [ \$ms -ge 1000 ] && [ \$ms -lt 2500 ]"
 mkdir -p "$S/bus/virtio/devices"
 ln -s ../../../devices/pci0/virtio0 "$S/bus/virtio/devices/virtio0"
 dev devices/pci0/virtio0 'fs-sqfs'
