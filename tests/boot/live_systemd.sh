@@ -39,13 +39,15 @@ printf '%s\n' 'r=FA; echo; echo "BOOT-RESULT: ${r}IL: /init stopped in its rescu
 # check NAME: what the two boots both assert, from the serial log
 check() {
 	log=$LOGS/boot-$1.serial
+	live_refute "$1: no kernel panic" "$log" 'Kernel panic'
+	# a boot that never left the initramfs has failed once, above
+	grep -q '^switch_root: freed' "$log" || return 0
 	live_expect "$1: switch_root freed the initramfs, nothing pinned" "$log" '^switch_root: freed .*; nothing pinned'
 	live_expect "$1: systemd reached multi-user.target" "$log" '^LIVE: check passed: multi-user.target reached'
 	live_expect "$1: systemctl --failed is empty" "$log" '^LIVE: check passed: systemctl --failed lists nothing'
 	live_expect "$1: /run is /init's tmpfs, moved" "$log" '^LIVE: check passed: /run \(mount id [0-9]+\) was mounted before'
 	live_expect "$1: the /run/initbox mounts are visible" "$log" '^LIVE: check passed: /run/initbox/cow is visible'
 	live_expect "$1: systemd-analyze's times are recorded" "$log" '^LIVE: analyze: Startup finished in'
-	live_refute "$1: no kernel panic" "$log" 'Kernel panic'
 	grep -E '^LIVE: (init started|boot finished|analyze|Mem|Shmem|shmem|tmpfs|journal|initramfs)' "$log"
 	echo "qemu wall time: $BOOT_SECONDS s"
 }
