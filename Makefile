@@ -10,6 +10,7 @@
 #   make fuzz            run each libFuzzer harness FUZZ_SECONDS (60) seconds;
 #                        fuzz-smoke: 20 seconds each, for CI
 #   make demo            boot a live image under qemu and report memory
+#                        (ROOT=debian: Debian 12 with systemd, from a CD)
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
 #   make deps            install the build tools, build zlib/liblzma/libzstd
@@ -222,8 +223,11 @@ lint: $(O)/gen/applets.h
 	$(Q)cppcheck $(LINT_FLAGS) lib applets
 .PHONY: asan-binary check-asan lint
 
+# The demo's live root: busybox (fast, the default) or debian (Debian 12
+# with systemd on Debian's generic kernel, from qemu pc's IDE CD drive).
+ROOT ?= busybox
 demo: test-tools binaries kernel
-	$(Q)$(TEST_ENV) sh scripts/demo
+	$(Q)$(TEST_ENV) ROOT=$(ROOT) sh scripts/demo
 
 bench: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/bench
