@@ -202,7 +202,7 @@ void devs_wait_init(struct devs_wait *w)
 int devs_drain(int fd, const char *key)
 {
 	size_t kl = strlen(key);
-	bool prefix = kl && key[kl - 1] == '=';
+	bool by_prefix = kl && key[kl - 1] == '='; /* "MODALIAS=" */
 	char buf[4096];
 	int hit = 0;
 	ssize_t n, i;
@@ -210,7 +210,7 @@ int devs_drain(int fd, const char *key)
 	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
 		buf[n] = '\0';
 		for (i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-			if (prefix ? !strncmp(buf + i, key, kl)
+			if (by_prefix ? !strncmp(buf + i, key, kl)
 				   : !strcmp(buf + i, key))
 				hit = 1;
 	}
