@@ -10,6 +10,8 @@
 #   make fuzz            run each libFuzzer harness FUZZ_SECONDS (60) seconds;
 #                        fuzz-smoke: 20 seconds each, for CI
 #   make demo            boot a live image under qemu and report memory
+#   make demo-iso        the same as a live ISO (scripts/mklive), booted by
+#                        the firmware from a CD-ROM
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
 #   make deps            install the build tools, build zlib/liblzma/libzstd
@@ -220,6 +222,10 @@ lint: $(O)/gen/applets.h
 
 demo: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/demo
+# the same live system as an ISO made by scripts/mklive, booted by the
+# firmware from a CD-ROM (scripts/demo-iso)
+demo-iso: test-tools binaries
+	$(Q)$(TEST_ENV) sh scripts/demo-iso
 
 bench: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/bench
@@ -229,5 +235,5 @@ clean:
 		build/fuzz \
 		$(foreach p,$(filter-out default,$(PROFILES)),build/$(p))
 
-.PHONY: all deps test-tools size binaries kernel check check-unit check-ns check-boot demo \
+.PHONY: all deps test-tools size binaries kernel check check-unit check-ns check-boot demo demo-iso \
 	bench clean fuzz fuzz-smoke fuzz-tools check-fuzz
