@@ -34,7 +34,8 @@ refuses() { # NAME REGEX EXIT COMMAND...
 mkdir -p "$w/noinit/bin" "$w/nomods/lib/modules"
 refuses "a ROOT without /sbin/init" "noinit has no /sbin/init" 1 mk "$w/x.iso" "$w/noinit"
 live_rootfs "$w/rootfs" || { echo "FAIL: live_mklive: cannot build the test root"; exit 1; }
-refuses "a kernel with no matching modules" "no modules for kernel $KVER: .*nomods/lib/modules/$KVER is missing" 1 \
+kre=$(echo "$KVER" | sed 's/[.+]/\\&/g') # 6.12.118+deb13-amd64 as a regex
+refuses "a kernel with no matching modules" "no modules for kernel $kre: .*nomods/lib/modules/$kre is missing" 1 \
 	mk "$w/x.iso" "$w/rootfs" -b "$w/nomods"
 refuses "a label longer than ISO 9660 allows" "is 33 characters: ISO 9660 allows 32" 1 \
 	mk "$w/x.iso" "$w/rootfs" -L ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
