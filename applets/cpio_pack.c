@@ -3,14 +3,8 @@
  * usage: cpio-pack [OPTIONS] DIR
  *        cpio-pack [OPTIONS] -s LIST
  *   DIR         pack the tree under DIR (names relative to it, sorted)
- *   -s LIST     pack the entries of a gen_init_cpio list ("-": stdin):
- *                 file NAME LOCATION MODE UID GID [LINKNAME...]
- *                 dir NAME MODE UID GID
- *                 nod NAME MODE UID GID b|c MAJOR MINOR
- *                 slink NAME TARGET MODE UID GID
- *                 pipe NAME MODE UID GID
- *                 sock NAME MODE UID GID
- *               (MODE octal; ${VAR} expanded in LOCATION; # comments)
+ *   -s LIST     pack the entries of a gen_init_cpio list ("-": stdin;
+ *               its lines: docs/cpio.md)
  *   -o FILE     write to FILE instead of stdout
  *   -c CODEC    compress the archive: gzip, xz, zstd or none (default);
  *               xz is written as the kernel wants it (CRC32, 1 MiB dict)
@@ -22,17 +16,26 @@
  *   -e DIR      put an uncompressed archive of DIR first
  *   --crc       write 070702 entries (data checksums)
  *
- * The same input gives the same bytes: names sorted (C order), inodes
- * renumbered in name order, hardlinks kept (the data on the last name),
- * mtimes clamped to SOURCE_DATE_EPOCH when it is set (list entries other
- * than files get SOURCE_DATE_EPOCH, or the current time). Each archive
- * ends with TRAILER!!! and NULs up to 512 bytes.
- * Compression needs the host profile (make CONFIG=host); the initramfs
- * profile writes uncompressed archives only.
+ * The same input gives the same bytes (SOURCE_DATE_EPOCH clamps mtimes).
+ * Compression needs the host profile (make CONFIG=host).
  *
  * exit: 0 ok, 1 failed, 2 usage
  *
- * Notes: the kernel never creates parent directories, so a directory
+ * Notes: the lines of a list, as gen_init_cpio reads them:
+ *     file NAME LOCATION MODE UID GID [LINKNAME...]
+ *     dir NAME MODE UID GID
+ *     nod NAME MODE UID GID b|c MAJOR MINOR
+ *     slink NAME TARGET MODE UID GID
+ *     pipe NAME MODE UID GID
+ *     sock NAME MODE UID GID
+ * (MODE octal; ${VAR} expanded in LOCATION; # comments).
+ * Names sorted (C order), inodes renumbered in name order,
+ * hardlinks kept (the data on the last name), mtimes clamped to
+ * SOURCE_DATE_EPOCH when it is set (list entries other than files get
+ * SOURCE_DATE_EPOCH, or the current time). Each archive ends with
+ * TRAILER!!! and NULs up to 512 bytes. The initramfs profile writes
+ * uncompressed archives only.
+ * The kernel never creates parent directories, so a directory
  * always precedes its contents (sorting guarantees it for DIR; a list is
  * written in its own order). Segments follow each other with NUL padding
  * to 4 bytes, as the kernel's outer loop requires of uncompressed ones.
@@ -105,24 +108,6 @@ static void pack_tree(struct cpio_pack *c, const char *dir, const char *list)
 	pack_clear(&c->p);
 }
 
-static void parse_owner(struct cpio_pack *c, const char *s)
-{
-	const char *colon = strchr(s, ':');
-	uint64_t u, g;
-	char b[32];
-
-	if (!colon || (size_t)(colon - s) >= sizeof(b))
-		die_usage("-R wants UID:GID, not %s", s);
-	memcpy(b, s, (size_t)(colon - s));
-	b[colon - s] = '\0';
-	if (num_u64(b, UINT32_MAX, &u) < 0 ||
-	    num_u64(colon + 1, UINT32_MAX, &g) < 0)
-		die_usage("bad owner %s", s);
-	c->p.owner_set = true;
-	c->p.uid = (uint32_t)u;
-	c->p.gid = (uint32_t)g;
-}
-
 static const struct opt_long longs[] = {
     {"crc", OPT_NONE, 'C'},
     {"output", OPT_ARG, 'o'},
@@ -163,7 +148,9 @@ int cpio_pack_main(int argc, char **argv)
 			c.p.crc = true;
 			break;
 		case 'R':
-			parse_owner(&c, o.arg);
+			if (num_owner(o.arg, &c.p.uid, &c.p.gid) < 0)
+				die_usage("-R wants UID:GID, not %s", o.arg);
+			c.p.owner_set = true;
 			break;
 		case 'c':
 			codec = codec_by_name(o.arg);

@@ -1,35 +1,39 @@
 /* losetup - set up and control loop devices
  *
- * usage: losetup [-rP] [-o OFFSET] [--sizelimit SIZE] [--direct-io[=on|off]]
- *                -f [--show] FILE
+ * usage: losetup [-rP] [-o OFFSET] [--sizelimit SIZE] -f [--show] FILE
  *        losetup [-rP] [-o OFFSET] [--sizelimit SIZE] LOOPDEV FILE
  *        losetup -f                 print the first free device
  *        losetup LOOPDEV            show one device
  *        losetup -d LOOPDEV...      detach
  *        losetup -D                 detach every loop device
- *        losetup [-a | -l] [-j FILE [-o OFFSET]]   list used devices
- *        losetup -l | -a LOOPDEV...  list just these devices
+ *        losetup -c LOOPDEV         re-read FILE's size
+ *        losetup [-a | -l [-n] [-O COLS]] [-j FILE [-o N]] [LOOPDEV...]
  *   -f, --find          use the first free device (race-safe)
  *       --show          print the device name -f attached
- *   -r, --read-only     read-only device (also chosen when FILE cannot be
- *                       opened for writing)
+ *   -r, --read-only     read-only device
  *   -o, --offset N      data starts N bytes into FILE
  *       --sizelimit N   at most N bytes of FILE
  *   -P, --partscan      scan the device for partitions
  *       --direct-io     direct I/O to FILE (=off to keep the page cache)
  *   -a, --all           list in the classic format
- *                       "/dev/loop0: [DEV]:INODE (FILE), offset N"
- *   -l, --list          list as a table (the default without arguments):
- *                       NAME SIZELIMIT OFFSET AUTOCLEAR RO BACK-FILE DIO
- *                       LOG-SEC
+ *   -l, --list          list as a table (the default without arguments)
+ *   -n, --noheadings    no heading line
+ *   -O, --output COLS   the table's columns (comma-separated)
  *   -j, --associated F  only devices backed by F
+ *   -c, --set-capacity  re-read the size of LOOPDEV's file
  *   -d, --detach        detach the LOOPDEVs (lazily if still in use)
  *   -D, --detach-all    detach all loop devices
+ *   -v, --verbose       accepted
  * Sizes take K M G T (powers of 1024) or KB MB GB TB suffixes.
  *
  * exit: 0 ok; 1 failed (or -j found nothing); 2 usage
  *
- * Notes: /dev/loop-control hands out a free device, but another process
+ * Notes: -r is also chosen when FILE cannot be opened for writing. -a
+ * prints "/dev/loop0: [DEV]:INODE (FILE), offset N"; the table's columns
+ * are NAME SIZELIMIT OFFSET AUTOCLEAR RO BACK-FILE DIO LOG-SEC, and -O
+ * also takes BACK-INO and PARTSCAN. Not supported (for the size
+ * budget): -L (--nooverlap), -b (--sector-size), -J, --raw, --output-all.
+ * /dev/loop-control hands out a free device, but another process
  * may bind it first; losetup then retries with a fresh one and never
  * detaches a device it did not attach. The /dev/loopN node is created
  * when devtmpfs has not made it. Without sysfs, lists come from the loop
@@ -48,11 +52,32 @@
 
 enum { L_SHOW = 256, L_SIZELIMIT, L_DIO };
 
-enum mode { M_ATTACH, M_DETACH, M_DETACH_ALL, M_LIST };
+enum mode { M_ATTACH, M_DETACH, M_DETACH_ALL, M_LIST, M_CAPACITY };
+
+/* util-linux's columns; -l shows the first C_LIST. */
+enum {
+	C_NAME,
+	C_SIZELIMIT,
+	C_OFFSET,
+	C_AUTOCLEAR,
+	C_RO,
+	C_BACK,
+	C_DIO,
+	C_LOGSEC,
+	C_LIST,
+	C_BACKINO = C_LIST,
+	C_PARTSCAN,
+	C_ALL
+};
+static const char *const head[C_ALL] = {
+    "NAME",	 "SIZELIMIT", "OFFSET",   "AUTOCLEAR", "RO",
+    "BACK-FILE", "DIO",	      "LOG-SEC",  "BACK-INO",  "PARTSCAN"};
 
 struct losetup {
 	enum mode mode;
-	bool find, show, all, table, has_offset;
+	bool find, show, all, table, has_offset, noheadings;
+	unsigned char cols[C_ALL]; /* -O; none: the first C_LIST */
+	size_t ncols;
 	const char *assoc; /* -j FILE */
 	struct stat assoc_st;
 	char assoc_real[PATH_MAX];
@@ -75,6 +100,10 @@ static const struct opt_long longs[] = {{"find", OPT_NONE, 'f'},
 					{"associated", OPT_ARG, 'j'},
 					{"detach", OPT_NONE, 'd'},
 					{"detach-all", OPT_NONE, 'D'},
+					{"noheadings", OPT_NONE, 'n'},
+					{"output", OPT_ARG, 'O'},
+					{"set-capacity", OPT_NONE, 'c'},
+					{"verbose", OPT_NONE, 'v'},
 					{0}};
 
 static uint64_t size_arg(const char *opt, const char *s)
@@ -139,45 +168,89 @@ static int gather(const struct loop_state *st, void *arg)
 	return 0;
 }
 
-/* util-linux's columns: numbers right-aligned, names left, one blank. */
+static const char *cell(const struct loop_state *r, int c, char *num,
+			size_t len)
+{
+	uint64_t v;
+
+	switch (c) {
+	case C_NAME:
+		return r->name;
+	case C_BACK:
+		return r->backing;
+	case C_SIZELIMIT:
+		v = r->sizelimit;
+		break;
+	case C_OFFSET:
+		v = r->offset;
+		break;
+	case C_AUTOCLEAR:
+		v = r->autoclear;
+		break;
+	case C_RO:
+		v = r->read_only;
+		break;
+	case C_DIO:
+		v = r->direct_io;
+		break;
+	case C_LOGSEC:
+		v = r->log_sec;
+		break;
+	case C_BACKINO:
+		v = r->back_ino;
+		break;
+	default:
+		v = r->partscan;
+	}
+	snprintf(num, len, "%llu", (unsigned long long)v);
+	return num;
+}
+
+/* util-linux's columns: numbers right-aligned, names left, one blank; a
+ * heading's width counts with -n too, a name last is not padded. */
 static void print_table(const struct losetup *s)
 {
-	static const char *const head[] = {
-	    "NAME", "SIZELIMIT", "OFFSET", "AUTOCLEAR",
-	    "RO",   "BACK-FILE", "DIO",	   "LOG-SEC"};
 	char num[32];
-	size_t w[8], i, c, n;
-	const struct loop_state *r;
+	int w[C_ALL], c, left;
+	size_t i, k, n;
 
-	for (c = 0; c < 8; c++)
-		w[c] = strlen(head[c]);
-	for (i = 0; i < s->nrows; i++) {
-		r = &s->rows[i];
-		if (strlen(r->name) > w[0])
-			w[0] = strlen(r->name);
-		if (strlen(r->backing) > w[5])
-			w[5] = strlen(r->backing);
-		n = (size_t)snprintf(num, sizeof(num), "%llu",
-				     (unsigned long long)r->sizelimit);
-		if (n > w[1])
-			w[1] = n;
-		n = (size_t)snprintf(num, sizeof(num), "%llu",
-				     (unsigned long long)r->offset);
-		if (n > w[2])
-			w[2] = n;
+	for (k = 0; k < s->ncols; k++) {
+		c = s->cols[k];
+		w[k] = (int)strlen(head[c]);
+		for (i = 0; i < s->nrows; i++) {
+			n = strlen(cell(&s->rows[i], c, num, sizeof(num)));
+			if ((int)n > w[k])
+				w[k] = (int)n;
+		}
 	}
-	printf("%-*s %*s %*s %*s %*s %-*s %*s %*s\n", (int)w[0], head[0],
-	       (int)w[1], head[1], (int)w[2], head[2], (int)w[3], head[3],
-	       (int)w[4], head[4], (int)w[5], head[5], (int)w[6], head[6],
-	       (int)w[7], head[7]);
-	for (i = 0; i < s->nrows; i++) {
-		r = &s->rows[i];
-		printf("%-*s %*llu %*llu %*d %*d %-*s %*d %*u\n", (int)w[0],
-		       r->name, (int)w[1], (unsigned long long)r->sizelimit,
-		       (int)w[2], (unsigned long long)r->offset, (int)w[3],
-		       r->autoclear, (int)w[4], r->read_only, (int)w[5],
-		       r->backing, (int)w[6], r->direct_io, (int)w[7],
-		       r->log_sec);
+	for (i = s->noheadings; i <= s->nrows; i++) {
+		for (k = 0; k < s->ncols; k++) {
+			c = s->cols[k];
+			left = c == C_NAME || c == C_BACK;
+			printf("%s%*s", k ? " " : "",
+			       left ? (k + 1 < s->ncols ? -w[k] : 0) : w[k],
+			       i ? cell(&s->rows[i - 1], c, num, sizeof(num))
+				 : head[c]);
+		}
+		putchar('\n');
+	}
+}
+
+static void set_columns(struct losetup *s, const char *list)
+{
+	const char *p = list;
+	size_t n, c;
+
+	s->ncols = 0;
+	while (*p) {
+		n = strcspn(p, ",");
+		for (c = 0; c < C_ALL; c++)
+			if (strlen(head[c]) == n && !strncasecmp(p, head[c], n))
+				break;
+		if (c == C_ALL || s->ncols == C_ALL)
+			die("unknown column: %.*s", (int)n, p);
+		s->cols[s->ncols++] = (unsigned char)c;
+		p += n + !!p[n];
 	}
 }
 
@@ -289,7 +362,8 @@ int losetup_main(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	opt_init(&o);
-	while ((c = opt_next(&o, argc, argv, "fro:Palj:dD", longs)) != -1) {
+	while ((c = opt_next(&o, argc, argv, "fro:Palj:dDnO:cv", longs)) !=
+	       -1) {
 		switch (c) {
 		case 'f':
 			s.find = true;
@@ -322,10 +396,6 @@ int losetup_main(int argc, char **argv)
 			s.mode = M_LIST;
 			s.all = true;
 			break;
-		case 'l':
-			s.mode = M_LIST;
-			s.table = true;
-			break;
 		case 'j':
 			if (s.mode == M_ATTACH)
 				s.mode = M_LIST;
@@ -337,12 +407,31 @@ int losetup_main(int argc, char **argv)
 		case 'D':
 			s.mode = M_DETACH_ALL;
 			break;
+		case 'O':
+			/* -O lists, as -l */
+			set_columns(&s, o.arg);
+			/* fall through */
+		case 'l':
+			s.mode = M_LIST;
+			s.table = true;
+			break;
+		case 'n':
+			s.noheadings = true;
+			break;
+		case 'c':
+			s.mode = M_CAPACITY;
+			break;
+		case 'v':
+			break;
 		default:
 			die_opt(&o, c);
 		}
 	}
 	argv += o.ind;
 	nops = argc - o.ind;
+	if (!s.ncols)
+		for (s.ncols = 0; s.ncols < C_LIST; s.ncols++)
+			s.cols[s.ncols] = (unsigned char)s.ncols;
 
 	switch (s.mode) {
 	case M_LIST:
@@ -359,6 +448,12 @@ int losetup_main(int argc, char **argv)
 			}
 		}
 		return out_done(s.failed);
+	case M_CAPACITY:
+		if (nops != 1)
+			die_usage("-c needs one LOOPDEV");
+		if (loop_set_capacity(argv[0]) < 0)
+			die_errno("set capacity of %s", argv[0]);
+		return out_done(0);
 	case M_DETACH_ALL:
 		if (nops)
 			die_usage("unexpected operand %s", argv[0]);

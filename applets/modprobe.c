@@ -1,22 +1,39 @@
 /* modprobe - load kernel modules with their dependencies
  *
- * usage: modprobe [-qnv] [-d BASEDIR] [-S KVER] NAME|ALIAS [PARAM=VALUE...]
- *        modprobe [-qnv] [-j JOBS] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
+ * usage: modprobe [-qnvbi] [-d BASEDIR] [-S KVER] NAME|ALIAS [PARAM=VALUE...]
+ *        modprobe [-qnvbi] [-j JOBS] [-d BASEDIR] [-S KVER] -a NAME|ALIAS...
  *        modprobe [-qnv] [-j JOBS] [-d BASEDIR] [-S KVER] [--sysfs DIR]
  *                 -C [-a NAME...]
+ *        modprobe [-qnvi] [-d BASEDIR] [-S KVER] -r NAME...
+ *        modprobe [-d BASEDIR] [-S KVER] -c
  *   -q  quiet: no message when a module is not found (still exit 1)
  *   -a  every operand is a module or alias (no parameters)
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
- *   -v  print each step: "insmod PATH [PARAMS]" or "builtin NAME"
- *   -D  print the plan for every module, loaded or not (--show-depends)
+ *   -v  print each step: "insmod PATH [PARAMS]", "install CMD", "rmmod
+ *       NAME" or "remove CMD"
+ *   -D  print the plan for every module, loaded or not, and "builtin
+ *       NAME" (--show-depends)
+ *   -b  the blacklist holds for NAMEs too (--use-blacklist)
+ *   -i  ignore install and remove commands (--ignore-install)
+ *   -r  remove the NAMEs and the dependencies they leave unused (--remove)
+ *   -c  print the configuration (--showconfig)
+ *   --first-time  fail when a NAME is loaded already (-r: is not)
+ *   --config PATH  the configuration from PATH, a directory or file
+ *       (repeatable), not /etc /run /lib ... modprobe.d (kmod's -C)
  *   -d BASEDIR  modules under BASEDIR/lib/modules/KVER (--dirname)
  *   -S KVER     that kernel release instead of the running one
  *   -C  coldplug (--coldplug): load the drivers of the devices present:
  *       the modalias of every device under /sys/bus/X/devices/, all
  *       resolved in one pass over modules.alias; again for the devices a
  *       round made appear (virtio_pci adds the virtio devices), until a
- *       round loads nothing or finds no new device. With -a, the NAMEs
- *       load too, after the devices' drivers (one call for /init)
+ *       round loads nothing or finds no new device; never a blacklisted
+ *       driver. With -a, the NAMEs load too, after the devices'
+ *       drivers (one call for /init)
+ *   -w SECONDS  with -C, go on for up to SECONDS (--watch): each kernel
+ *       uevent that names a modalias starts another round, for devices
+ *       that appear late (USB enumerates after its host controller's
+ *       load returns); SIGTERM ends the watch once no load is under way,
+ *       with the exit status the rounds earned
  *   --sysfs DIR  read the devices from DIR instead of /sys (tests, chroots;
  *       DIR/devices is walked where DIR/bus is missing)
  *   -j JOBS  modules loaded at a time (--jobs; default: the CPUs this
@@ -25,18 +42,22 @@
  *       named modules load alongside the devices' drivers
  *       while jobs are spare. -j 1 loads in plan order, no fork
  * Names match with '-' and '_' equal; an alias is an fnmatch pattern of
- * modules.alias (fs-squashfs, pci:v..., virtio:d...). A built-in module or
- * one already loaded is success. Dependencies from modules.dep load first,
- * and modules.softdep "pre:" modules before them.
+ * modprobe.d or modules.alias. As kmod: dependencies load first, then
+ * softdep pre:, the module (or its install command, run by /bin/sh),
+ * softdep post:; options from modprobe.d and MODULE.PARAM= on the kernel
+ * command line; a module found through an alias is skipped when
+ * blacklisted (modprobe.d, modprobe.blacklist=). A built-in module or one
+ * already loaded is success.
  *
  * exit: 0 loaded (or nothing to do), 1 not found or a load failed, 2 usage
  *
  * Notes: the kernel runs /sbin/modprobe -q -- ALIAS for request_module()
  * (fs-squashfs, char-major-10-237, ...), which works with this applet
  * installed there. Only the text indexes depmod writes are read, never the
- * .bin tries; /etc/modprobe.d is not read. Modules load with finit_module
+ * .bin tries. Modules load with finit_module
  * (MODULE_INIT_COMPRESSED_FILE when /sys/module/compression names the
- * file's codec) or are decompressed here for init_module.
+ * file's codec) or are decompressed here for init_module. What differs
+ * from kmod: docs/modprobe.md.
  */
 #include <errno.h>
 #include <sched.h>
@@ -45,25 +66,128 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 
 #include "initbox.h"
 
 struct mp {
-	bool quiet, all, dry, verbose, show, coldplug;
+	bool quiet, all, dry, verbose, show, coldplug, first, remove;
 	const char *basedir, *kver, *sysfs;
+	const char *confs[9]; /* --config PATH..., NULL-terminated */
 	struct kmod_ctx k;
 	struct kmod_jobs jobs;
+	struct kmod_strs seen, fresh; /* the coldplug's modaliases */
 	char params[4096];
 };
+
+/* An install or remove command, with $CMDLINE_OPTS replaced, run by
+ * /bin/sh -c as kmod runs it (system(3)), MODPROBE_MODULE set: 0 or 1
+ * (reported) */
+static int run(const char *name, const char *what, const char *cmd,
+	       const char *opts)
+{
+	extern char **environ;
+	char *c = kmod_conf_cmd(cmd, opts ? opts : ""), **env, *var;
+	int status = -1;
+	size_t n = 0;
+	pid_t pid;
+
+	if (!c)
+		return warn_errno("run %s command for %s", what, name), 1;
+	pid = fork();
+	if (pid == 0) {
+		/* the environment and MODPROBE_MODULE, last to win */
+		while (environ[n])
+			n++;
+		env = calloc(n + 2, sizeof(*env));
+		var = malloc(strlen(name) + 17);
+		if (env && var) {
+			memcpy(env, environ, n * sizeof(*env));
+			env[n] = strcat(strcpy(var, "MODPROBE_MODULE="), name);
+			execve("/bin/sh",
+			       (char *[]){(char *)"sh", (char *)"-c", c, NULL},
+			       env);
+		}
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(c);
+	if (pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	warn("run %s command for %s: %s", what, name,
+	     pid < 0 ? strerror(errno) : "failed");
+	return 1;
+}
+
+/* -r: the module asked for (its remove command, else the module itself
+ * when loaded and unused), then its dependencies nothing uses any more,
+ * in modules.dep's order, as kmod's modprobe -r */
+static int rm_module(struct mp *m, const struct kmod_step *s)
+{
+	const char *at = NULL, *cmd;
+	char *deps, *c, name[64];
+	size_t n;
+	int rc;
+
+	if (s->what == KMOD_BUILTIN)
+		return warn("remove %s: built into the kernel", s->name), 1;
+	cmd = m->k.no_cmds ? NULL
+			   : kmod_conf_next(&m->k, "remove", s->name, true, &at, &n);
+	if (cmd) {
+		c = strndup(cmd, n);
+		if (!c)
+			return warn_errno("remove %s", s->name), 1;
+		if (m->verbose || m->dry)
+			printf("remove %s\n", c);
+		rc = m->dry ? 0 : run(s->name, "remove", c, NULL);
+		free(c);
+		return rc;
+	}
+	if (kmod_refcnt(s->name) < 0) {
+		if (m->first)
+			warn("remove %s: not loaded", s->name);
+		return m->first;
+	}
+	if (kmod_refcnt(s->name) > 0)
+		return warn("remove %s: in use", s->name), 1;
+	if (m->verbose || m->dry)
+		printf("rmmod %s\n", s->name);
+	if (m->dry)
+		return 0; /* kmod's -n stops there too */
+	if (kmod_unload(s->name) < 0)
+		return warn_errno("remove %s", s->name), 1;
+	/* a dependency's failure is said, not counted, as with kmod */
+	deps = kmod_step_hard(s);
+	for (c = deps; c && (n = strcspn(c, " ")); c += n + (c[n] == ' ')) {
+		snprintf(name, sizeof(name), "%.*s", (int)n, c);
+		if (kmod_refcnt(name) != 0)
+			continue;
+		if (m->verbose)
+			printf("rmmod %s\n", name);
+		if (kmod_unload(name) < 0)
+			warn_errno("remove %s", name);
+	}
+	free(deps);
+	return 0;
+}
 
 static int step(void *arg, const struct kmod_step *s)
 {
 	struct mp *m = arg;
 	struct kmod_job *j;
 
+	if (m->remove)
+		return s->top ? rm_module(m, s) : 0;
 	if (s->what == KMOD_BUILTIN) {
-		if (m->verbose || m->show)
+		if (m->first && s->top) {
+			warn("load %s: built into the kernel", s->name);
+			return 1;
+		}
+		/* in the kernel already: like kmod, said only by -D */
+		if (m->show)
 			printf("builtin %s\n", s->name);
 		return 0;
 	}
@@ -80,15 +204,22 @@ static int step(void *arg, const struct kmod_step *s)
 		}
 		return 0; /* or planned in an earlier round */
 	}
-	if (!m->show && kmod_loaded(s->name))
-		return 0;
-	if (m->dry || m->show) {
-		printf("insmod %s%s%s\n", s->path,
-		       s->params && *s->params ? " " : "",
-		       s->params ? s->params : "");
+	if (!m->show && kmod_loaded(s->name)) {
+		if (m->first && s->top) {
+			warn("load %s: already loaded", s->name);
+			return 1;
+		}
 		return 0;
 	}
-	return kmod_jobs_add(&m->jobs, s) ? 0 : -1;
+	if (m->dry || m->show) {
+		printf("%s %s%s%s\n", s->what == KMOD_INSTALL ? "install" : "insmod",
+		       s->path, *s->params ? " " : "", s->params);
+		return 0;
+	}
+	j = kmod_jobs_add(&m->jobs, s);
+	if (j)
+		j->cmd = s->what == KMOD_INSTALL;
+	return j ? 0 : -1;
 }
 
 /* The load itself, in this process or a child: 0 or 1 (reported). */
@@ -97,6 +228,8 @@ static int load(void *ctx, const struct kmod_job *j)
 	const char *st;
 
 	(void)ctx;
+	if (j->cmd)
+		return run(j->name, "install", j->path, j->params);
 	if (kmod_load(j->path, j->params, &st) < 0) {
 		int e = errno;
 
@@ -114,7 +247,8 @@ static void before(void *ctx, const struct kmod_job *j)
 	const struct mp *m = ctx;
 
 	if (m->verbose)
-		printf("insmod %s%s%s\n", j->path, j->params ? " " : "",
+		printf("%s %s%s%s\n", j->cmd ? "install" : "insmod", j->path,
+		       j->params && *j->params ? " " : "",
 		       j->params ? j->params : "");
 	(void)fflush(stdout); /* a failed write shows at out_done */
 }
@@ -152,13 +286,12 @@ static int plan_one(struct mp *m, const char *name, const char *params)
  * there are jobs to spare. */
 static int coldplug(struct mp *m)
 {
-	struct kmod_strs seen = {0}, fresh = {0};
 	const char *st;
 	int n, rc;
 
 	m->jobs.cold = true;
 	for (;;) {
-		n = kmod_scan(m->sysfs, &seen, &fresh, &st);
+		n = kmod_scan(m->sysfs, &m->seen, &m->fresh, &st);
 		if (n < 0)
 			die_errno("read modaliases under %s: %s",
 				  m->sysfs ? m->sysfs : "/sys", st);
@@ -167,7 +300,7 @@ static int coldplug(struct mp *m)
 		m->jobs.loaded = 0;
 		/* each round plans afresh: step skips what is loaded */
 		kmod_plan_reset(&m->k);
-		rc = kmod_plan_aliases(&m->k, fresh.v, fresh.n, step, m);
+		rc = kmod_plan_aliases(&m->k, m->fresh.v, m->fresh.n, step, m);
 		if (rc == -1) {
 			warn_errno("resolve the modaliases");
 			m->jobs.failed = true;
@@ -177,9 +310,65 @@ static int coldplug(struct mp *m)
 			break;
 	}
 	m->jobs.cold = false;
-	kmod_strs_free(&seen);
-	kmod_strs_free(&fresh);
 	return m->jobs.failed ? 1 : 0;
+}
+
+/* -c: the configuration in kmod's format (directives grouped by kind),
+ * then the aliases of modules.alias (kmod dumps its trie: sorted) */
+static int show_config(const struct mp *m)
+{
+	static const char *const what[] = {"blacklist", "install", "remove",
+					   "alias",	"options", "softdep"};
+	const struct kmod_buf *b[] = {&m->k.conf, &m->k.alias};
+	const char *l, *nl;
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(what) + 1; i++) {
+		if (i == ARRAY_SIZE(what))
+			printf("\n# End of configuration files. Dumping indexes now:\n\n");
+		for (l = b[i / 6]->p; l && *l; l = nl + !!*nl) {
+			nl = l + strcspn(l, "\n");
+			n = strlen(i < 6 ? what[i] : "alias");
+			if (!strncmp(l, i < 6 ? what[i] : "alias", n) && l[n] == ' ')
+				printf("%.*s\n", (int)(nl - l), l);
+		}
+	}
+	return out_done(0);
+}
+
+/* -w: a round for each uevent with a MODALIAS until the deadline or
+ * SIGTERM (blocked since main, so it waits on term between rounds). The
+ * socket opens before the first round: a device added after that round's
+ * scan is announced on it. Without the socket, a round each second. */
+static int watch(struct mp *m, int term, uint64_t secs)
+{
+	struct devs_wait w;
+	struct pollfd p[2] = {{.fd = term, .events = POLLIN},
+			      {.events = POLLIN}};
+	uint64_t now, end = devs_now_ms() + secs * 1000;
+	int rc = 0, wait;
+
+	devs_wait_init(&w);
+	p[1].fd = w.nl;
+	for (;;) {
+		rc |= coldplug(m);
+		for (;;) {
+			now = devs_now_ms();
+			if (now >= end)
+				goto out;
+			wait = (int)(end - now < 1000 ? end - now : 1000);
+			if (poll(p, 2, wait) < 0 && errno != EINTR)
+				goto out;
+			if (p[0].revents)
+				goto out;
+			if (w.nl < 0 || (p[1].revents &&
+					 devs_drain(w.nl, "MODALIAS=")))
+				break;
+		}
+	}
+out:
+	devs_wait_end(&w);
+	return rc;
 }
 
 /* the CPUs this process may run on: the default number of jobs */
@@ -210,13 +399,23 @@ int modprobe_main(int argc, char **argv)
 	    {"coldplug", OPT_NONE, 'C'},
 	    {"sysfs", OPT_ARG, 's'},
 	    {"jobs", OPT_ARG, 'j'},
+	    {"use-blacklist", OPT_NONE, 'b'},
+	    {"remove", OPT_NONE, 'r'},
+	    {"showconfig", OPT_NONE, 'c'},
+	    {"first-time", OPT_NONE, 'F'},
+	    {"ignore-install", OPT_NONE, 'i'},
+	    {"ignore-remove", OPT_NONE, 'i'},
+	    {"config", OPT_ARG, 'K'},
+	    {"watch", OPT_ARG, 'w'},
 	    {NULL, 0, 0},
 	};
 	struct mp m;
 	struct opt o;
+	sigset_t term;
 	size_t len = 0;
-	uint64_t v;
-	int c, i, rc = 0;
+	uint64_t v, secs = 0;
+	int c, i, rc = 0, nconf = 0, tfd = -1;
+	bool config = false, bl = false, nocmd = false;
 
 	memset(&m, 0, sizeof(m));
 	m.jobs.jobs = cpus();
@@ -228,7 +427,7 @@ int modprobe_main(int argc, char **argv)
 	 * exec) would make the kernel reap them and lose their results */
 	(void)signal(SIGCHLD, SIG_DFL);
 	opt_init(&o);
-	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:", longs)) != -1) {
+	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brciw:", longs)) != -1) {
 		switch (c) {
 		case 'q':
 			m.quiet = true;
@@ -257,10 +456,34 @@ int modprobe_main(int argc, char **argv)
 		case 's': /* long only: --sysfs */
 			m.sysfs = o.arg;
 			break;
+		case 'b':
+			bl = true;
+			break;
+		case 'r':
+			m.remove = m.all = true;
+			break;
+		case 'c':
+			config = true;
+			break;
+		case 'i':
+			nocmd = true;
+			break;
+		case 'F': /* long only: --first-time */
+			m.first = true;
+			break;
+		case 'K': /* long only: --config (kmod's -C is coldplug here) */
+			if (nconf == (int)ARRAY_SIZE(m.confs) - 1)
+				die_usage("too many --config");
+			m.confs[nconf++] = o.arg;
+			break;
 		case 'j':
 			if (num_u64(o.arg, 64, &v) < 0 || !v)
 				die_usage("bad number of jobs '%s'", o.arg);
 			m.jobs.jobs = (unsigned)v;
+			break;
+		case 'w':
+			if (num_u64(o.arg, 86400, &secs) < 0)
+				die_usage("bad watch time '%s'", o.arg);
 			break;
 		default:
 			die_opt(&o, c);
@@ -268,11 +491,33 @@ int modprobe_main(int argc, char **argv)
 	}
 	if (m.coldplug && !m.all && o.ind != argc)
 		die_usage("-C takes operands only with -a");
-	if (!m.coldplug && o.ind == argc)
+	if (m.remove && m.coldplug)
+		die_usage("-r and -C exclude each other");
+	if (!m.coldplug && !config && o.ind == argc)
 		die_usage("missing NAME");
-	if (kmod_open(&m.k, m.basedir, m.kver) < 0)
+	if (secs && !m.coldplug)
+		die_usage("-w needs -C");
+	if (secs) {
+		/* SIGTERM from the start: a load it cut short would leave its
+		 * device without a driver and a child still running */
+		(void)sigemptyset(&term);
+		(void)sigaddset(&term, SIGTERM);
+		if (sigprocmask(SIG_BLOCK, &term, NULL) < 0 ||
+		    (tfd = signalfd(-1, &term, SFD_CLOEXEC)) < 0)
+			die_errno("watch for SIGTERM");
+	}
+	/* -c shows the configuration even without a module tree */
+	if (kmod_open(&m.k, m.basedir, m.kver) < 0 && !config)
 		die_errno("read %s/lib/modules/%s/modules.dep",
 			  m.basedir ? m.basedir : "", m.k.kver);
+	/* the kernel command line as kmod reads it, whatever -d says */
+	if (kmod_conf_read(&m.k, nconf ? m.confs : NULL, "/proc/cmdline") < 0)
+		die_errno("read the module configuration");
+	if (config)
+		return show_config(&m);
+	m.k.bl_off = m.remove;
+	m.k.bl_names = bl;
+	m.k.no_cmds = nocmd;
 	/* The named modules are queued first but load after the devices'
 	 * drivers, which /init needs first to find the medium; with jobs to
 	 * spare they load alongside. */
@@ -291,6 +536,10 @@ int modprobe_main(int argc, char **argv)
 		rc |= coldplug(&m);
 	if (m.all || m.coldplug) {
 		kmod_jobs_run(&m.jobs, false);
+		if (secs)
+			rc |= watch(&m, tfd, secs);
+		kmod_strs_free(&m.seen);
+		kmod_strs_free(&m.fresh);
 		kmod_jobs_free(&m.jobs);
 		kmod_close(&m.k);
 		return out_done(rc || m.jobs.failed ? 1 : 0);

@@ -59,8 +59,9 @@ void report_check(struct switchroot *s, int argc, char **argv, int ind,
 		report_failed(s, REPORT_UNCHANGED, "");
 	if (!dry)
 		return;
-	printf("%s: ready: %s is a mount point and %s runs in it\n", applet,
-	       s->newroot, s->init);
+	if (applet)
+		printf("%s: ready: %s is a mount point and %s runs in it\n",
+		       applet, s->newroot, s->init);
 	switchroot_free(s);
 	exit(out_done(0));
 }

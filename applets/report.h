@@ -22,9 +22,10 @@ _Noreturn void report_stop(bool dry, const char *state, const char *fmt, ...)
 _Noreturn void report_failed(const struct switchroot *s, const char *state,
 			     const char *prefix);
 /* NEWROOT and INIT from the operands at ARGV[IND], then the checks: a
- * failed one stops (report_failed). With DRY (-n) the answer is said
- * under the applet's own name (run-init says run_init) and the process
- * exits. Returns when the switch may go ahead. */
+ * failed one stops (report_failed). With DRY (-n) the process exits; the
+ * answer is said under APPLET's name, or not at all when APPLET is NULL
+ * (klibc's run-init -n is silent, and Debian's /init calls it twice on
+ * every boot). Returns when the switch may go ahead. */
 void report_check(struct switchroot *s, int argc, char **argv, int ind,
 		  bool dry, const char *applet);
 /* Switch to s->newroot and run INIT_ARGV (a fallback init when the check

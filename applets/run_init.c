@@ -5,7 +5,8 @@
  *               bounding set, the inheritable set and the usermodehelper
  *               sets (cap_sys_module, CAP_SYS_MODULE, sys_module, cap_16)
  *   -c CONSOLE  put stdio on CONSOLE (default /dev/console if it exists)
- *   -n          check only, inside NEWROOT: change nothing
+ *   -n          check only, inside NEWROOT: change nothing (silent, as
+ *               klibc's; with -v it says "ready")
  *   -p          keep the initramfs's files (no deletion)
  *   -v          details, as switch_root -v
  * also: run-init
@@ -68,7 +69,9 @@ int run_init_main(int argc, char **argv)
 			die_opt(&o, c);
 		}
 	}
-	report_check(&s, argc, argv, o.ind, dry, "run_init");
+	/* -n says "ready" only with -v: klibc's and busybox's say nothing,
+	 * and Debian's /init asks twice on every boot */
+	report_check(&s, argc, argv, o.ind, dry, verbose ? "run-init" : NULL);
 	if (caps &&
 	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &step) < 0)
 		report_stop(false,

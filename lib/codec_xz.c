@@ -13,6 +13,22 @@
 #if HAVE_CODEC_xz || HAVE_ENCODER_xz
 #include <lzma.h>
 
+#if HAVE_CODEC_gzip && !HAVE_ENCODER_xz
+#include <zlib.h>
+
+/* liblzma's CRC32 is the same CRC as zlib's (polynomial, inversions and
+ * all), but slice-by-8 with an 8 KiB table in the binary; zlib's builds
+ * its table at run time (deps.sh: DYNAMIC_CRC_TABLE). Defined here, the
+ * archive's crc32_fast.o is never linked in: the initramfs profile is
+ * 8 KiB smaller. The encoder's match finder reads liblzma's table itself,
+ * so the host profile keeps liblzma's own. */
+uint32_t lzma_crc32(const uint8_t *buf, size_t size, uint32_t crc);
+uint32_t lzma_crc32(const uint8_t *buf, size_t size, uint32_t crc)
+{
+	return (uint32_t)crc32_z(crc, buf, size);
+}
+#endif
+
 /* A header may ask for a huge dictionary; refuse beyond this. */
 enum { XZ_MEMLIMIT = 256u << 20 };
 

@@ -199,23 +199,24 @@ void devs_wait_init(struct devs_wait *w)
 	w->nl = fd;
 }
 
-/* Drain the socket; 1 if any message was about a block device or some
- * were lost (the receive buffer overflowed: ENOBUFS), else 0. */
-static int drain(int fd)
+int devs_drain(int fd, const char *key)
 {
+	size_t kl = strlen(key);
+	bool prefix = kl && key[kl - 1] == '=';
 	char buf[4096];
-	int block = 0;
+	int hit = 0;
 	ssize_t n, i;
 
 	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
 		buf[n] = '\0';
 		for (i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-			if (!strcmp(buf + i, "SUBSYSTEM=block"))
-				block = 1;
+			if (prefix ? !strncmp(buf + i, key, kl)
+				   : !strcmp(buf + i, key))
+				hit = 1;
 	}
 	if (n < 0 && errno == ENOBUFS)
-		block = 1;
-	return block;
+		hit = 1;
+	return hit;
 }
 
 /* Only a block uevent ends the wait early. Other subsystems' events do
@@ -243,7 +244,7 @@ int devs_wait_next(struct devs_wait *w, uint64_t deadline_ms)
 		while ((now = devs_now_ms()) < until) {
 			if (poll(&p, 1, (int)(until - now)) <= 0)
 				return 0; /* timeout, or a signal: rescan */
-			if (drain(w->nl))
+			if (devs_drain(w->nl, "SUBSYSTEM=block"))
 				return 1;
 		}
 		return 0;

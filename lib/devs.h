@@ -49,6 +49,10 @@ void devs_wait_init(struct devs_wait *w);
  * seen, 0 otherwise. */
 int devs_wait_next(struct devs_wait *w, uint64_t deadline_ms);
 void devs_wait_end(struct devs_wait *w);
+/* Read every uevent queued on the socket fd; 1 if one had the field key
+ * ("SUBSYSTEM=block"; a key ending in '=' matches any value, "MODALIAS=")
+ * or some were lost (the receive buffer overflowed: ENOBUFS), else 0. */
+int devs_drain(int fd, const char *key);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t devs_now_ms(void);
 

@@ -118,11 +118,11 @@ static int walk_path(struct extract *x, const char *path)
 		comp[e - s] = '\0';
 		nfd = openat(fd, comp,
 			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		(void)close(nfd < 0 ? -1 : fd); /* an O_PATH fd */
 		if (nfd < 0) {
 			fd_close(fd);
 			return -1;
 		}
+		(void)close(fd); /* an O_PATH fd */
 		fd = nfd;
 	}
 	return fd;
@@ -150,6 +150,37 @@ static void forget_parent(struct extract *x)
 	x->cfd = -1;
 }
 
+/* cpio -d: resolve DIR one component more at a time, making what is
+ * missing (0755: a later entry for the directory sets its mode). Each
+ * prefix is resolved inside the target like any path and mkdirat never
+ * follows a symlink, so a planted one still cannot lead out. */
+static int make_parents(struct extract *x, const char *dir)
+{
+	char part[CPIO_PATH_MAX + 1];
+	const char *comp;
+	size_t i = 0, n = strlen(dir);
+	int fd = -1, pfd = x->root;
+
+	while (i < n) {
+		i += strspn(dir + i, "/");
+		i += strcspn(dir + i, "/");
+		memcpy(part, dir, i);
+		part[i] = '\0';
+		fd = open_in_root(x, part);
+		comp = strrchr(part, '/');
+		comp = comp ? comp + 1 : part;
+		if (fd < 0 && errno == ENOENT &&
+		    (mkdirat(pfd, comp, 0755) == 0 || errno == EEXIST))
+			fd = open_in_root(x, part);
+		if (pfd != x->root)
+			fd_close(pfd);
+		if (fd < 0)
+			return -1;
+		pfd = fd;
+	}
+	return fd;
+}
+
 /* The directory holding NAME's last component, as an fd owned by the
  * cache (or x->root); last gets the component. */
 static int parent(struct extract *x, const char *name, char *last)
@@ -163,7 +194,11 @@ static int parent(struct extract *x, const char *name, char *last)
 	if (x->cfd >= 0 && x->cname[0] && !strcmp(dir, x->cname))
 		return x->cfd;
 	fd = open_in_root(x, dir);
+	if (fd < 0 && errno == ENOENT && x->mkdirs)
+		fd = make_parents(x, dir);
 	if (fd < 0) {
+		if (errno == ENOENT && !x->mkdirs)
+			x->why = "missing (skipped, as the kernel skips it)";
 		x->step = "resolve the parent directory";
 		return -1;
 	}
@@ -294,11 +329,12 @@ static int owner_mode(struct extract *x, int d, const char *last,
 	return 0;
 }
 
-static int set_time(int d, const char *last, uint32_t mtime)
+static int set_time(const struct extract *x, int d, const char *last,
+		    uint32_t mtime)
 {
 	struct timespec t[2] = {{(time_t)mtime, 0}, {(time_t)mtime, 0}};
 
-	return utimensat(d, last, t, AT_SYMLINK_NOFOLLOW);
+	return x->no_time ? 0 : utimensat(d, last, t, AT_SYMLINK_NOFOLLOW);
 }
 
 static int do_file(struct extract *x, int d, const char *last,
@@ -421,7 +457,7 @@ static int do_symlink(struct extract *x, int d, const char *last,
 		x->step = "change owner";
 		return -1;
 	}
-	if (set_time(d, last, e->mtime) < 0) {
+	if (set_time(x, d, last, e->mtime) < 0) {
 		x->step = "set time";
 		return -1;
 	}
@@ -454,7 +490,7 @@ static int do_node(struct extract *x, int d, const char *last,
 		remember_link(x, e);
 	if (owner_mode(x, d, last, e, false) < 0)
 		return -1;
-	if (set_time(d, last, e->mtime) < 0) {
+	if (set_time(x, d, last, e->mtime) < 0) {
 		x->step = "set time";
 		return -1;
 	}
@@ -464,6 +500,7 @@ static int do_node(struct extract *x, int d, const char *last,
 int extract_entry(struct extract *x, const struct cpio_entry *e)
 {
 	char last[CPIO_PATH_MAX + 1];
+	struct stat st;
 	int d;
 
 	x->why = NULL;
@@ -475,6 +512,11 @@ int extract_entry(struct extract *x, const struct cpio_entry *e)
 		x->step = "create";
 		return -1;
 	}
+	/* GNU cpio's rule without -u; a directory is always merged into */
+	if (x->keep_newer && !S_ISDIR(e->mode) &&
+	    fstatat(d, last, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISDIR(st.st_mode) && st.st_mtime >= (time_t)e->mtime)
+		return 1;
 	switch (e->mode & S_IFMT) {
 	case S_IFREG:
 		return do_file(x, d, last, e);
@@ -511,7 +553,7 @@ int extract_file_done(struct extract *x, const struct cpio_entry *e)
 
 	if (x->fd < 0)
 		return 0;
-	if (futimens(x->fd, t) < 0) {
+	if (!x->no_time && futimens(x->fd, t) < 0) {
 		x->step = "set time";
 		r = -1;
 	}
@@ -550,13 +592,15 @@ int extract_finish(struct extract *x)
 	if (x->fd >= 0)
 		(void)close(x->fd); /* only after an error already reported */
 	x->fd = -1;
+	/* a directory's parent removed since is not made again */
+	x->mkdirs = false;
 	/* LIFO, as the kernel's dir_utime(): children before parents. */
 	for (dl = x->dirs; dl; dl = n) {
 		n = dl->next;
 		d = parent(x, dl->name, last);
 		if (d >= 0 && dl->chmod && late_chmod(d, last, dl->mode) < 0)
 			d = -1, x->step = "change mode";
-		if (d >= 0 && set_time(d, last, dl->mtime) < 0)
+		if (d >= 0 && set_time(x, d, last, dl->mtime) < 0)
 			d = -1, x->step = "set time";
 		if (d < 0 && !r) {
 			r = -1;

@@ -28,6 +28,11 @@ struct extract {
 	int fd;		  /* the regular file being written, or -1 */
 	bool walk;	  /* no openat2: walk components */
 	bool owner;	  /* apply uid/gid and modes as root does */
+	/* cpio's options, set after extract_init (the kernel does none):
+	 * mkdirs makes missing parent directories (-d), no_time leaves
+	 * mtimes at the time of extraction (no -m), keep_newer leaves an
+	 * existing file at least as new as the entry (no -u). */
+	bool mkdirs, no_time, keep_newer;
 	const char *step; /* what failed */
 	const char *why;  /* why, when errno cannot say it, or NULL */
 	int cfd;	  /* cached parent directory */
@@ -41,7 +46,8 @@ int extract_init(struct extract *x, const char *dir, bool owner);
 /* Create e. For a regular file, x->fd is then open for the data (the
  * caller writes it with extract_data and calls extract_file_done).
  * -1 with errno, x->step and maybe x->why: the entry was not created or
- * gets no data (as the kernel, the caller may go on; x->fd may be open). */
+ * gets no data (as the kernel, the caller may go on; x->fd may be open).
+ * 1: keep_newer left the existing file (the entry gets no data). */
 int extract_entry(struct extract *x, const struct cpio_entry *e);
 int extract_data(struct extract *x, const void *p, size_t n);
 /* mtime, close. */

@@ -71,6 +71,8 @@ int num_u64(const char *s, uint64_t max, uint64_t *out);
 int num_size(const char *s, uint64_t *out);
 /* "41.2 MiB" style, into buf; returns buf. */
 char *num_human(uint64_t bytes, char *buf, size_t len);
+/* UID:GID (or UID.GID), each a number or root, as cpio -R takes it. */
+int num_owner(const char *s, uint32_t *uid, uint32_t *gid);
 /* One number at s; returns the character after it, NULL if none. */
 const char *num_scan_hex(const char *s, uint64_t *out);
 const char *num_scan_dec(const char *s, uint64_t *out);

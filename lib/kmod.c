@@ -113,7 +113,6 @@ int kmod_open(struct kmod_ctx *k, const char *basedir, const char *kver)
 	opt_index(k, "modules.alias", &k->alias);
 	opt_index(k, "modules.builtin", &k->builtin);
 	opt_index(k, "modules.builtin.alias", &k->builtin_alias);
-	opt_index(k, "modules.softdep", &k->softdep);
 	/* depmod writes modules.builtin.alias only as a .bin trie; the
 	 * aliases of built-in modules are also in this NUL-separated list of
 	 * "module.alias=pattern" records */
@@ -128,7 +127,7 @@ void kmod_close(struct kmod_ctx *k)
 	free(k->alias.p);
 	free(k->builtin.p);
 	free(k->builtin_alias.p);
-	free(k->softdep.p);
+	free(k->conf.p);
 	free(k->builtin_modinfo.p);
 	memset(k, 0, sizeof(*k));
 }
@@ -195,7 +194,7 @@ char *kmod_step_hard(const struct kmod_step *s)
 
 /* Aliases compare with '-' and '_' equal, except inside [...] classes
  * (libkmod's alias_normalize). */
-static void alias_norm(const char *s, size_t n, char *out, size_t len)
+void kmod_norm_alias(const char *s, size_t n, char *out, size_t len)
 {
 	size_t i;
 	bool cls = false;
@@ -291,71 +290,153 @@ struct plan {
 	kmod_step_fn fn;
 	void *arg;
 	int depth;
+	const char *after; /* planning the softdep post: of this module */
 };
 
 static int plan_name(struct plan *p, const char *name, const char *params);
 
-/* the "pre:" list of "softdep MOD pre: a b post: c" */
+/* Whether module NAME, found through an alias (ALIAS) or by its name, is
+ * not to be loaded */
+static bool blacklisted(const struct kmod_ctx *k, const char *name, bool alias)
+{
+	const char *at = NULL;
+	size_t n;
+
+	if (k->bl_off || (!alias && !k->bl_names))
+		return false;
+	return kmod_conf_next(k, "blacklist", name, false, &at, &n) != NULL;
+}
+
+/* the first configured "softdep" whose pattern matches the module, as
+ * kmod (and module-init-tools) take it */
 struct soft {
-	struct plan *p;
-	const char *mod;
-	int rc;
-	char pre[256]; /* the pre: names, normalised, blank-separated */
+	char pre[256], post[256]; /* names, normalised, blank-separated */
+	bool found;
 };
 
-static int soft_line(const char *l, size_t n, void *arg)
+static void softdeps(const struct kmod_ctx *k, const char *name,
+		     struct soft *s)
 {
-	struct soft *s = arg;
-	char buf[1024], m[64], *tok, *save;
-	bool pre = false;
-	int rc;
+	const char *at = NULL, *v, *end, *w;
+	char m[64], *list = NULL;
+	size_t n, wl, used;
 
-	if (n >= sizeof(buf))
-		return 0;
-	memcpy(buf, l, n);
-	buf[n] = '\0';
-	tok = strtok_r(buf, " \t", &save);
-	if (!tok || strcmp(tok, "softdep"))
-		return 0;
-	tok = strtok_r(NULL, " \t", &save);
-	if (!tok)
-		return 0;
-	kmod_norm(tok, m, sizeof(m));
-	if (strcmp(m, s->mod))
-		return 0;
-	while ((tok = strtok_r(NULL, " \t", &save))) {
-		if (!strcmp(tok, "pre:"))
-			pre = true;
-		else if (!strcmp(tok, "post:"))
-			pre = false;
-		else if (pre) {
-			size_t used = strlen(s->pre);
-
-			kmod_norm(tok, m, sizeof(m));
+	v = kmod_conf_next(k, "softdep", name, true, &at, &n);
+	s->found = v != NULL;
+	if (!v)
+		return;
+	for (end = v + n; v < end; v = w + wl) {
+		w = v + strspn(v, " ");
+		wl = strcspn(w, " \n");
+		if (!wl)
+			break;
+		if (wl == 4 && !memcmp(w, "pre:", 4)) {
+			list = s->pre;
+		} else if (wl == 5 && !memcmp(w, "post:", 5)) {
+			list = s->post;
+		} else if (list) {
+			norm_n(w, wl, m, sizeof(m));
+			used = strlen(list);
 			if (used + strlen(m) + 2 <= sizeof(s->pre))
-				snprintf(s->pre + used, sizeof(s->pre) - used,
+				snprintf(list + used, sizeof(s->pre) - used,
 					 "%s%s", used ? " " : "", m);
-			/* a missing soft dependency is not an error, nor
-			 * one whose name no module or alias can have */
-			rc = plan_name(s->p, tok, NULL);
-			if (rc && !(rc == -1 && (errno == ENOENT ||
-						 errno == ENAMETOOLONG))) {
-				s->rc = rc;
-				return 1;
-			}
 		}
 	}
+}
+
+/* The names of a softdep list, each a module or an alias; a missing one
+ * is not an error, nor one whose name no module or alias can have */
+static int plan_soft(struct plan *p, const char *list)
+{
+	char w[64];
+	size_t n;
+	int rc;
+
+	for (; (n = strcspn(list, " ")); list += n + (list[n] == ' ')) {
+		snprintf(w, sizeof(w), "%.*s", (int)n, list);
+		rc = plan_name(p, w, NULL);
+		if (rc && !(rc == -1 && (errno == ENOENT || errno == ENAMETOOLONG)))
+			return rc;
+	}
 	return 0;
+}
+
+/* NAME's step, after what it needs (F: its modules.dep line): the
+ * install command configured for it, unless it has softdeps (kmod then
+ * ignores the command), else the load of its file */
+static int plan_step(struct plan *p, const char *name, const char *params,
+		     const struct find *f, const struct soft *s)
+{
+	struct kmod_ctx *k = p->k;
+	const char *end = f->line + f->n, *at = NULL, *cmd = NULL;
+	const char *colon = (const char *)memchr(f->line, ':', f->n) + 1;
+	size_t len = (size_t)(colon - 1 - f->line);
+	char path[4200], soft[320], *opts;
+	int rc;
+
+	/* a post: module waits for the module that wants it (with -j) */
+	snprintf(soft, sizeof(soft), "%s%s%s", s->pre,
+		 *s->pre && p->after ? " " : "", p->after ? p->after : "");
+	if (!s->found && !k->no_cmds)
+		cmd = kmod_conf_next(k, "install", name, true, &at, &len);
+	if (cmd)
+		snprintf(path, sizeof(path), "%.*s", (int)len, cmd);
+	else if (f->line[0] == '/')
+		snprintf(path, sizeof(path), "%.*s", (int)len, f->line);
+	else
+		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
+			 f->line);
+	opts = kmod_conf_options(k, name, params);
+	if (!opts)
+		return -1;
+	struct kmod_step st = {
+	    .what = cmd ? KMOD_INSTALL : KMOD_LOAD,
+	    .name = name,
+	    .path = path,
+	    .params = opts,
+	    .top = p->depth == 1,
+	    .deps = colon,
+	    .deps_len = (size_t)(end - colon),
+	    .soft = soft,
+	};
+	rc = p->fn(p->arg, &st);
+	free(opts);
+	return rc;
+}
+
+/* a name without a module file: a built-in module, or a configured
+ * install command (kmod runs it), else ENOENT */
+static int plan_other(struct plan *p, const char *name, const char *params)
+{
+	struct kmod_ctx *k = p->k;
+	struct find f = {.name = name};
+	struct soft s = {.found = false};
+	const char *at = NULL;
+	size_t n;
+
+	if (each_line(&k->builtin, builtin_match, &f)) {
+		struct kmod_step st = {
+		    .what = KMOD_BUILTIN, .name = name, .top = p->depth == 1};
+
+		return mark(k, name) < 0 ? -1 : p->fn(p->arg, &st);
+	}
+	if (k->no_cmds || !kmod_conf_next(k, "install", name, true, &at, &n)) {
+		errno = ENOENT;
+		return -1;
+	}
+	f.line = ":";
+	f.n = 1;
+	return mark(k, name) < 0 ? -1 : plan_step(p, name, params, &f, &s);
 }
 
 static int plan_module(struct plan *p, const char *name, const char *params)
 {
 	struct kmod_ctx *k = p->k;
 	struct find f = {.name = name};
-	struct soft s = {.p = p, .mod = name};
+	struct soft s = {.found = false};
 	const char *deps[KMOD_MAX_PLAN], *c, *end;
 	size_t nd = 0, i, len;
-	char path[4200], m[64];
+	char m[64];
 	int rc;
 
 	if (done(k, name))
@@ -364,31 +445,13 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 		errno = ELOOP;
 		return -1;
 	}
-	rc = 0;
 	if (!each_line(&k->dep, dep_match, &f)) {
-		if (each_line(&k->builtin, builtin_match, &f)) {
-			struct kmod_step st = {.what = KMOD_BUILTIN,
-					       .name = name};
-
-			if (mark(k, name) < 0)
-				rc = -1;
-			else
-				rc = p->fn(p->arg, &st);
-		} else {
-			errno = ENOENT;
-			rc = -1;
-		}
+		rc = plan_other(p, name, params);
 		goto out;
 	}
-	if (mark(k, name) < 0) {
-		rc = -1;
+	rc = mark(k, name);
+	if (rc)
 		goto out;
-	}
-	(void)each_line(&k->softdep, soft_line, &s); /* result in s.rc */
-	if (s.rc) {
-		rc = s.rc;
-		goto out;
-	}
 	end = f.line + f.n;
 	c = (const char *)memchr(f.line, ':', f.n) + 1;
 	while (c < end && nd < KMOD_MAX_PLAN) {
@@ -409,25 +472,16 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 		if (rc)
 			goto out;
 	}
-	len = (size_t)((const char *)memchr(f.line, ':', f.n) - f.line);
-	if (f.line[0] == '/')
-		snprintf(path, sizeof(path), "%.*s", (int)len, f.line);
-	else
-		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
-			 f.line);
-	{
-		const char *colon = (const char *)memchr(f.line, ':', f.n) + 1;
-		struct kmod_step st = {
-		    .what = KMOD_LOAD,
-		    .name = name,
-		    .path = path,
-		    .params = params,
-		    .deps = colon,
-		    .deps_len = (size_t)(end - colon),
-		    .soft = s.pre,
-		};
+	softdeps(k, name, &s);
+	rc = plan_soft(p, s.pre);
+	if (!rc)
+		rc = plan_step(p, name, params, &f, &s);
+	if (!rc) {
+		const char *was = p->after;
 
-		rc = p->fn(p->arg, &st);
+		p->after = name;
+		rc = plan_soft(p, s.post);
+		p->after = was;
 	}
 out:
 	p->depth--;
@@ -477,7 +531,7 @@ static int alias_line(const char *l, size_t n, void *arg)
 		if (pc != a->name[i])
 			return 0;
 	}
-	alias_norm(pat, pl, pn, sizeof(pn));
+	kmod_norm_alias(pat, pl, pn, sizeof(pn));
 	if (!match_glob(pn, a->name))
 		return 0;
 	while (mod < end && *mod == ' ')
@@ -494,7 +548,7 @@ static int alias_line(const char *l, size_t n, void *arg)
 		struct kmod_step st = {.what = KMOD_BUILTIN, .name = m};
 
 		a->rc = a->p->fn(a->p->arg, &st);
-	} else {
+	} else if (a->p->depth || !blacklisted(a->p->k, m, true)) {
 		a->rc = plan_module(a->p, m, a->params);
 	}
 	return a->rc != 0;
@@ -524,28 +578,65 @@ static void modinfo_aliases(struct amatch *a)
 	}
 }
 
+/* The modules of the configured aliases matching NAME (normalised), in
+ * the configuration's order; *FOUND counts them, blacklisted or not. */
+static int conf_alias(struct plan *p, const char *name, const char *params,
+		      int *found)
+{
+	const char *at = NULL, *mod;
+	size_t n;
+	char m[64];
+	int rc;
+
+	while ((mod = kmod_conf_next(p->k, "alias", name, true, &at, &n))) {
+		norm_n(mod, n, m, sizeof(m));
+		++*found;
+		if (!p->depth && blacklisted(p->k, m, true))
+			continue;
+		rc = plan_module(p, m, params);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int plan_name(struct plan *p, const char *name, const char *params)
 {
 	struct amatch a = {.p = p, .params = params};
+	struct kmod_ctx *k = p->k;
+	const char *at = NULL;
 	struct find f;
+	size_t n;
 	char m[64];
 
-	kmod_norm(name, m, sizeof(m));
-	f.name = m;
-	if (!strchr(name, ':') && !strchr(name, '*') &&
-	    (each_line(&p->k->dep, dep_match, &f) ||
-	     each_line(&p->k->builtin, builtin_match, &f)))
-		return plan_module(p, m, params);
 	/* cut short, it would match the patterns of another name */
 	if (strlen(name) >= sizeof(a.name)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	alias_norm(name, strlen(name), a.name, sizeof(a.name));
-	(void)each_line(&p->k->alias, alias_line, &a); /* result in a.rc */
+	kmod_norm_alias(name, strlen(name), a.name, sizeof(a.name));
+	/* a configured alias comes first, even before a module's name */
+	a.rc = conf_alias(p, a.name, params, &a.found);
+	if (a.rc || a.found)
+		return a.rc;
+	kmod_norm(name, m, sizeof(m));
+	f.name = m;
+	at = NULL;
+	/* kmod's order: a module, an install command, modules.alias, then
+	 * built-in modules (the aliases crc32 has beat built-in crc32) */
+	if (!strchr(name, ':') && !strchr(name, '*') &&
+	    (each_line(&k->dep, dep_match, &f) ||
+	     (!k->no_cmds && kmod_conf_next(k, "install", m, true, &at, &n))))
+		return !p->depth && blacklisted(k, m, false)
+			   ? 0
+			   : plan_module(p, m, params);
+	(void)each_line(&k->alias, alias_line, &a); /* result in a.rc */
+	if (!a.rc && !a.found && !strchr(name, ':') && !strchr(name, '*') &&
+	    each_line(&k->builtin, builtin_match, &f))
+		return plan_module(p, m, params);
 	if (!a.rc && !a.found) {
 		a.builtin_index = true;
-		(void)each_line(&p->k->builtin_alias, alias_line, &a);
+		(void)each_line(&k->builtin_alias, alias_line, &a);
 	}
 	if (!a.rc && !a.found)
 		modinfo_aliases(&a);
@@ -611,7 +702,7 @@ static int batch_line(const char *l, size_t n, void *arg)
 	pat = l + 6;
 	if (pl >= sizeof(pn))
 		return 0; /* longer than any device's modalias read */
-	alias_norm(pat, pl, pn, sizeof(pn));
+	kmod_norm_alias(pat, pl, pn, sizeof(pn));
 	lp = strcspn(pn, "*?[");
 	for (i = lower_bound(b->dev, b->n, pn, lp);
 	     !hit && i < b->n && !strncmp(b->dev[i], pn, lp); i++)
@@ -644,13 +735,25 @@ int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
 	struct batch b = {0};
 	char buf[512];
 	size_t i;
-	int rc = 0, r, e = 0;
+	int rc = 0, r, e = 0, found;
 
 	b.dev = calloc(n ? n : 1, sizeof(char *));
 	if (!b.dev)
 		return -1;
 	for (i = 0; i < n; i++) {
-		alias_norm(aliases[i], strlen(aliases[i]), buf, sizeof(buf));
+		kmod_norm_alias(aliases[i], strlen(aliases[i]), buf, sizeof(buf));
+		/* a device a configured alias matches is that alias's alone,
+		 * as kmod looks it up (alias pci:v000010DE* nvidia) */
+		found = 0;
+		r = conf_alias(&p, buf, NULL, &found);
+		if (r == -1 && errno == ENOENT)
+			r = 0; /* its module is missing: as a stale index */
+		if (r && !rc) {
+			rc = r;
+			e = errno;
+		}
+		if (found)
+			continue;
 		b.dev[b.n] = strdup(buf);
 		if (!b.dev[b.n]) {
 			b.err = errno;
@@ -661,6 +764,8 @@ int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
 	qsort(b.dev, b.n, sizeof(char *), cmp_str);
 	(void)each_line(&k->alias, batch_line, &b); /* result in b.err */
 	for (i = 0; !b.err && i < b.nmod; i++) {
+		if (blacklisted(k, b.mod[i], true))
+			continue; /* as udev's modprobe -b: never coldplugged */
 		r = plan_module(&p, b.mod[i], NULL);
 		/* in modules.alias but not in modules.dep: a stale index */
 		if (r == -1 && errno == ENOENT)

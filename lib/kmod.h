@@ -1,6 +1,7 @@
 /* kmod.h - kernel modules: the text indexes depmod writes (modules.dep,
- * modules.alias, modules.builtin, modules.builtin.alias, modules.softdep)
- * and the load syscalls.
+ * modules.alias, modules.builtin, modules.builtin.alias, modules.softdep),
+ * the modprobe.d configuration and the kernel command line, and the load
+ * syscalls.
  */
 #ifndef INITBOX_KMOD_H
 #define INITBOX_KMOD_H
@@ -23,34 +24,77 @@ int kmod_read(const char *path, size_t max, struct kmod_buf *b);
 struct kmod_ctx {
 	char dir[4096]; /* BASEDIR/lib/modules/KVER */
 	char kver[128];
-	struct kmod_buf dep, alias, builtin, builtin_alias, softdep,
-	    builtin_modinfo;
+	struct kmod_buf dep, alias, builtin, builtin_alias, builtin_modinfo;
+	/* the configuration (kmod_conf_read): one canonical line a
+	 * directive, "WHAT NAME[ VALUE]\n", names normalised, in kmod's
+	 * order: the files by name, then the kernel command line */
+	struct kmod_buf conf;
+	/* blacklist: applied to modules found through an alias always (as
+	 * kmod), to a NAME too with bl_names (-b); never with bl_off */
+	bool bl_names, bl_off;
+	bool no_cmds; /* install and remove commands ignored (-i) */
 	/* modules already put in the current plan (normalised names) */
 	char done[KMOD_MAX_PLAN][64];
 	size_t n_done;
 };
 
 /* Read the indexes under BASEDIR (NULL or "" for /) for KVER (NULL: the
- * running kernel's release). -1 with errno when modules.dep is unreadable;
- * the others are optional. */
+ * running kernel's release). -1 with errno when modules.dep is unreadable
+ * (k->dir is set); the others are optional. No configuration is read:
+ * that is kmod_conf_read. */
 int kmod_open(struct kmod_ctx *k, const char *basedir, const char *kver);
 void kmod_close(struct kmod_ctx *k);
 
 /* A module name as the kernel knows it: the file name without directory
  * and .ko[.gz|.xz|.zst], '-' turned into '_'. */
 void kmod_norm(const char *in, char *out, size_t len);
+/* N bytes of an alias or configured name: '-' turned into '_' except
+ * inside [...] classes (libkmod's underscores). */
+void kmod_norm_alias(const char *s, size_t n, char *out, size_t len);
 
-enum kmod_what { KMOD_LOAD, KMOD_BUILTIN };
-/* One step of a plan: a module file to load or a built-in module. */
+/* kmod_conf.c: the module configuration as kmod 30 reads it into k->conf.
+ * The *.conf and *.alias files of the directories (or files) in PATHS
+ * (NULL-terminated; NULL for /etc, /run, /usr/local/lib, /usr/lib and
+ * /lib modprobe.d), merged by file name, the first directory's file
+ * winning a name, read in name order with k->dir's modules.softdep among
+ * them; then CMDLINE's (a file, NULL for none) MODULE.PARAM=VALUE as
+ * "options" and modprobe.blacklist=A,B as "blacklist". Lines canonical:
+ * "options NAME VALUE", "blacklist NAME", "alias PATTERN MODULE",
+ * "install|remove NAME COMMAND", "softdep NAME pre: A post: B";
+ * unknown or broken lines dropped. -1 with errno only when memory runs
+ * out; unreadable files are skipped, as kmod skips them. */
+int kmod_conf_read(struct kmod_ctx *k, const char *const *paths,
+		   const char *cmdline);
+/* The value of the next line "WHAT NAME VALUE" of k->conf after *AT (NULL
+ * at first) whose NAME matches NAME, a pattern when GLOB; its length in
+ * *LEN, NULL when there is none. */
+const char *kmod_conf_next(const struct kmod_ctx *k, const char *what,
+			   const char *name, bool glob, const char **at,
+			   size_t *len);
+/* Every "options" value for module NAME joined with blanks, then EXTRA;
+ * malloc'd ("" when none), NULL with ENOMEM. */
+char *kmod_conf_options(const struct kmod_ctx *k, const char *name,
+			const char *extra);
+/* COMMAND with each $CMDLINE_OPTS replaced by OPTS; malloc'd. */
+char *kmod_conf_cmd(const char *cmd, const char *opts);
+
+enum kmod_what { KMOD_LOAD, KMOD_BUILTIN, KMOD_INSTALL };
+/* One step of a plan: a module file to load, a built-in module, or the
+ * configured install command run instead of a load. */
 struct kmod_step {
 	enum kmod_what what;
 	const char *name;   /* normalised */
-	const char *path;   /* KMOD_LOAD: the file, absolute; else NULL */
-	const char *params; /* only for the module asked for, else NULL */
+	const char *path;   /* KMOD_LOAD: the file, absolute; KMOD_INSTALL:
+			       the command as configured; else NULL */
+	/* the configured options, then the parameters given for the module
+	 * asked for; never NULL for KMOD_LOAD and KMOD_INSTALL */
+	const char *params;
+	bool top; /* the module asked for, not a dependency */
 	/* What must be loaded before it (KMOD_LOAD): its modules.dep list
 	 * (every hard dependency, as paths, blank-separated; deps_len bytes)
-	 * and its softdep "pre:" names (normalised, blank-separated). A
-	 * caller loading modules in parallel orders them by these. */
+	 * and its softdep "pre:" names (normalised, blank-separated), with
+	 * the module whose "post:" brought it in. A caller loading modules
+	 * in parallel orders them by these. */
 	const char *deps;
 	size_t deps_len;
 	const char *soft;
@@ -61,12 +105,16 @@ char *kmod_step_hard(const struct kmod_step *s);
 /* Called for each step of a plan; a non-zero return stops the plan. */
 typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
 
-/* Plan the loading of NAME, which may be a module name or an alias (fnmatch
- * patterns of modules.alias; every matching module is planned): softdep
- * "pre:" modules, then the dependencies from modules.dep in load order (the
- * reverse of the listed order), then the module. Modules already planned
- * since kmod_plan_reset are skipped. Returns 0, fn's non-zero result, or -1
- * with ENOENT when NAME is neither a module, a built-in nor an alias,
+/* Plan the loading of NAME, as kmod looks it up: a configured alias
+ * (every match; the configured modules), else a module or built-in of
+ * that name, else a configured install command, else the patterns of
+ * modules.alias (every matching module). Per module, in kmod's order: the
+ * dependencies from modules.dep in load order (the reverse of the listed
+ * order), the softdep "pre:" modules, the module (or its install command,
+ * when it has no softdep), the "post:" modules. A blacklisted module
+ * found through an alias is skipped (see bl_names, bl_off). Modules
+ * already planned since kmod_plan_reset are skipped. Returns 0, fn's
+ * non-zero result, or -1 with ENOENT when NAME is none of these,
  * ENAMETOOLONG when it is longer than any alias initbox matches (511). */
 int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	      kmod_step_fn fn, void *arg);
@@ -105,6 +153,10 @@ bool kmod_loaded(const char *name);
  * decompressed here and init_module. EEXIST (already loaded) is success.
  * On failure *step names the failed step. */
 int kmod_load(const char *path, const char *params, const char **step);
+/* /sys/module/NAME/refcnt, or -1 when NAME is not loaded as a module. */
+int kmod_refcnt(const char *name);
+/* delete_module(NAME, O_NONBLOCK): -1 with errno (EBUSY, ENOENT). */
+int kmod_unload(const char *name);
 /* kmod_load's errno in words, naming the kernel's usual reasons. */
 const char *kmod_strerror(int err);
 
@@ -126,6 +178,7 @@ struct kmod_job {
 		KMOD_JOB_FAIL
 	} st;
 	bool cold; /* a device's driver: goes before the named modules */
+	bool cmd;  /* path is an install command (KMOD_INSTALL) */
 };
 struct kmod_jobs {
 	/* set by the caller */

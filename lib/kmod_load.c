@@ -38,6 +38,23 @@ bool kmod_loaded(const char *name)
 	return yes;
 }
 
+int kmod_refcnt(const char *name)
+{
+	char path[128], buf[32];
+	uint64_t v;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	if (fd_read_small(path, buf, sizeof(buf)) <= 0)
+		return -1; /* not loaded, or built in: no refcnt */
+	buf[strcspn(buf, "\n")] = '\0';
+	return num_u64(buf, INT32_MAX, &v) < 0 ? -1 : (int)v;
+}
+
+int kmod_unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) < 0 ? -1 : 0;
+}
+
 /* the whole file, decompressed when it is gzip, xz or zstd */
 static int load_image(int fd, enum codec_id id, uint8_t **out, size_t *outlen,
 		      const char **step)

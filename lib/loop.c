@@ -393,16 +393,27 @@ int loop_clear(int fd)
 	return ioctl_again(fd, LOOP_CLR_FD, NULL) < 0 ? -1 : 0;
 }
 
-int loop_detach(const char *dev)
+/* One argument-less request to the device DEV. */
+static int dev_ioctl(const char *dev, unsigned long req)
 {
 	int fd, r;
 
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	r = loop_clear(fd);
+	r = ioctl_again(fd, req, NULL) < 0 ? -1 : 0;
 	fd_close(fd);
 	return r;
+}
+
+int loop_detach(const char *dev)
+{
+	return dev_ioctl(dev, LOOP_CLR_FD);
+}
+
+int loop_set_capacity(const char *dev)
+{
+	return dev_ioctl(dev, LOOP_SET_CAPACITY);
 }
 
 int loop_find_free(char *dev, size_t len)

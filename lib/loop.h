@@ -27,6 +27,8 @@ int loop_setup(const char *file, const struct loop_conf *c, char *dev,
 /* Detach DEV (LOOP_CLR_FD; lazy if the device is still open elsewhere).
  * -1 with ENXIO when nothing is attached. */
 int loop_detach(const char *dev);
+/* Re-read the backing file's size (LOOP_SET_CAPACITY), after it grew. */
+int loop_set_capacity(const char *dev);
 /* Detach the device fd was returned for (undoing a failed mount). */
 int loop_clear(int fd);
 /* The name of the device /dev/loop-control would hand out next. */

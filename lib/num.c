@@ -135,3 +135,35 @@ const char *num_scan_dec(const char *s, uint64_t *out)
 {
 	return scan(s, 10, out);
 }
+
+/* One id of an owner: a number, or root (an initramfs has no passwd). */
+static int owner_id(const char *s, size_t n, uint32_t *out)
+{
+	char b[16];
+	uint64_t v;
+
+	if (n >= sizeof(b))
+		return -1;
+	memcpy(b, s, n);
+	b[n] = '\0';
+	if (!strcmp(b, "root")) {
+		*out = 0;
+		return 0;
+	}
+	if (num_u64(b, UINT32_MAX, &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int num_owner(const char *s, uint32_t *uid, uint32_t *gid)
+{
+	size_t n = strcspn(s, ":.");
+
+	if (!s[n] || owner_id(s, n, uid) < 0 ||
+	    owner_id(s + n + 1, strlen(s + n + 1), gid) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}

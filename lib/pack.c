@@ -109,14 +109,43 @@ static int from_stat(struct pack *p, struct pack_ent *e, const struct stat *st)
 	return 0;
 }
 
+/* An entry for the file at PATH, named NAME in the archive: its stat,
+ * and a symlink's target in src. NULL on failure (p->step). */
+static struct pack_ent *add_path(struct pack *p, const char *name,
+				 const char *path, struct stat *st)
+{
+	char target[CPIO_PATH_MAX + 1];
+	struct pack_ent *e;
+	ssize_t k;
+
+	if (lstat(path, st) < 0)
+		return fail(p, "stat", path), NULL;
+	e = add(p);
+	if (!e || !(e->name = strdup(name)) || !(e->src = strdup(path)))
+		return fail(p, "allocate", path), NULL;
+	if (from_stat(p, e, st) < 0)
+		return NULL;
+	e->nlink = (uint32_t)st->st_nlink;
+	if (S_ISLNK(st->st_mode)) {
+		k = readlink(path, target, sizeof(target) - 1);
+		if (k < 0)
+			return fail(p, "read link", path), NULL;
+		target[k] = '\0';
+		free(e->src);
+		e->src = strdup(target);
+		if (!e->src)
+			return fail(p, "allocate", path), NULL;
+		e->size = (uint32_t)k;
+	}
+	return e;
+}
+
 static int walk(struct pack *p, const char *top, const char *rel)
 {
 	char path[8192], child[8192 + 512], name[CPIO_PATH_MAX + 1];
-	char target[CPIO_PATH_MAX + 1];
 	struct pack_ent *e;
 	struct dirent *d;
 	struct stat st;
-	ssize_t k;
 	DIR *dir;
 	int r = -1;
 
@@ -135,33 +164,9 @@ static int walk(struct pack *p, const char *top, const char *rel)
 			fail(p, "pack", child);
 			goto out;
 		}
-		if (lstat(child, &st) < 0) {
-			fail(p, "stat", child);
+		e = add_path(p, name, child, &st);
+		if (!e)
 			goto out;
-		}
-		e = add(p);
-		if (!e || !(e->name = strdup(name)) ||
-		    !(e->src = strdup(child))) {
-			fail(p, "allocate", child);
-			goto out;
-		}
-		if (from_stat(p, e, &st) < 0)
-			goto out;
-		if (S_ISLNK(st.st_mode)) {
-			k = readlink(child, target, sizeof(target) - 1);
-			if (k < 0) {
-				fail(p, "read link", child);
-				goto out;
-			}
-			target[k] = '\0';
-			free(e->src);
-			e->src = strdup(target);
-			if (!e->src) {
-				fail(p, "allocate", child);
-				goto out;
-			}
-			e->size = (uint32_t)k;
-		}
 		/* e may move when the list grows: pass the name's copy */
 		if (S_ISDIR(st.st_mode) && walk(p, top, e->name) < 0)
 			goto out;
@@ -242,6 +247,105 @@ int pack_number(struct pack *p)
 		}
 	}
 	free(l);
+	return 0;
+}
+
+int pack_names(struct pack *p, FILE *f, int sep)
+{
+	char *line = NULL;
+	const char *s;
+	size_t cap = 0;
+	ssize_t n;
+	struct stat st;
+	int r = 0;
+
+	while (r == 0 && (n = getdelim(&line, &cap, sep, f)) > 0) {
+		if (line[n - 1] == sep)
+			line[--n] = '\0';
+		/* GNU cpio drops leading "./" (and the slashes after it)
+		 * unless nothing would be left */
+		for (s = line; s[0] == '.' && s[1] == '/';)
+			s += 1 + strspn(s + 1, "/");
+		if (!*s)
+			s = line;
+		if (!*line)
+			continue;
+		if (strlen(s) >= CPIO_PATH_MAX) {
+			errno = ENAMETOOLONG;
+			r = fail(p, "pack", s);
+		} else if (!add_path(p, s, line, &st)) {
+			r = -1;
+		}
+	}
+	if (r == 0 && ferror(f))
+		r = fail(p, "read", "the name list");
+	free(line);
+	return r;
+}
+
+int pack_gnu_order(struct pack *p)
+{
+	struct pack_ent **l, *out, *e;
+	size_t i, j, k, nl = 0, nw = 0, no = 0;
+	uint32_t next = 0, cnt;
+
+	l = malloc((p->n + 1) * sizeof(*l));
+	out = malloc((p->n + 1) * sizeof(*out));
+	if (!l || !out) {
+		free(l);
+		free(out);
+		return fail(p, "allocate", "the hardlink table");
+	}
+	/* numbers: one per inode with more links, else one per name */
+	for (i = 0; i < p->n; i++) {
+		p->v[i].pos = i;
+		p->v[i].lead = i;
+		if (p->v[i].nlink > 1)
+			l[nl++] = &p->v[i];
+	}
+	qsort(l, nl, sizeof(*l), by_identity);
+	for (i = 1; i < nl; i++)
+		if (l[i]->dev == l[i - 1]->dev && l[i]->ino == l[i - 1]->ino)
+			l[i]->lead = l[i - 1]->lead;
+	for (i = 0; i < p->n; i++)
+		p->v[i].new_ino =
+		    p->v[i].lead == i ? next++ : p->v[p->v[i].lead].new_ino;
+	/* l becomes the waiting names, the latest last */
+	for (i = 0; i < p->n; i++) {
+		e = &p->v[i];
+		e->nodata = false;
+		if (!S_ISREG(e->mode) || e->nlink < 2) {
+			out[no++] = *e;
+			continue;
+		}
+		for (cnt = 0, k = 0; k < nw; k++)
+			cnt += l[k] && l[k]->new_ino == e->new_ino;
+		if (cnt + 1 != e->nlink) {
+			l[nw++] = e;
+			continue;
+		}
+		for (k = nw; k-- > 0;) {
+			if (l[k] && l[k]->new_ino == e->new_ino) {
+				out[no] = *l[k];
+				out[no++].nodata = true;
+				l[k] = NULL;
+			}
+		}
+		out[no++] = *e;
+	}
+	for (k = nw; k-- > 0;) {
+		if (!l[k])
+			continue;
+		out[no] = *l[k];
+		for (j = 0; j < k; j++)
+			if (l[j] && l[j]->new_ino == l[k]->new_ino)
+				out[no].nodata = true;
+		no++;
+	}
+	free(l);
+	free(p->v);
+	p->v = out;
+	p->cap = p->n;
 	return 0;
 }
 

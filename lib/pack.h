@@ -1,6 +1,7 @@
 /* pack.h - the entry list of a newc archive being built: a directory walk
- * or a gen_init_cpio list, numbered reproducibly, then written through a
- * cpio_out. Used by cpio-pack.
+ * or a gen_init_cpio list, numbered reproducibly, or a name list as GNU
+ * cpio -o reads it; then written through a cpio_out. Used by cpio-pack
+ * and cpio -o.
  */
 #ifndef INITBOX_PACK_H
 #define INITBOX_PACK_H
@@ -20,6 +21,7 @@ struct pack_ent {
 	uint32_t new_ino, nlink;
 	bool nodata; /* a hardlink whose data is on another name */
 	size_t pos;
+	size_t lead; /* pack_gnu_order: the first name of its inode */
 };
 
 struct pack {
@@ -43,6 +45,18 @@ enum { PACK_BUF = 64 << 10 }; /* read size when copying file data */
 int pack_dir(struct pack *p, const char *dir);
 /* Add the entries of a gen_init_cpio list read from f, in list order. */
 int pack_list(struct pack *p, FILE *f, const char *name);
+/* Add the files named in f, one a line (sep '\n') or NUL-separated, in
+ * that order, as GNU cpio -o reads them: a leading "./" is dropped,
+ * blank lines are skipped. */
+int pack_names(struct pack *p, FILE *f, int sep);
+/* Number and order the entries of pack_names as GNU cpio -o
+ * --reproducible writes them (copyout.c): inodes from 0 in name order,
+ * shared by the names of an inode with more links; a regular file with
+ * more links waits for its last listed name, then its waiting names come
+ * without data (the latest first) and the last with it; names still
+ * waiting at the end follow, latest first, the data on each inode's
+ * earliest name. nlink is the source's. */
+int pack_gnu_order(struct pack *p);
 /* Number inodes in archive order; names of one source inode share the
  * first one's number and only the last carries the data. */
 int pack_number(struct pack *p);

@@ -1,6 +1,8 @@
 # cpio_kernel.sh - the real client: the kernel itself unpacks cpio-pack
-# archives (an uncompressed early segment, then xz or zstd) and /init
-# checks contents, modes, owners, mtimes, symlinks, hardlinks and nodes.
+# archives (an uncompressed early segment, then xz or zstd), and one that
+# cpio -o wrote by the initrd document's command (find . | cpio --quiet -H
+# newc -o | gzip -9 -n, after the same early segment); /init checks
+# contents, modes, owners, mtimes, symlinks, hardlinks and nodes.
 . "$TOP/tests/boot/lib.sh"
 boot_need cpio_kernel
 H=${INITBOX_HOST:-}
@@ -72,4 +74,20 @@ for c in xz zstd; do
 		rc=1
 	fi
 done
+# cpio as installed under its name: the default (initramfs) profile's
+mkdir -p "$w/path"
+ln -sf "${INITBOX:-$TOP/build/initbox}" "$w/path/cpio"
+if "$H" cpio-pack -o "$w/initrd.cpio-o" "$w/early" &&
+   (cd "$r" && PATH=$w/path:$PATH &&
+	find . | cpio --quiet -H newc -o | gzip -9 -n) >> "$w/initrd.cpio-o"; then
+	if boot_run cpio_kernel-cpio-o "$w/initrd.cpio-o" ""; then
+		echo "PASS: the kernel unpacks what find . | cpio --quiet -H newc -o | gzip -9 -n wrote (${BOOT_SECONDS} s)"
+	else
+		boot_report cpio_kernel-cpio-o "the kernel unpacks what find . | cpio --quiet -H newc -o | gzip -9 -n wrote"
+		rc=1
+	fi
+else
+	echo "FAIL: the kernel unpacks what find . | cpio --quiet -H newc -o | gzip -9 -n wrote: cpio -o failed"
+	rc=1
+fi
 exit $rc

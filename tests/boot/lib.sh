@@ -15,8 +15,18 @@
 #                    BOOT_INPUT=FILE types FILE on the serial console once
 #                    the log matches the regex BOOT_INPUT_AFTER (default: at
 #                    once); without it qemu's stdin is /dev/null
+#                    BOOT_MONITOR=FUNCTION puts qemu's monitor on two FIFOs
+#                    (qemu's pipe: chardev, LOG.mon.in and LOG.mon.out)
+#                    and runs FUNCTION in the background during the boot;
+#                    it calls mon_after and mon (below). qemu's answers
+#                    are kept in build/test-logs/boot-NAME.mon
+# mon_after REGEX [SECONDS]
+#                    in a BOOT_MONITOR function: wait until the serial log
+#                    matches REGEX (1 if it never does), then SECONDS more
+# mon COMMAND...     in a BOOT_MONITOR function: one monitor command
+#                    (device_add, device_del, drive_add ...)
 # boot_firmware NAME bios|uefi [QEMU_ARGS...]
-#                    the same without -kernel: SeaBIOS or OVMF boots the
+#                    boot_run without -kernel: SeaBIOS or OVMF boots the
 #                    media QEMU_ARGS give (below)
 # boot_report NAME   after boot_run: the PASS/FAIL line for tests/run
 #
@@ -265,7 +275,7 @@ boot_firmware() {
 
 # boot_qemu NAME QEMU_ARGS...: what boot_run and boot_firmware share: qemu
 # with the log polled until BOOT_UNTIL (a regex, default ^BOOT-RESULT:)
-# matches, the timeout, BOOT_INPUT. Sets BOOT_SECONDS (qemu's wall time)
+# matches, the timeout, BOOT_INPUT, BOOT_MONITOR. Sets BOOT_SECONDS (qemu's wall time)
 # and BOOT_UNTIL_SECONDS (wall time when BOOT_UNTIL first matched, "" if
 # never); returns 0 only on a "BOOT-RESULT: PASS" line.
 boot_qemu() {
@@ -288,6 +298,18 @@ boot_qemu() {
 		cat "$BOOT_INPUT"
 		exec sleep "$limit") > "$in" &
 		inpid=$!
+	fi
+	monpid= catpid=
+	if [ -n "${BOOT_MONITOR:-}" ]; then
+		mon_fifo=$log.mon
+		rm -f "$mon_fifo.in" "$mon_fifo.out" "$LOGS/boot-$name.mon" &&
+			mkfifo "$mon_fifo.in" "$mon_fifo.out" || return 1
+		# qemu opens both FIFOs read-write, so neither open blocks
+		set -- "$@" -monitor "pipe:$mon_fifo"
+		cat "$mon_fifo.out" > "$LOGS/boot-$name.mon" &
+		catpid=$!
+		(mon_log=$log mon_limit=$limit "$BOOT_MONITOR") > /dev/null 2>&1 &
+		monpid=$!
 	fi
 	qemu-system-x86_64 -nographic -no-reboot -m "${BOOT_MEM:-256M}" \
 		-cpu max -smp 1 "$@" < "$in" > "$log" 2>&1 &
@@ -316,10 +338,32 @@ boot_qemu() {
 		wait "$inpid" 2>/dev/null
 		rm -f "$in"
 	fi
+	if [ -n "$monpid" ]; then
+		kill "$monpid" "$catpid" 2>/dev/null
+		wait "$monpid" "$catpid" 2>/dev/null
+		rm -f "$mon_fifo.in" "$mon_fifo.out"
+		# the monitor's line editor redraws the line at each key: keep
+		# the prompt and the last drawing
+		sed 's/^\((qemu) \).*\x1b\[D/\1/; s/\x1b\[K//g' "$LOGS/boot-$name.mon" > "$mon_fifo.tmp" &&
+			mv "$mon_fifo.tmp" "$LOGS/boot-$name.mon"
+	fi
 	BOOT_SECONDS=$(awk "BEGIN { print $t / 10 }")
 	BOOT_UNTIL_SECONDS=${until_ns:+$(awk "BEGIN { printf \"%.1f\", ($until_ns - $t0) / 1e9 }")}
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	grep -q '^BOOT-RESULT: PASS' "$log"
+}
+
+mon_after() { # REGEX [SECONDS]
+	n=0
+	until grep -qE "$1" "$mon_log" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt $((mon_limit * 10)) ] || return 1
+		sleep 0.1
+	done
+	[ -z "${2:-}" ] || sleep "$2"
+}
+mon() { # COMMAND...
+	echo "$*" > "$mon_log.mon.in"
 }
 
 boot_report() { # NAME [TEST-NAME]

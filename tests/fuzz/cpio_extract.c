@@ -1,6 +1,7 @@
 /* cpio_extract.c - the cpio reader (cpio_rd) fed in pieces of varying
  * sizes, every entry extracted into a fresh directory as cpio-unpack
- * does. Beside the target sits a sentinel directory: the run aborts if
+ * does (with cpio's -d on odd-sized inputs, its no -u rule on inputs
+ * whose size has bit 1 set). Beside the target sits a sentinel directory: the run aborts if
  * anything in it changed or anything appeared beside the two.
  *
  * The piece sizes come from a hash of the input, so that an input
@@ -212,6 +213,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (extract_init(x, target, geteuid() == 0) < 0)
 		abort();
+	/* cpio's -d (parents made through the same resolution) and its
+	 * no -u rule, on half of the inputs each */
+	x->mkdirs = size & 1;
+	x->keep_newer = size & 2;
 	if (size && data[0] == '0') {
 		unpack(x, data, size);
 	}

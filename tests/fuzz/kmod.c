@@ -2,7 +2,8 @@
  * them. The input is up to seven sections split at "@@\n": modules.dep,
  * modules.alias, modules.softdep, modules.builtin, modules.builtin.alias,
  * modules.builtin.modinfo, then the names asked for, one a line. Each is
- * written to a module tree in a scratch directory; every name is planned
+ * written to a module tree in a scratch directory; modules.softdep is
+ * read as the whole configuration (any modprobe.d directive); every name is planned
  * alone (kmod_plan), then all of them at once as modaliases
  * (kmod_plan_aliases).
  *
@@ -65,7 +66,7 @@ static int step(void *arg, const struct kmod_step *s)
 	(void)arg;
 	if (!s->name || strlen(s->name) >= 64)
 		abort();
-	if (s->what == KMOD_LOAD && (!s->path || !s->soft))
+	if (s->what != KMOD_BUILTIN && (!s->path || !s->soft || !s->params))
 		abort();
 	return 0;
 }
@@ -75,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct kmod_ctx k;
 	const uint8_t *p = data, *end = data + size, *sep;
 	char path[400], *names = NULL, *line, *save, *v[64];
+	const char *conf[] = {NULL, NULL};
 	size_t i, n, len, nv = 0;
 
 	for (i = 0; i < 7; i++) {
@@ -91,7 +93,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		p = sep ? sep + 3 : end;
 	}
-	if (kmod_open(&k, fz_base, "9.9") < 0)
+	snprintf(path, sizeof(path), "%s/modules.softdep", dir);
+	conf[0] = path;
+	if (kmod_open(&k, fz_base, "9.9") < 0 || kmod_conf_read(&k, conf, NULL) < 0)
 		abort();
 	for (line = strtok_r(names, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {

@@ -119,6 +119,16 @@ else
 	bad "an xz stream with a CRC64 check is refused, as the kernel refuses it" "$A/crc64.xz" \
 		"offset 12: xz: integrity check not supported"
 fi
+# A wrong CRC32 (the block's check field, the 4 bytes before the index
+# that the footer's backward size locates): the initramfs profile checks
+# it with zlib's CRC code (lib/codec_xz.c), the host profile with liblzma's.
+xz --check=crc32 < "$A/gnu.cpio" > "$A/badcrc.xz"
+e=$(stat -c %s "$A/badcrc.xz")
+bsz=$(od -An -tu4 -j $((e - 8)) -N4 "$A/badcrc.xz" | tr -d ' ')
+ci=$((e - 12 - (bsz + 1) * 4 - 4))
+v=$(od -An -tu1 -j "$ci" -N1 "$A/badcrc.xz" | tr -d ' ')
+printf "\\$(printf %o $((v ^ 64)))" | dd of="$A/badcrc.xz" bs=1 seek="$ci" conv=notrunc 2>/dev/null
+bad "an xz stream whose CRC32 does not match is an error" "$A/badcrc.xz" "xz: xz/lzma data is corrupt"
 (cat "$A/gnu.cpio"; printf '\0'; gzip < "$A/gnu.cpio") > "$A/pad.img"
 bad "after an uncompressed archive a misaligned segment is broken padding, as in the kernel" \
 	"$A/pad.img" "broken padding"

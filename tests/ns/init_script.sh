@@ -69,7 +69,7 @@ for sh in "busybox sh" dash static-dash; do
 		"cow=persistent:LABEL=x y"
 	plan quiet
 	check "no root= is a live boot searching every medium for /live/rootfs.squashfs for 30 s" \
-		has_in_order "mode=live" "run: modprobe -q -C -a loop squashfs overlay" \
+		has_in_order "mode=live" "run: modprobe -q -C -w 30 -a loop squashfs overlay" \
 		"search=file=/live/rootfs.squashfs" \
 		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
 		"image=/run/initbox/medium/live/rootfs.squashfs" \
@@ -80,7 +80,7 @@ for sh in "busybox sh" dash static-dash; do
 		has_in_order "run: mount -t proc -o nosuid,nodev,noexec proc /proc" \
 		"run: mount -t sysfs -o nosuid,nodev,noexec sysfs /sys" \
 		"run: mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev" "mode=live" \
-		"run: modprobe -q -C -a loop squashfs overlay" \
+		"run: modprobe -q -C -w 30 -a loop squashfs overlay" \
 		"run: mount -t tmpfs -o nosuid,nodev,mode=0755,size=20% tmpfs /run" \
 		"run: cpio-unpack -C /run /lib/initbox/run.cpio" \
 		"run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs"
@@ -141,7 +141,7 @@ for sh in "busybox sh" dash static-dash; do
 
 	plan root=UUID=0a1b rootfstype=ext4 rootflags=noatime,commit=5 rw rootdelay=5 init=/bin/sh
 	check "root= is a disk boot: wait rootdelay, mount with type, rw and flags, switch to init=" \
-		has_in_order "mode=disk" "run: modprobe -q -C" \
+		has_in_order "mode=disk" "run: modprobe -q -C -w 5" \
 		"run: findmedia -t 5 UUID=0a1b" \
 		"run: mount -t ext4 -o rw,noatime,commit=5 UUID=0a1b /new_root" \
 		"run: switch_root -n /new_root /bin/sh" "run: switch_root /new_root /bin/sh"

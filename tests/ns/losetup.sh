@@ -65,6 +65,22 @@ t "-l LOOPDEV prints util-linux's table for that device" sh -c \
 	"$L -l '$A' > $T/ours && losetup -l '$A' > $T/theirs && [ \$(wc -l < $T/ours) = 2 ] && cmp $T/ours $T/theirs"
 t "-a LOOPDEV prints util-linux's classic line for that device" sh -c \
 	"$L -a '$A' > $T/ours && losetup -a '$A' > $T/theirs && [ -s $T/ours ] && cmp $T/ours $T/theirs"
+# Scripts find the device of a file with -n -O NAME -j FILE; columns in
+# any order and case, with and without headings.
+for args in "-n -O NAME -j $T/a.img" "--noheadings --output name -j $T/a.img" \
+	"-l -n $A" "-O NAME,BACK-FILE,RO $A" "-O BACK-FILE,NAME $A" \
+	"-n -O name,ro,back-ino,partscan,log-sec -j $T/a.img" "-ln -j $T/a.img"; do
+	t "losetup $args prints what util-linux prints" sh -c \
+		"$L $args > $T/ours && losetup $args > $T/theirs && [ -s $T/ours ] && cmp $T/ours $T/theirs"
+done
+t "-O with an unknown column fails naming it, as util-linux" sh -c \
+	"! $L -O NAME,FOO '$A' 2> $T/err && grep -qx 'losetup: unknown column: FOO' $T/err"
+truncate -s 4M "$T/grow.img"
+G=$($L -f --show "$T/grow.img")
+truncate -s 8M "$T/grow.img"
+t "-c re-reads the grown file's size (sysfs size 8 MiB after 4)" sh -c \
+	"[ \"\$(cat /sys/block/${G#/dev/}/size)\" = 8192 ] && $L -c '$G' &&
+	 [ \"\$(cat /sys/block/${G#/dev/}/size)\" = 16384 ] && $L -d '$G'"
 t "-l with something that is no loop device is an error naming it" sh -c \
 	"! $L -l '$T/a.img' 2> $T/err && grep -q 'list $T/a.img: not a loop device' $T/err"
 

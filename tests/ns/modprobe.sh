@@ -35,7 +35,8 @@ alias crypto-crc crc
 EOF
 printf 'kernel/fs/ext9.ko\n' > "$D/modules.builtin"
 printf 'softdep sqfs pre: crypto-crc post: lonely\n' > "$D/modules.softdep"
-mp() { "$INITBOX" modprobe -d "$T" -S "$K" "$@"; }
+# no modprobe.d of the host's (modprobe_conf.sh tests the configuration)
+mp() { "$INITBOX" modprobe -d "$T" -S "$K" --config "$T/noconf" "$@"; }
 plan() { mp -n "$@" 2>&1 | sed "s|$D/kernel/||" | tr '\n' ' '; }
 
 got=$(plan top-mod)
@@ -47,8 +48,8 @@ got=$(plan top_mod)
 	pass "'-' and '_' are the same in module names" ||
 	fail "'-' and '_' are the same in module names" "$got"
 got=$(plan fs-sqfs)
-[ "$got" = "insmod crcgen.ko insmod crc.ko insmod fs/sqfs.ko.xz " ] &&
-	pass "an alias resolves; softdep pre: (itself an alias of two) comes first" ||
+[ "$got" = "insmod crc.ko insmod crcgen.ko insmod fs/sqfs.ko.xz insmod fs/lonely.ko.zst " ] &&
+	pass "an alias resolves; dependencies, softdep pre: (an alias of two), the module, softdep post:, as kmod" ||
 	fail "alias with softdep pre:" "$got"
 got=$(plan 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00')
 [ "$got" = "insmod base.ko insmod drv.ko insmod drv2.ko " ] &&
@@ -58,8 +59,9 @@ got=$(plan mid foo=1 bar=two)
 [ "$got" = "insmod base.ko insmod mid.ko foo=1 bar=two " ] &&
 	pass "parameters go to the module asked for, not its dependencies" ||
 	fail "parameters" "$got"
-got=$(mp -v -n ext9 2>&1)
-[ "$got" = "builtin ext9" ] && pass "a built-in module is success (and says so with -v)" ||
+got=$(mp -v -n ext9 2>&1; echo "rc=$?"; mp -D ext9 2>&1)
+[ "$got" = "rc=0
+builtin ext9" ] && pass "a built-in module is success (said by -D only, as kmod)" ||
 	fail "built-in module" "$got"
 got=$(plan -a mid lonely)
 [ "$got" = "insmod base.ko insmod mid.ko insmod fs/lonely.ko.zst " ] &&
@@ -102,12 +104,24 @@ t "-j 0 and -j x are usage errors" sh -c \
 	 '$INITBOX' modprobe --jobs=x -n x 2>/dev/null; [ \$? = 2 ]"
 t "-C -a: a missing NAME exits 1 (silently with -q)" sh -c \
 	"'$INITBOX' modprobe -q -n -d '$T' -S $K --sysfs '$S' -C -a lonely nosuch > /dev/null 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
+t "-w without -C is a usage error" sh -c \
+	"'$INITBOX' modprobe -w 5 -n x 2>/dev/null; [ \$? = 2 ]"
+# -w: the watch after the coldplug ends at SIGTERM (here with no uevent to
+# wake it: the namespace's netlink socket hears none) or at its time
+t "-C -w 30: SIGTERM ends the watch at once, exit 0, the plan printed once" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K --sysfs '$S' -C -w 30 > $T/w.out 2>&1 & p=\$!
+	 sleep 0.5; s=\$(date +%s%N); kill -TERM \$p; wait \$p; rc=\$?; e=\$(date +%s%N)
+	 [ \$rc = 0 ] && [ \$(( (e - s) / 1000000 )) -lt 500 ] &&
+	 [ \"\$(tr '\\n' ' ' < $T/w.out | sed 's|$D/kernel/||g')\" = 'insmod base.ko insmod drv.ko insmod drv2.ko ' ]"
+t "-C -w 1: the watch ends by itself after 1 s" sh -c \
+	"s=\$(date +%s%N); '$INITBOX' modprobe -n -d '$T' -S $K --sysfs '$S' -C -w 1 > /dev/null 2>&1 || exit 1
+	 e=\$(date +%s%N); ms=\$(( (e - s) / 1000000 )); [ \$ms -ge 1000 ] && [ \$ms -lt 2500 ]"
 mkdir -p "$S/bus/virtio/devices"
 ln -s ../../../devices/pci0/virtio0 "$S/bus/virtio/devices/virtio0"
 dev devices/pci0/virtio0 'fs-sqfs'
 got=$(plan --sysfs "$S" -C)
 # modules.alias's order: its fs-sqfs line comes first
-[ "$got" = "insmod crcgen.ko insmod crc.ko insmod fs/sqfs.ko.xz insmod base.ko insmod drv.ko insmod drv2.ko " ] &&
+[ "$got" = "insmod crc.ko insmod crcgen.ko insmod fs/sqfs.ko.xz insmod fs/lonely.ko.zst insmod base.ko insmod drv.ko insmod drv2.ko " ] &&
 	pass "-C follows a bus's device links; softdep pre: of a coldplugged module first" ||
 	fail "-C through device links" "$got"
 # no bus directory: the /sys/devices tree is walked
@@ -116,7 +130,7 @@ mkdir -p "$S2/devices/pci0/0000:00:01.0/virtio0"
 echo pci:v00001AF4d00001000sv0sd0bc02sc00i00 > "$S2/devices/pci0/0000:00:01.0/modalias"
 echo fs-sqfs > "$S2/devices/pci0/0000:00:01.0/virtio0/modalias"
 got=$(plan --sysfs "$S2" -C)
-[ "$got" = "insmod crcgen.ko insmod crc.ko insmod fs/sqfs.ko.xz insmod base.ko insmod drv.ko " ] &&
+[ "$got" = "insmod crc.ko insmod crcgen.ko insmod fs/sqfs.ko.xz insmod fs/lonely.ko.zst insmod base.ko insmod drv.ko " ] &&
 	pass "-C without SYSFS/bus walks SYSFS/devices, nested devices included" ||
 	fail "-C devices walk" "$got"
 t "-C on a missing sysfs: exit 1 naming it" sh -c \

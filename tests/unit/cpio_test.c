@@ -29,6 +29,7 @@ static char *dir;
 static char errbuf[256];
 static int force_walk; /* exercise the path walk used without openat2 */
 static int not_owner;  /* extract as a non-root user would */
+static int mkdirs;     /* cpio -d */
 
 /* The kernel test's fill_cpio(): header, name, pad to 4, data, pad to 4.
  * namesize 0 in tc means strlen + 1. */
@@ -90,6 +91,7 @@ static int unpack_buf(const void *buf, size_t len, int skipped_ok)
 	if (cpio_in_init(&in, fd) < 0 || extract_init(&x, dir, !not_owner) < 0)
 		abort();
 	x.walk = force_walk;
+	x.mkdirs = mkdirs;
 	for (;;) {
 		ev = cpio_in_next(&in);
 		if (ev == CPIO_END) {
@@ -714,6 +716,44 @@ static void late_directory_chmod_does_not_follow_a_symlink(void)
 }
 
 /* The writer's header is what the reader parses. */
+/* cpio -d: missing parents are made, each step resolved inside the
+ * target, so planted symlinks (absolute, or up and out) and ".." lead
+ * nowhere outside, with openat2 and with the component walk. */
+static void mkdirs_stays_inside(void)
+{
+	struct tc c[] = {
+	    {.mode = S_IFLNK | 0777, .nlink = 1, .fname = "l", .data = "/tmp"},
+	    {.mode = S_IFLNK | 0777, .nlink = 1, .fname = "up", .data = "../.."},
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "l/esc7/f", .data = "x"},
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "up/esc8/f", .data = "x"},
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "../../esc9/f", .data = "x"},
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "a/b/c/f", .data = "x"},
+	};
+	struct stat s;
+	int pass;
+
+	mkdirs = 1;
+	for (pass = 0; pass < 2; pass++) {
+		reset_dir();
+		force_walk = pass;
+		arclen = fill(c, 6, arc);
+		CHECK(unpack_buf(arc, arclen, 0) == 0);
+		CHECK(stat("/tmp/esc7", &s) < 0 && stat("/esc8", &s) < 0 &&
+		      stat("/tmp/esc8", &s) < 0 && stat("/esc9", &s) < 0 &&
+		      stat("/tmp/esc9", &s) < 0);
+		CHECK(st("a/b/c/f", &s) == 0 && S_ISREG(s.st_mode));
+		CHECK(st("a/b", &s) == 0 && (s.st_mode & 07777) == 0755);
+		CHECK(st("esc9/f", &s) == 0);
+		/* openat2 resolves "up" to the target itself; "l" names a
+		 * missing tmp/ there, and mkdirat does not make a directory
+		 * through a symlink: that entry fails */
+		CHECK(pass || st("esc8/f", &s) == 0);
+		CHECK(st("tmp", &s) < 0);
+	}
+	force_walk = 0;
+	mkdirs = 0;
+}
+
 static void writer_header_parses_back(void)
 {
 	struct cpio_entry e = {.ino = 0xdeadbeef,
@@ -765,6 +805,7 @@ int main(void)
 	RUN(names_resolve_like_the_kernel);
 	RUN(traversal_stays_inside);
 	RUN(traversal_stays_inside_without_openat2);
+	RUN(mkdirs_stays_inside);
 	RUN(writer_header_parses_back);
 	RUN(repeated_dir_rechmods_and_padded_trailer_resets);
 	RUN(late_directory_chmod_does_not_follow_a_symlink);

@@ -29,7 +29,7 @@ static int collect(void *arg, const struct kmod_step *s)
 	(void)arg;
 	snprintf(plan_out + strlen(plan_out), sizeof(plan_out) - strlen(plan_out),
 		 "%s%s%s%s ", s->what == KMOD_BUILTIN ? "=" : "", s->name,
-		 s->params ? ":" : "", s->params ? s->params : "");
+		 s->params && *s->params ? ":" : "", s->params ? s->params : "");
 	return 0;
 }
 
@@ -46,6 +46,16 @@ static void setup(void)
 	put("modules.alias", "alias fs-cee c\nalias usb:v1234p*d* y\nalias usb:v12[3-4]4p00* x\n");
 	put("modules.builtin", "kernel/fs/ext4/ext4.ko\n");
 	put("modules.softdep", "softdep c pre: x\n");
+}
+
+/* the tree of version V, configured by modules.softdep alone */
+static int open_tree(struct kmod_ctx *k, const char *v)
+{
+	static const char *const none[] = {NULL};
+
+	if (kmod_open(k, base, v) < 0)
+		return -1;
+	return kmod_conf_read(k, none, NULL);
 }
 
 static const char *plan(struct kmod_ctx *k, const char *name, const char *params)
@@ -69,13 +79,14 @@ static void names_lose_directory_suffix_and_dashes(void)
 	CHECK_STR(out, "x");
 }
 
-static void plans_softdeps_then_dependencies_then_the_module(void)
+/* kmod's order: dependencies, softdep pre:, the module, softdep post: */
+static void plans_dependencies_then_softdeps_then_the_module(void)
 {
 	struct kmod_ctx k;
 
-	CHECK(kmod_open(&k, base, "9.9") == 0);
-	CHECK_STR(plan(&k, "c", "p=1"), "x a b_b c:p=1 ");
-	CHECK_STR(plan(&k, "fs-cee", NULL), "x a b_b c ");
+	CHECK(open_tree(&k, "9.9") == 0);
+	CHECK_STR(plan(&k, "c", "p=1"), "a b_b x c:p=1 ");
+	CHECK_STR(plan(&k, "fs-cee", NULL), "a b_b x c ");
 	CHECK_STR(plan(&k, "b_b", NULL), "a b_b ");
 	CHECK_STR(plan(&k, "ext4", NULL), "=ext4 ");
 	/* both patterns match: y (with its dependency x), and x once */
@@ -101,10 +112,10 @@ static void a_step_names_what_it_needs(void)
 	struct kmod_ctx k;
 	char out[256] = "";
 
-	CHECK(kmod_open(&k, base, "9.9") == 0);
+	CHECK(open_tree(&k, "9.9") == 0);
 	kmod_plan_reset(&k);
 	CHECK(kmod_plan(&k, "c", NULL, needs, out) == 0);
-	CHECK_STR(out, "x<|> a<|> b_b< k/a.ko|> c< k/b-b.ko k/a.ko|x> ");
+	CHECK_STR(out, "a<|> b_b< k/a.ko|> x<|> c< k/b-b.ko k/a.ko|x> ");
 	kmod_close(&k);
 }
 
@@ -127,10 +138,10 @@ static void step_dependencies_are_module_names(void)
 	struct kmod_ctx k;
 	char out[256] = "";
 
-	CHECK(kmod_open(&k, base, "9.9") == 0);
+	CHECK(open_tree(&k, "9.9") == 0);
 	kmod_plan_reset(&k);
 	CHECK(kmod_plan(&k, "c", NULL, hard, out) == 0);
-	CHECK_STR(out, "x<> a<> b_b<a> c<b_b a> ");
+	CHECK_STR(out, "a<> b_b<a> x<> c<b_b a> ");
 	kmod_close(&k);
 }
 
@@ -142,12 +153,12 @@ static void device_aliases_resolve_in_one_pass_in_alias_order(void)
 			"usb:v1244p00ffd0001", "usb:v1234p0001d0002"};
 	struct kmod_ctx k;
 
-	CHECK(kmod_open(&k, base, "9.9") == 0);
+	CHECK(open_tree(&k, "9.9") == 0);
 	plan_out[0] = '\0';
 	kmod_plan_reset(&k);
-	/* modules.alias's order: c (softdep x first, then a b_b), y, x */
+	/* modules.alias's order: c (after a b_b, and softdep x), y, x */
 	CHECK(kmod_plan_aliases(&k, devs, 5, collect, NULL) == 0);
-	CHECK_STR(plan_out, "x a b_b c y ");
+	CHECK_STR(plan_out, "a b_b x c y ");
 	plan_out[0] = '\0';
 	kmod_plan_reset(&k);
 	CHECK(kmod_plan_aliases(&k, devs + 1, 1, collect, NULL) == 0);
@@ -242,7 +253,7 @@ static void a_long_alias_matches_only_within_its_buffer(void)
 	fputs("k/nul.ko:\nk/glob.ko:\n", f);
 	CHECK(fclose(f) == 0);
 
-	CHECK(kmod_open(&k, base, "9.8") == 0);
+	CHECK(open_tree(&k, "9.8") == 0);
 	CHECK_STR(plan(&k, name, NULL), "glob ");
 	name[255] = 'b';
 	CHECK_STR(plan(&k, name, NULL), "error 2");
@@ -269,7 +280,7 @@ int main(void)
 
 	setup();
 	RUN(names_lose_directory_suffix_and_dashes);
-	RUN(plans_softdeps_then_dependencies_then_the_module);
+	RUN(plans_dependencies_then_softdeps_then_the_module);
 	RUN(a_step_names_what_it_needs);
 	RUN(step_dependencies_are_module_names);
 	RUN(device_aliases_resolve_in_one_pass_in_alias_order);

@@ -26,7 +26,7 @@ live_rootfs() { # DIR
 	bb=$(command -v busybox) || return 1
 	cp "$bb" "$d/bin/busybox"
 	for a in sh cat grep sed awk mount umount sync poweroff ls stat df dd \
-		readlink sleep head tr wc basename; do
+		readlink sleep head tr wc basename find xargs; do
 		ln -s busybox "$d/bin/$a"
 	done
 	cat > "$d/sbin/init" <<'EOF'
@@ -99,6 +99,26 @@ for c in $checks; do
 		[ $n -gt 0 ] || bad "no loop device at all"
 		grep -qE '^/dev/(vd|sr|sd)' /proc/mounts && bad "a disk is still mounted: $(grep -E '^/dev/(vd|sr|sd)' /proc/mounts)" ||
 			ok "no disk is mounted" ;;
+	unplugged)
+		# live.toram from a USB stick: the test unplugs the stick (qemu's
+		# device_del) once this line is out; the root, a loop on the RAM
+		# copy, reads back whole without it
+		echo "LIVE: waiting for the medium to go"
+		n=0
+		while ls /sys/block | grep -q '^sd' && [ $n -lt 600 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		if ls /sys/block | grep -q '^sd'; then
+			bad "the stick's disk is still there after 60 s"
+		else
+			ok "the stick's disk is gone (after $((n / 10)) s)"
+			echo 3 > /proc/sys/vm/drop_caches
+			nf=$(find / -xdev -type f | wc -l)
+			find / -xdev -type f -print0 | xargs -0 cat > /dev/null &&
+				ok "all $nf files of / read back with the page cache dropped" ||
+				bad "reading / failed after the stick went"
+		fi ;;
 	disk)
 		t=$(fstype /)
 		[ "$t" = ext4 ] && ok "/ is ext4" || bad "/ is $t, not ext4"

@@ -1,4 +1,4 @@
-# debroot.sh - Debian root directories for the boot tests, built once with
+# lib_debroot.sh - Debian root directories for the boot tests, built once with
 # mmdebstrap from the Debian archive and cached under build/debroot/.
 # Sourced after tests/boot/lib.sh (BUILD, TOP).
 #

@@ -1,0 +1,31 @@
+/* unpack.h - the copy-in loop cpio-unpack and cpio share
+ * (applets/unpack.c): list, examine or extract an archive through
+ * lib/cpio.c's reader and lib/extract.c, with the messages both say. */
+#ifndef INITBOX_UNPACK_H
+#define INITBOX_UNPACK_H
+
+#include <stdio.h>
+
+#include "initbox.h"
+
+struct unpack {
+	const char *archive; /* its name in messages */
+	bool list, verbose, examine;
+	bool gnu_list; /* -tv as GNU cpio lists (cpio), not ls -l style */
+	FILE *names;   /* where -v puts extracted names */
+	char **pats;   /* select entries matching one of npats globs */
+	int npats;
+	bool nonmatch;	/* -f: those matching none */
+	bool owner_set; /* -R: every entry gets uid:gid */
+	uint32_t uid, gid;
+	uint64_t bytes; /* archive bytes read (cpio's block count) */
+	int failed;
+	struct cpio_in in;
+	struct extract x;
+};
+
+/* Run over the whole archive on in (cpio_in_init done; x set up unless
+ * listing or examining). A malformed archive dies naming its offset. */
+void unpack_run(struct unpack *u);
+
+#endif
