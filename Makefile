@@ -11,6 +11,8 @@
 #                        fuzz-smoke: 20 seconds each, for CI
 #   make demo            boot a live image under qemu and report memory
 #                        (ROOT=debian: Debian 12 with systemd, from a CD)
+#   make demo-iso        the busybox demo as a live ISO (scripts/mklive),
+#                        booted by the firmware from a CD-ROM
 #   make bench           figures side by side with the peer tools
 #   make size            the binary size of every profile
 #   make deps            install the build tools, build zlib/liblzma/libzstd
@@ -228,6 +230,10 @@ lint: $(O)/gen/applets.h
 ROOT ?= busybox
 demo: test-tools binaries kernel
 	$(Q)$(TEST_ENV) ROOT=$(ROOT) sh scripts/demo
+# the busybox demo as an ISO made by scripts/mklive, booted by the
+# firmware from a CD-ROM (scripts/demo-iso)
+demo-iso: test-tools binaries
+	$(Q)$(TEST_ENV) sh scripts/demo-iso
 
 bench: test-tools binaries kernel
 	$(Q)$(TEST_ENV) sh scripts/bench
@@ -237,5 +243,5 @@ clean:
 		build/fuzz \
 		$(foreach p,$(filter-out default,$(PROFILES)),build/$(p))
 
-.PHONY: all deps test-tools size binaries kernel check check-unit check-ns check-boot demo \
+.PHONY: all deps test-tools size binaries kernel check check-unit check-ns check-boot demo demo-iso \
 	bench clean fuzz fuzz-smoke fuzz-tools check-fuzz

@@ -25,6 +25,9 @@
 #                    matches REGEX (1 if it never does), then SECONDS more
 # mon COMMAND...     in a BOOT_MONITOR function: one monitor command
 #                    (device_add, device_del, drive_add ...)
+# boot_firmware NAME bios|uefi [QEMU_ARGS...]
+#                    boot_run without -kernel: SeaBIOS or OVMF boots the
+#                    media QEMU_ARGS give (below)
 # boot_report NAME   after boot_run: the PASS/FAIL line for tests/run
 #
 # A scenario's /init prints "BOOT-RESULT: PASS" (or FAIL: why) and then
@@ -243,6 +246,42 @@ boot_modules() {
 boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 	name=$1 initrd=$2 append=$3
 	shift 3
+	boot_qemu "$name" -kernel "$VMLINUZ" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 $append" "$@"
+}
+
+# boot_firmware NAME bios|uefi [QEMU_ARGS...]: boot_run's variant where
+# the firmware boots the machine's media, without -kernel: SeaBIOS (qemu's
+# own) or OVMF (Debian's ovmf, its variables in a copy of their own).
+# QEMU_ARGS name the medium and, for a choice among several, bootindex.
+boot_firmware() {
+	name=$1 fw=$2
+	shift 2
+	case $fw in
+	bios) boot_qemu "$name" "$@" ;;
+	uefi)
+		code=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+		[ -f "$code" ] && [ -f "$vars" ] ||
+			{ echo "boot: $name: no $code (scripts/deps.sh tools installs ovmf)" > "$LOGS/boot-$name.serial"; return 1; }
+		cp "$vars" "$LOGS/boot-$name.vars" || return 1
+		boot_qemu "$name" -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code" \
+			-drive "if=pflash,format=raw,unit=1,file=$LOGS/boot-$name.vars" "$@"
+		rc=$?
+		rm -f "$LOGS/boot-$name.vars"
+		return $rc ;;
+	*) echo "boot: $name: firmware $fw: expected bios or uefi" >&2; return 1 ;;
+	esac
+}
+
+# boot_qemu NAME QEMU_ARGS...: what boot_run and boot_firmware share: qemu
+# with the log polled until BOOT_UNTIL (a regex, default ^BOOT-RESULT:)
+# matches, the timeout, BOOT_INPUT, BOOT_MONITOR. Sets BOOT_SECONDS (qemu's wall time)
+# and BOOT_UNTIL_SECONDS (wall time when BOOT_UNTIL first matched, "" if
+# never); returns 0 only on a "BOOT-RESULT: PASS" line.
+boot_qemu() {
+	name=$1
+	shift
+	until_re=${BOOT_UNTIL:-^BOOT-RESULT:}
 	log=$LOGS/boot-$name.serial
 	limit=${BOOT_TIMEOUT:-180}
 	rm -f "$log"
@@ -273,16 +312,14 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 		monpid=$!
 	fi
 	qemu-system-x86_64 -nographic -no-reboot -m "${BOOT_MEM:-256M}" \
-		-cpu max -smp 1 -kernel "$VMLINUZ" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $append" "$@" \
-		< "$in" > "$log" 2>&1 &
+		-cpu max -smp 1 "$@" < "$in" > "$log" 2>&1 &
 	qpid=$!
-	t=0 seen=
+	t=0 seen= t0=$(date +%s%N) until_ns=
 	# Poll the log: qemu ends by itself on poweroff or panic; a boot that
 	# hangs after its result is stopped a few seconds later.
 	while kill -0 "$qpid" 2>/dev/null; do
-		if [ -z "$seen" ] && grep -q '^BOOT-RESULT:' "$log" 2>/dev/null; then
-			seen=$t
+		if [ -z "$seen" ] && grep -q "$until_re" "$log" 2>/dev/null; then
+			seen=$t until_ns=$(date +%s%N)
 		fi
 		if [ -n "$seen" ] && [ $((t - seen)) -ge 50 ]; then
 			break
@@ -311,6 +348,7 @@ boot_run() { # NAME INITRD APPEND [QEMU_ARGS...]
 			mv "$mon_fifo.tmp" "$LOGS/boot-$name.mon"
 	fi
 	BOOT_SECONDS=$(awk "BEGIN { print $t / 10 }")
+	BOOT_UNTIL_SECONDS=${until_ns:+$(awk "BEGIN { printf \"%.1f\", ($until_ns - $t0) / 1e9 }")}
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	grep -q '^BOOT-RESULT: PASS' "$log"
 }
