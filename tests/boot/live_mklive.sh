@@ -3,9 +3,13 @@
 # as a disk, as dd writes them), OVMF from the same two. Each picks the
 # menu's default entry, which boots the busybox test root on Debian's
 # generic kernel (-P pc) to BOOT-RESULT: PASS. Also: two runs with the
-# same SOURCE_DATE_EPOCH give the same bytes, and mklive's refusals.
+# same SOURCE_DATE_EPOCH give the same bytes, mklive's refusals, and the
+# Debian systemd root (tests/boot/live/debian.sh) from mklive's ISO on
+# SeaBIOS at 128 MiB, its check unit's checks passing.
 . "$TOP/tests/boot/lib.sh"
 . "$TOP/tests/boot/live/lib.sh"
+. "$TOP/tests/boot/lib_debroot.sh"
+. "$TOP/tests/boot/live/debian.sh"
 boot_need live_mklive
 boot_kernel generic || { echo "FAIL: live_mklive: cannot fetch the generic kernel"; exit 1; }
 w=$BUILD/boot-work/live_mklive
@@ -100,4 +104,22 @@ firmware_boot mklive-uefi-cd uefi 512M "OVMF boots the ISO from an IDE CD-ROM (5
 	-cdrom "$w/live.iso"
 # shellcheck disable=SC2086
 firmware_boot mklive-uefi-usb uefi 512M "OVMF boots the ISO written to a USB stick on xhci (512 MiB)" 'sd[a-z]' $usb
+
+# --- a real distribution: Debian 12 with systemd, from the ISO ----------------
+# The check unit powers off once multi-user.target is reached, with
+# BOOT-RESULT: PASS when its checks (no failed unit, /run moved, the
+# /run/initbox mounts, Shmem) passed. lz4: the squashfs is made in seconds.
+if live_debian_rootfs "$w/debian" &&
+	mk "$w/debian.iso" "$w/debian" -c lz4 > "$w/mklive-debian.out" 2>&1; then
+	echo "    $(cat "$w/mklive-debian.out")"
+	BOOT_TIMEOUT=600 firmware_boot mklive-bios-debian bios 128M \
+		"SeaBIOS boots the Debian systemd root from mklive's ISO on an IDE CD-ROM (128 MiB)" 'sr' \
+		-cdrom "$w/debian.iso"
+	grep '^LIVE: \(boot finished\|MemAvailable\|analyze\)' "$LOGS/boot-mklive-bios-debian.serial" |
+		sed 's/^/    /'
+else
+	echo "FAIL: live_mklive: cannot build the Debian root's ISO: $(tail -n 3 "$w/mklive-debian.out" 2>/dev/null)"
+	LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+fi
+rm -rf "$w/debian"
 live_done
