@@ -104,6 +104,14 @@ static int run(const char *name, const char *what, const char *cmd,
 		env = calloc(n + 2, sizeof(*env));
 		var = malloc(strlen(name) + 17);
 		if (env && var) {
+			sigset_t term;
+
+			/* -w blocks SIGTERM, and a mask survives execve: the
+			 * command (and anything it leaves running) must die
+			 * of /init's SIGTERM as any process does */
+			(void)sigemptyset(&term);
+			(void)sigaddset(&term, SIGTERM);
+			(void)sigprocmask(SIG_UNBLOCK, &term, NULL);
 			memcpy(env, environ, n * sizeof(*env));
 			env[n] = strcat(strcpy(var, "MODPROBE_MODULE="), name);
 			execve("/bin/sh",

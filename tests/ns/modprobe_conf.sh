@@ -116,6 +116,16 @@ echo 'install cdrom exit 3' > "$T/d2/run.conf"
 t "a failing install command: exit 1, said" sh -c \
 	"'$INITBOX' modprobe -d '$R' -S '$K' --config '$T/d2' cdrom 2> $T/err; [ \$? = 1 ] &&
 	 grep -q 'run install command for cdrom: failed' $T/err"
+# -w blocks SIGTERM (it is read between rounds); an install command must
+# not inherit that mask, or it and what it leaves running ignore /init's
+# SIGTERM. The command's shell reads its own SigBlk with builtins only
+# (dash blocks every signal while it waits for a child); bit 15, 0x4000,
+# is SIGTERM.
+echo 'install cdrom while read -r k v; do [ "$k" = SigBlk: ] && echo $v; done < /proc/self/status > '"$T/mask; :" > "$T/d2/run.conf"
+mkdir -p "$T/nosys/bus"
+"$INITBOX" modprobe -d "$R" -S "$K" --config "$T/d2" --sysfs "$T/nosys" -C -w 1 -a cdrom 2> "$T/err"
+t "an install command run under -w gets SIGTERM unblocked" sh -c \
+	"v=\$(cat $T/mask) && [ -n \"\$v\" ] && [ \$(( 0x\$v & 0x4000 )) = 0 ] || { cat $T/err; false; }"
 # coldplug: a blacklisted driver is never loaded for a device
 S=$T/sys
 mkdir -p "$S/bus/virtio/devices/virtio0" "$S/bus/virtio/devices/virtio1" \
