@@ -25,7 +25,8 @@
 uint32_t lzma_crc32(const uint8_t *buf, size_t size, uint32_t crc);
 uint32_t lzma_crc32(const uint8_t *buf, size_t size, uint32_t crc)
 {
-	return (uint32_t)crc32_z(crc, buf, size);
+	/* zlib answers 0 for a NULL buffer, liblzma the CRC it was given */
+	return buf ? (uint32_t)crc32_z(crc, buf, size) : crc;
 }
 #endif
 
