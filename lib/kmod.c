@@ -291,6 +291,10 @@ struct plan {
 	void *arg;
 	int depth;
 	const char *after; /* planning the softdep post: of this module */
+	/* the alias the name asked for resolved through, and the depth
+	 * its modules are planned at: they get its options too */
+	const char *alias;
+	int alias_depth;
 };
 
 static int plan_name(struct plan *p, const char *name, const char *params);
@@ -311,7 +315,6 @@ static bool blacklisted(const struct kmod_ctx *k, const char *name, bool alias)
  * kmod (and module-init-tools) take it */
 struct soft {
 	char pre[256], post[256]; /* names, normalised, blank-separated */
-	bool found;
 };
 
 static void softdeps(const struct kmod_ctx *k, const char *name,
@@ -322,7 +325,6 @@ static void softdeps(const struct kmod_ctx *k, const char *name,
 	size_t n, wl, used;
 
 	v = kmod_conf_next(k, "softdep", name, true, &at, &n);
-	s->found = v != NULL;
 	if (!v)
 		return;
 	for (end = v + n; v < end; v = w + wl) {
@@ -377,7 +379,9 @@ static int plan_step(struct plan *p, const char *name, const char *params,
 	/* a post: module waits for the module that wants it (with -j) */
 	snprintf(soft, sizeof(soft), "%s%s%s", s->pre,
 		 *s->pre && p->after ? " " : "", p->after ? p->after : "");
-	if (!s->found && !k->no_cmds)
+	/* kmod runs the install command unless a softdep names modules:
+	 * an empty "softdep NAME pre:" leaves it in force */
+	if (!*s->pre && !*s->post && !k->no_cmds)
 		cmd = kmod_conf_next(k, "install", name, true, &at, &len);
 	if (cmd)
 		snprintf(path, sizeof(path), "%.*s", (int)len, cmd);
@@ -386,7 +390,9 @@ static int plan_step(struct plan *p, const char *name, const char *params,
 	else
 		snprintf(path, sizeof(path), "%s/%.*s", k->dir, (int)len,
 			 f->line);
-	opts = kmod_conf_options(k, name, params);
+	opts = kmod_conf_options(k, name,
+				 p->depth == p->alias_depth ? p->alias : NULL,
+				 params);
 	if (!opts)
 		return -1;
 	struct kmod_step st = {
@@ -410,7 +416,7 @@ static int plan_other(struct plan *p, const char *name, const char *params)
 {
 	struct kmod_ctx *k = p->k;
 	struct find f = {.name = name};
-	struct soft s = {.found = false};
+	struct soft s = {0};
 	const char *at = NULL;
 	size_t n;
 
@@ -433,7 +439,7 @@ static int plan_module(struct plan *p, const char *name, const char *params)
 {
 	struct kmod_ctx *k = p->k;
 	struct find f = {.name = name};
-	struct soft s = {.found = false};
+	struct soft s = {0};
 	const char *deps[KMOD_MAX_PLAN], *c, *end;
 	size_t nd = 0, i, len;
 	char m[64];
@@ -494,6 +500,8 @@ struct amatch {
 	const char *params;
 	bool builtin_index;
 	int found, rc;
+	const char *outer; /* the plan's alias before this one (via_alias) */
+	int outer_depth;
 };
 
 /* A modules.alias line "alias PATTERN MODULE": PATTERN (l + 6, *pl bytes)
@@ -600,6 +608,22 @@ static int conf_alias(struct plan *p, const char *name, const char *params,
 	return 0;
 }
 
+/* While the name asked for resolves through an alias, the modules it
+ * names get the alias's options too ("options eth0 ..." for "alias eth0
+ * e1000"), as kmod gives them; the outer alias is kept for later. */
+static void via_alias(struct plan *p, struct amatch *a, bool on)
+{
+	if (on) {
+		a->outer = p->alias;
+		a->outer_depth = p->alias_depth;
+		p->alias = a->name;
+		p->alias_depth = p->depth + 1;
+	} else {
+		p->alias = a->outer;
+		p->alias_depth = a->outer_depth;
+	}
+}
+
 static int plan_name(struct plan *p, const char *name, const char *params)
 {
 	struct amatch a = {.p = p, .params = params};
@@ -616,7 +640,9 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 	}
 	kmod_norm_alias(name, strlen(name), a.name, sizeof(a.name));
 	/* a configured alias comes first, even before a module's name */
+	via_alias(p, &a, true);
 	a.rc = conf_alias(p, a.name, params, &a.found);
+	via_alias(p, &a, false);
 	if (a.rc || a.found)
 		return a.rc;
 	kmod_norm(name, m, sizeof(m));
@@ -630,7 +656,9 @@ static int plan_name(struct plan *p, const char *name, const char *params)
 		return !p->depth && blacklisted(k, m, false)
 			   ? 0
 			   : plan_module(p, m, params);
+	via_alias(p, &a, true);
 	(void)each_line(&k->alias, alias_line, &a); /* result in a.rc */
+	via_alias(p, &a, false);
 	if (!a.rc && !a.found && !strchr(name, ':') && !strchr(name, '*') &&
 	    each_line(&k->builtin, builtin_match, &f))
 		return plan_module(p, m, params);

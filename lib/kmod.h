@@ -71,10 +71,12 @@ int kmod_conf_read(struct kmod_ctx *k, const char *const *paths,
 const char *kmod_conf_next(const struct kmod_ctx *k, const char *what,
 			   const char *name, bool glob, const char **at,
 			   size_t *len);
-/* Every "options" value for module NAME joined with blanks, then EXTRA;
- * malloc'd ("" when none), NULL with ENOMEM. */
+/* Every "options" value for module NAME, or for ALIAS (the alias it was
+ * reached by, or NULL), in the configuration's order as kmod takes them,
+ * joined with blanks, then EXTRA; malloc'd ("" when none), NULL with
+ * ENOMEM. */
 char *kmod_conf_options(const struct kmod_ctx *k, const char *name,
-			const char *extra);
+			const char *alias, const char *extra);
 /* COMMAND with each $CMDLINE_OPTS replaced by OPTS; malloc'd. */
 char *kmod_conf_cmd(const char *cmd, const char *opts);
 

@@ -382,17 +382,31 @@ const char *kmod_conf_next(const struct kmod_ctx *k, const char *what,
 }
 
 char *kmod_conf_options(const struct kmod_ctx *k, const char *name,
-			const char *extra)
+			const char *alias, const char *extra)
 {
 	struct kmod_buf b = {0};
 	struct grow g = {.b = &b};
-	const char *at = NULL, *v;
-	size_t n;
+	const char *at = NULL, *aat = NULL, *v, *av = NULL;
+	size_t n, an = 0;
 
-	while ((v = kmod_conf_next(k, "options", name, false, &at, &n))) {
+	if (alias && !strcmp(alias, name))
+		alias = NULL;
+	v = kmod_conf_next(k, "options", name, false, &at, &n);
+	if (alias)
+		av = kmod_conf_next(k, "options", alias, false, &aat, &an);
+	/* two walks of one buffer, merged by position: the file order
+	 * (kmod walks its options list once, matching either) */
+	while (v || av) {
 		if (b.len)
 			put(&g, " ", 1);
-		put(&g, v, n);
+		if (v && (!av || v < av)) {
+			put(&g, v, n);
+			v = kmod_conf_next(k, "options", name, false, &at, &n);
+		} else {
+			put(&g, av, an);
+			av = kmod_conf_next(k, "options", alias, false, &aat,
+					    &an);
+		}
 	}
 	if (extra && *extra) {
 		if (b.len)

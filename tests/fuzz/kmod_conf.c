@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 							      i > 1, &at, &n));)
 				if (val + n > k.conf.p + k.conf.len)
 					abort();
-		s = kmod_conf_options(&k, line, "x=1");
+		s = kmod_conf_options(&k, line, "b", "x=1");
 		if (!s)
 			abort();
 		free(s);

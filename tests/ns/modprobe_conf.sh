@@ -106,6 +106,20 @@ else
 	fail "-c prints the configuration as kmod does" "$(diff "$T/k.c" "$T/i.c" | head -n 5 | tr '\n' '|')"
 fi
 
+# options written under an alias reach the module it names; an empty
+# softdep leaves the install command in force (kmod runs it)
+cat > "$T/d/40-c.conf" <<'EOF'
+alias myloop loop
+options myloop max_part=3
+install sr_mod echo sr $CMDLINE_OPTS
+softdep sr_mod pre:
+EOF
+EMPTY=0
+cmp_kmod "options under an alias go to its module" -n -v myloop
+cmp_kmod "options under an alias, then the parameters given" -n -v myloop hw=1
+cmp_kmod "an empty softdep leaves the install command in force" -n -v sr_mod
+rm -f "$T/d/40-c.conf"
+
 # what kmod cannot show: the install command really runs, through /bin/sh
 mkdir "$T/d2"
 echo "install cdrom echo \"\$MODPROBE_MODULE \$CMDLINE_OPTS\" > $T/ran" > "$T/d2/run.conf"

@@ -127,11 +127,19 @@ static void lookups_match_names_and_patterns(void)
 	CHECK(!kmod_conf_next(&k, "alias", "my_cee", true, &at, &n));
 	at = NULL;
 	CHECK(!kmod_conf_next(&k, "alias", "my_cee", false, &at, &n));
-	s = kmod_conf_options(&k, "b_b", "z=3");
+	s = kmod_conf_options(&k, "b_b", NULL, "z=3");
 	CHECK(s && !strcmp(s, " x=1  y=2 q=\"two words\" z=3"));
 	free(s);
-	s = kmod_conf_options(&k, "q", NULL);
+	s = kmod_conf_options(&k, "q", NULL, NULL);
 	CHECK(s && !strcmp(s, ""));
+	free(s);
+	/* a module reached through alias b_b gets b_b's options; the same
+	 * name twice counts once */
+	s = kmod_conf_options(&k, "q", "b_b", NULL);
+	CHECK(s && !strcmp(s, " x=1  y=2 q=\"two words\""));
+	free(s);
+	s = kmod_conf_options(&k, "b_b", "b_b", NULL);
+	CHECK(s && !strcmp(s, " x=1  y=2 q=\"two words\""));
 	free(s);
 	s = kmod_conf_cmd("a $CMDLINE_OPTS b $CMDLINE_OPTS", "x=1");
 	CHECK(s && !strcmp(s, "a x=1 b x=1"));
