@@ -103,6 +103,7 @@ kapt() {
 		-o Dir::State::Lists="$ka/lists" -o Dir::Cache="$ka/cache" \
 		-o Dir::State::status=/var/lib/dpkg/status \
 		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 \
+		-o Acquire::Check-Valid-Until=false \
 		-o APT::Sandbox::User=root "$@"
 }
 

@@ -24,8 +24,12 @@ debian_root() {
 		{ echo "debroot: mmdebstrap missing (scripts/deps.sh tools installs it)" >&2; return 1; }
 	rm -rf "$dr_dir" && mkdir -p "$dr_dir" || return 1
 	# mmdebstrap's own log is kept; a failure prints its tail
+	# Check-Valid-Until: the archive this machine reaches may be a frozen
+	# snapshot, whose sid Release file has expired (apt refuses it then,
+	# and mmdebstrap fails on any apt error)
 	if ! mmdebstrap --mode=root --variant=minbase --include="$dr_pkgs" \
-		--aptopt='Acquire::Retries "3"' "$@" \
+		--aptopt='Acquire::Retries "3"' \
+		--aptopt='Acquire::Check-Valid-Until "false"' "$@" \
 		"$dr_suite" "$DEBROOT" http://deb.debian.org/debian \
 		> "$dr_dir/log" 2>&1; then
 		echo "debroot: mmdebstrap $dr_suite ($dr_pkgs) failed; the end of $dr_dir/log:" >&2
