@@ -25,9 +25,16 @@
 #include "extract.h"
 #include "sys.h"
 
+/* A hardlink candidate: the archive's (dev, ino, type) and the inode this
+ * extraction created for it. A later name links only to that inode: an
+ * entry in between may have turned the first name's path into one that
+ * resolves to a file that was already in the target (a symlinked parent
+ * replaced), and that file's data and mode must stay as they were. */
 struct extract_link {
 	struct extract_link *next;
 	uint32_t major, minor, ino, type;
+	dev_t made_dev;
+	ino_t made_ino;
 	char name[];
 };
 
@@ -245,7 +252,8 @@ static struct extract_link *find_link(struct extract *x,
 	return NULL;
 }
 
-static void remember_link(struct extract *x, const struct cpio_entry *e)
+static void remember_link(struct extract *x, const struct cpio_entry *e,
+			  const struct stat *made)
 {
 	size_t n = strlen(e->name) + 1;
 	struct extract_link *l = malloc(sizeof(*l) + n);
@@ -257,6 +265,8 @@ static void remember_link(struct extract *x, const struct cpio_entry *e)
 	l->minor = e->devminor;
 	l->ino = e->ino;
 	l->type = e->mode & S_IFMT;
+	l->made_dev = made->st_dev;
+	l->made_ino = made->st_ino;
 	memcpy(l->name, e->name, n);
 	l->next = x->links[b];
 	x->links[b] = l;
@@ -276,38 +286,60 @@ void extract_forget_links(struct extract *x)
 	}
 }
 
-/* Link NAME to the earlier name OLD, which must still hold the TYPE it
- * was created with: both resolved inside the target. */
-static int make_link(struct extract *x, const char *old, mode_t type, int d,
-		     const char *last)
+/* Does l's first name, resolved inside the target, still lead to the
+ * inode this extraction made for it? 1 yes, 0 no (gone, or another file of
+ * the same type), -1 on error or another type of file. od gets the name's directory, to link from. */
+static int link_source(struct extract *x, const struct extract_link *l,
+		       int *od, char *olast)
 {
-	char olast[CPIO_PATH_MAX + 1], odir[CPIO_PATH_MAX + 1];
+	char odir[CPIO_PATH_MAX + 1];
 	struct stat st;
-	int od, r, err;
 
-	extract_split(old, odir, olast);
-	od = *odir ? open_in_root(x, odir) : x->root;
-	if (od < 0) {
+	extract_split(l->name, odir, olast);
+	*od = *odir ? open_in_root(x, odir) : x->root;
+	if (*od < 0) {
 		x->step = "resolve the hardlink target";
-		return -1;
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	}
-	r = fstatat(od, olast, &st, AT_SYMLINK_NOFOLLOW);
-	if (r == 0 && (st.st_mode & S_IFMT) != type) {
+	if (fstatat(*od, olast, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		x->step = "resolve the hardlink target";
+		return errno == ENOENT ? 0 : -1;
+	}
+	if ((st.st_mode & S_IFMT) != l->type) {
+		/* never a new file: data meant for a regular file is not
+		 * written beside a FIFO or a node of the same name */
+		x->step = "link";
 		x->why = "its first name no longer holds the same type of file";
 		errno = EINVAL;
-		r = -1;
+		return -1;
 	}
-	if (r == 0)
+	return st.st_dev == l->made_dev && st.st_ino == l->made_ino;
+}
+
+/* Link (d, last) to the inode l's first name was created as. 1: linked;
+ * 0: that name now leads elsewhere (a later entry replaced it or a
+ * symlinked parent on its path), so the caller creates a new file, as GNU
+ * cpio then does: a link never reaches a file that was in the target. */
+static int make_link(struct extract *x, const struct extract_link *l, int d,
+		     const char *last)
+{
+	char olast[CPIO_PATH_MAX + 1];
+	int od = -1, r, err;
+
+	r = link_source(x, l, &od, olast);
+	if (r > 0) {
 		r = linkat(od, olast, d, last, 0);
-	if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0) {
-		r = linkat(od, olast, d, last, 0);
+		if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0)
+			r = linkat(od, olast, d, last, 0);
+		if (r < 0)
+			x->step = "link";
+		else
+			r = 1;
 	}
 	err = errno;
-	if (od != x->root)
-		(void)close(od); /* an O_PATH fd */
+	if (od >= 0 && od != x->root)
+		fd_close(od);
 	errno = err;
-	if (r < 0)
-		x->step = "link";
 	return r;
 }
 
@@ -345,11 +377,12 @@ static int do_file(struct extract *x, int d, const char *last,
 	int fd, fl = O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
 	struct stat st;
 
-	if (e->nlink >= 2) {
-		l = find_link(x, e);
-		if (l) {
-			if (make_link(x, l->name, S_IFREG, d, last) < 0)
-				return -1;
+	if (e->nlink >= 2 && (l = find_link(x, e))) {
+		switch (make_link(x, l, d, last)) {
+		case -1:
+			return -1;
+		case 0:
+			l = NULL; /* a new file, the candidate from now on */
 		}
 	}
 	if (l) {
@@ -376,6 +409,12 @@ static int do_file(struct extract *x, int d, const char *last,
 		errno = EINVAL;
 		return -1;
 	}
+	if (l && (st.st_dev != l->made_dev || st.st_ino != l->made_ino)) {
+		x->step = "link";
+		x->why = "the name opened is not the file this extraction made";
+		errno = EINVAL;
+		return -1;
+	}
 	if (x->owner && fchown(fd, e->uid, e->gid) < 0) {
 		x->step = "change owner";
 		return -1;
@@ -389,7 +428,7 @@ static int do_file(struct extract *x, int d, const char *last,
 		return -1;
 	}
 	if (!l && e->nlink >= 2)
-		remember_link(x, e);
+		remember_link(x, e, &st);
 	return 0;
 }
 
@@ -471,12 +510,13 @@ static int do_node(struct extract *x, int d, const char *last,
 	    (e->mode & S_IFMT) | (x->owner ? e->mode & 07777 : e->mode & 01777);
 	dev_t dev = makedev(e->rdevmajor, e->rdevminor);
 	struct extract_link *l;
+	struct stat st;
 	int r;
 
-	if (e->nlink >= 2) {
-		l = find_link(x, e);
-		if (l)
-			return make_link(x, l->name, e->mode & S_IFMT, d, last);
+	if (e->nlink >= 2 && (l = find_link(x, e))) {
+		r = make_link(x, l, d, last);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
 	}
 	r = mknodat(d, last, mode, dev);
 	if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0) {
@@ -486,8 +526,8 @@ static int do_node(struct extract *x, int d, const char *last,
 		x->step = "make node";
 		return -1;
 	}
-	if (e->nlink >= 2)
-		remember_link(x, e);
+	if (e->nlink >= 2 && fstatat(d, last, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		remember_link(x, e, &st);
 	if (owner_mode(x, d, last, e, false) < 0)
 		return -1;
 	if (set_time(x, d, last, e->mtime) < 0) {

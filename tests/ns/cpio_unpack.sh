@@ -240,6 +240,37 @@ gzip -n < "$R/cpio-hang-fifo-hardlink.cpio" > "$A/hlfifo.gz"
 hl_swapped "in a compressed segment the refused entry's offset is in its data" \
 	"$A/hlfifo.gz" "offset 232 of the gzip data at 0: link h2: its first name" h2
 
+# A hardlink whose first name's parent was a symlink, since replaced by
+# one to a directory holding an existing file (issue 19, finding 1): the
+# later name must not link to that file, which may be hardlinked from
+# outside the target; it becomes a new file with the data, as with GNU
+# cpio. Both applets that extract.
+hl_retarget() { # NAME COMMAND...
+	name=$1
+	shift
+	rm -rf "$T/box/target" && mkdir -p "$T/box/target/etc" "$T/box/target/a"
+	ln "$O/victim" "$T/box/target/etc/hl2"
+	before=$(sentinel)
+	"$@" < "$R/cpio-hardlink-swap.cpio" 2> "$A/err"
+	rc=$?
+	if [ $rc = 0 ] && [ "$before" = "$(sentinel)" ] && grep -q original "$O/victim" &&
+	   [ "$(stat -c %a "$O/victim")" = 640 ] && [ "$(cat "$T/box/target/z")" = PWNED ] &&
+	   [ "$(stat -c %a:%h "$T/box/target/z")" = 4755:1 ]; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc, victim $(stat -c %a "$O/victim") $(cat "$O/victim"): $(tr '\n' ' ' < "$A/err")"
+	fi
+}
+hl_retarget "cpio-unpack: a hardlink never reaches a file that was in the target" \
+	"$B" cpio-unpack -C "$T/box/target"
+hl_retarget "cpio -i -d: a hardlink never reaches a file that was in the target" \
+	"$B" cpio -i -d --quiet -D "$T/box/target"
+rm -rf "$T/box/target" && mkdir -p "$T/box/target/etc" "$T/box/target/a"
+ln "$O/victim" "$T/box/target/etc/hl2"
+(cd "$T/box/target" && cpio -i -d --quiet < "$R/cpio-hardlink-swap.cpio" 2>/dev/null)
+t "GNU cpio agrees: the victim is untouched, z a file of its own" sh -c \
+	"grep -q original $O/victim && [ \"\$(cat $T/box/target/z)\" = PWNED ]"
+
 # Planted by an earlier segment: an uncompressed archive with the
 # symlink, then a compressed one writing through it.
 rm -rf "$T/box/target" && mkdir "$T/box/target"
