@@ -313,7 +313,7 @@ boot_qemu() {
 		monpid=$!
 	fi
 	qemu-system-x86_64 -nographic -no-reboot -m "${BOOT_MEM:-256M}" \
-		-cpu max -smp 1 "$@" < "$in" > "$log" 2>&1 &
+		-cpu "${BOOT_CPU:-max}" -smp 1 "$@" < "$in" > "$log" 2>&1 &
 	qpid=$!
 	t=0 seen= t0=$(date +%s%N) until_ns=
 	# Poll the log: qemu ends by itself on poweroff or panic; a boot that
