@@ -106,7 +106,18 @@ static int ent_fill(const char *name, struct devs_ent *e)
 	e->devno = makedev((unsigned)maj, (unsigned)min);
 	e->size = sectors * 512;
 	snprintf(e->disk, sizeof(e->disk), "%s", name);
-	if (sys_u64(dir, "partition", &part) == 0 && part) {
+	if (sys_u64(dir, "partition", &part) < 0 || !part) {
+		/* A whole disk is in sysfs, with its /dev node, before the
+		 * kernel lets it be opened: add_disk links "bdi" just before
+		 * it makes the disk openable (bdev_add). An open in between
+		 * runs the legacy block-major autoload, a usermode modprobe.
+		 * The disk's "add" event follows, and with it a rescan.
+		 * Partitions are made later still. */
+		snprintf(real, sizeof(real), "/sys/class/block/%s/bdi",
+			 e->name);
+		if (faccessat(AT_FDCWD, real, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return 1;
+	} else {
 		e->partno = (unsigned)part;
 		slash = strrchr(real, '/');
 		if (slash) {
