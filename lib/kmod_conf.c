@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmdline.h"
 #include "initbox.h"
 
 enum {
@@ -165,16 +166,24 @@ static void parse_file(struct grow *g, const char *path)
 	free(b.p);
 }
 
-/* "MODULE.PARAM[=VALUE]" (DOT at the '.') as options, or the names of
- * "modprobe.blacklist=A,B" as blacklist lines (normalised: kmod 30 keeps
- * them as written, so that "nvidia-drm" there misses nvidia_drm) */
-static void cmdline_word(struct grow *g, char *mod, char *dot)
+/* A module's option from the command line as a configuration line,
+ * "options MODULE PARAM[=VALUE]", or the names of "modprobe.blacklist=A,B"
+ * as blacklist lines (normalised: kmod 30 keeps them as written, so that
+ * "nvidia-drm" there misses nvidia_drm). A value that was quoted is
+ * quoted again, so that the module's parameters parse as the command line
+ * did (kmod 30 requotes a word quoted whole the same way). The
+ * configuration is kept as lines: a newline inside a quoted value becomes
+ * a blank there, never the end of a line (a line after it would be read
+ * as a directive, "install ..." run as root). */
+static void cmdline_word(struct grow *g, const struct cmdline_word *w,
+			 size_t nmod)
 {
+	const char *param = w->param + nmod + 1;
 	char *v, *c;
 
-	if (dot - mod == 8 && !memcmp(mod, "modprobe", 8) &&
-	    !strncmp(dot + 1, "blacklist=", 10)) {
-		for (v = dot + 11; v; v = c) {
+	if (nmod == 8 && !memcmp(w->param, "modprobe", 8) &&
+	    !strcmp(param, "blacklist") && w->val) {
+		for (v = w->val; v; v = c) {
 			c = strchr(v, ',');
 			if (c)
 				*c++ = '\0';
@@ -183,67 +192,34 @@ static void cmdline_word(struct grow *g, char *mod, char *dot)
 		}
 		return;
 	}
-	put_head(g, "options", mod, (size_t)(dot - mod));
+	put_head(g, "options", w->param, nmod);
 	put(g, " ", 1);
-	put(g, dot + 1, strlen(dot + 1));
+	put(g, param, strlen(param));
+	if (w->val) {
+		for (v = w->val; (v = strchr(v, '\n'));)
+			*v = ' ';
+		put(g, w->quoted ? "=\"" : "=", w->quoted ? 2 : 1);
+		put(g, w->val, strlen(w->val));
+		if (w->quoted)
+			put(g, "\"", 1);
+	}
 	put(g, "\n", 1);
 }
 
-/* The kernel command line as kmod 30's state machine reads it: words at
- * blanks outside a quoted VALUE; MODULE.PARAM[=VALUE] with one dot before
- * any '='; a word quoted whole ("mod.p=a b", as grub passes it) is
- * requoted as mod.p="a b"; anything else is not a module's. Like kmod 30,
- * the words after "--" (init's) are read too. */
+/* The kernel command line split as the kernel splits it (cmdline.h),
+ * each word that is a module's option (kmod's rule) read as one. Like
+ * kmod 30, the words after "--" (init's) are read too. */
 static void parse_cmdline(struct grow *g, const char *path)
 {
-	enum { NAME, PARAM, VALUE, IGNORE } st = NAME;
-	struct kmod_buf b;
-	char *p, *mod, *dot = NULL, *quote = NULL, *val = NULL, c;
-	bool quoted = false;
+	char buf[CMDLINE_MAX], *s = buf;
+	struct cmdline_word w;
+	size_t n;
 
-	if (!path || kmod_read(path, MAX_CONF, &b) < 0)
+	if (!path || cmdline_read(path, buf, sizeof(buf)) < 0)
 		return;
-	for (p = mod = b.p;; p++) {
-		c = *p;
-		if (c == '"') {
-			quoted = !quoted;
-			if (quoted && st == NAME && p == mod)
-				quote = mod++;
-			else if (st != VALUE)
-				st = IGNORE;
-		} else if (!c || strchr(" \n\t\v\f\r", c)) {
-			if (quoted && c) {
-				/* blanks only inside a quoted value */
-				st = st == VALUE ? VALUE : IGNORE;
-				continue;
-			}
-			if (!quoted && (st == PARAM || st == VALUE)) {
-				*p = '\0';
-				if (quote && st == VALUE) {
-					/* "mod.p=v w" -> mod.p="v w" */
-					memmove(quote, mod,
-						(size_t)(val - mod));
-					mod--, dot--, val--;
-					*val = '"';
-				}
-				cmdline_word(g, mod, dot);
-			}
-			if (!c)
-				break;
-			mod = p + 1;
-			st = NAME;
-			quote = NULL;
-		} else if (c == '.') {
-			if (st == NAME)
-				dot = p;
-			st = st == NAME ? PARAM : st == PARAM ? IGNORE : st;
-		} else if (c == '=') {
-			if (st == PARAM)
-				val = p + 1;
-			st = st == PARAM ? VALUE : st == NAME ? IGNORE : st;
-		}
-	}
-	free(b.p);
+	while (cmdline_next(&s, &w))
+		if ((n = cmdline_module(&w)))
+			cmdline_word(g, &w, n);
 }
 
 static int cmp_base(const void *a, const void *b)

@@ -65,11 +65,11 @@ static void setup(void)
 static const char *conf(struct kmod_ctx *k, const char *cmdline)
 {
 	const char *paths[] = {NULL, NULL, NULL};
-	char etc[128], lib[128], cl[128];
+	char etc[128], lib[128], cl[160];
 
 	snprintf(etc, sizeof(etc), "%s/etc", base);
 	snprintf(lib, sizeof(lib), "%s/lib", base);
-	snprintf(cl, sizeof(cl), "%s/cmdline", base);
+	snprintf(cl, sizeof(cl), "%s/%s", base, cmdline ? cmdline : "-");
 	paths[0] = etc;
 	paths[1] = lib;
 	if (kmod_open(k, base, "9.9") < 0 ||
@@ -111,6 +111,24 @@ static void the_kernel_command_line_comes_after_the_files(void)
 			"options c flag\n"
 			"options init arg=1\n") != NULL);
 	CHECK(strstr(c, "options init arg=1\n")[19] == '\0');
+	kmod_close(&k);
+}
+
+/* issue 19, findings 2 and 9: a newline inside a quoted value is data,
+ * never a directive; a word whose part before the '.' cannot be a
+ * module's name is not an option */
+static void the_command_line_is_data(void)
+{
+	struct kmod_ctx k;
+	const char *c;
+
+	put("cmdline2", "x.y=\"\ninstall loop echo INJECTED #\" "
+			"ivrs_acpihid[14:00.5]=AMD0020:00 loop.max_loop=4\n");
+	c = conf(&k, "cmdline2");
+	CHECK(strstr(c, "options x y=\" install loop echo INJECTED #\"\n"
+			"options loop max_loop=4\n") != NULL);
+	CHECK(strstr(c, "\ninstall loop") == NULL);
+	CHECK(strstr(c, "ivrs") == NULL);
 	kmod_close(&k);
 }
 
@@ -231,6 +249,7 @@ int main(void)
 	setup();
 	RUN(files_merge_by_name_and_read_in_name_order);
 	RUN(the_kernel_command_line_comes_after_the_files);
+	RUN(the_command_line_is_data);
 	RUN(lookups_match_names_and_patterns);
 	RUN(a_post_softdep_waits_for_its_module);
 	RUN(a_plan_follows_the_configuration);
