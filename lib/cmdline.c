@@ -2,7 +2,9 @@
  * (see cmdline.h; Linux: kernel/params.c, next_arg() and parse_args()).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdline.h"
 #include "sys.h"
@@ -66,11 +68,29 @@ bool cmdline_next(char **s, struct cmdline_word *w)
 
 int cmdline_read(const char *path, char *buf, size_t size)
 {
-	ssize_t n = fd_read_small(path, buf, size);
+	size_t n = 0;
+	ssize_t r = 1;
+	int fd, e;
 
-	if (n < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	if ((size_t)n == size - 1) {
+	/* /proc gives the line in one read; a pipe may take several */
+	while (n < size - 1 && r > 0) {
+		r = read(fd, buf + n, size - 1 - n);
+		if (r > 0)
+			n += (size_t)r;
+		else if (r < 0 && errno == EINTR)
+			r = 1;
+	}
+	e = errno;
+	fd_close(fd);
+	buf[n] = '\0';
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+	if (n == size - 1) {
 		errno = E2BIG;
 		return -1;
 	}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cmdline.h"
 #include "codec.h"
 
 /* new_encode_dev(1, 0): "stay on the initrd" (Root_RAM0). */
@@ -68,9 +69,10 @@ int initrd_drop_image(const struct initrd *r);
 int initrd_api_mounts(const char *const *dirs, const char **step,
 		      const char **obj);
 
-/* The kernel command line's keys for the root, split in place. */
+/* The kernel command line's keys for the root, split in place by the
+ * kernel's rules (cmdline.h): root=LABEL="My Disk" is one word. */
 struct initrd_cmdline {
-	char buf[4096];
+	char buf[CMDLINE_MAX];
 	const char *root, *fstype, *flags, *init, *delay; /* NULL if absent */
 	bool rw; /* the last of "ro" and "rw" */
 };

@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/sysmacros.h>
 
+#include "cmdline.h"
 #include "initbox.h"
 
 int initrd_api_mounts(const char *const *dirs, const char **step,
@@ -56,27 +57,35 @@ int initrd_api_mounts(const char *const *dirs, const char **step,
 
 int initrd_cmdline_read(struct initrd_cmdline *c)
 {
-	char *w, *save = NULL;
+	struct cmdline_word w;
+	char *s = c->buf;
 
 	memset(c, 0, sizeof(*c));
-	if (fd_read_small("/proc/cmdline", c->buf, sizeof(c->buf)) < 0)
+	if (cmdline_read("/proc/cmdline", c->buf, sizeof(c->buf)) < 0) {
+		c->buf[0] = '\0';
 		return -1;
-	for (w = strtok_r(c->buf, " \t\n", &save); w;
-	     w = strtok_r(NULL, " \t\n", &save)) {
-		if (!strncmp(w, "root=", 5))
-			c->root = w + 5;
-		else if (!strncmp(w, "rootfstype=", 11))
-			c->fstype = w + 11;
-		else if (!strncmp(w, "rootflags=", 10))
-			c->flags = w + 10;
-		else if (!strncmp(w, "init=", 5))
-			c->init = w + 5;
-		else if (!strncmp(w, "rootdelay=", 10))
-			c->delay = w + 10;
-		else if (!strcmp(w, "rw"))
+	}
+	/* as the kernel: the last of a key wins, and the words after "--"
+	 * are init's arguments */
+	while (cmdline_next(&s, &w)) {
+		if (!w.val && !strcmp(w.param, "--"))
+			break;
+		else if (!w.val && !strcmp(w.param, "rw"))
 			c->rw = true;
-		else if (!strcmp(w, "ro"))
+		else if (!w.val && !strcmp(w.param, "ro"))
 			c->rw = false;
+		else if (!w.val)
+			continue;
+		else if (!strcmp(w.param, "root"))
+			c->root = w.val;
+		else if (!strcmp(w.param, "rootfstype"))
+			c->fstype = w.val;
+		else if (!strcmp(w.param, "rootflags"))
+			c->flags = w.val;
+		else if (!strcmp(w.param, "init"))
+			c->init = w.val;
+		else if (!strcmp(w.param, "rootdelay"))
+			c->delay = w.val;
 	}
 	return 0;
 }

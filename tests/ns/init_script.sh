@@ -9,6 +9,8 @@ ns_tmp
 need busybox dash
 
 init=$TOP/scripts/init
+# The dry run splits INIT_CMDLINE with the cmdline applet, found in INIT_BIN.
+mkdir -p "$T/bin" && ln -sf "$INITBOX" "$T/bin/cmdline"
 # The profile's applet file names; an applet is called by that name or with
 # '-' for '_' (mount_overlay.c is mount-overlay).
 applets=$(sed -n 's/^APPLETS = //p; s/^\t  //p' "$TOP/config/default.mk" | tr -d '\\')
@@ -55,18 +57,32 @@ for sh in "busybox sh" dash static-dash; do
 	}
 
 	line() { # LINE -> $T/out: LINE as /proc/cmdline
-		INIT_DRYRUN=1 INIT_CMDLINE="$1" $sh "$init" > "$T/out" 2>&1
+		INIT_DRYRUN=1 INIT_BIN=$T/bin INIT_CMDLINE="$1" $sh "$init" > "$T/out" 2>&1
 	}
-	line 'console=ttyS0 live.media=LABEL="My Live Disk" "live.image=/my dir/x.sfs" live.timeout=5'
+	line 'console=ttyS0 live.media="LABEL=My Live Disk" "live.image=/my dir/x.sfs" live.timeout=5'
 	check "quoted values keep their blanks and lose the quotes, as the kernel splits" \
 		has_in_order "media=LABEL=My Live Disk" \
 		"run: findmedia -t 5 -m /run/initbox/medium 'LABEL=My Live Disk'" \
 		"image=/run/initbox/medium/my dir/x.sfs" \
 		"run: mount -r -o loop '/run/initbox/medium/my dir/x.sfs' /run/initbox/rootfs"
-	line 'live.image="/a b.sfs" live.cow=LABEL="x y'
+	# The kernel drops only the quotes that open a word or its value;
+	# findmedia drops those around a tag's value, as blkid does.
+	line 'live.media=LABEL="My Live Disk" live.timeout=5'
+	check "LABEL=\"My Live Disk\" keeps its quotes for findmedia, as the kernel passes it" \
+		has_in_order "media=LABEL=\"My Live Disk\"" \
+		"run: findmedia -t 5 -m /run/initbox/medium 'LABEL=\"My Live Disk\"'"
+	line 'live.image="/a b.sfs" live.cow="LABEL=x y'
 	check "a searched image name with a blank; a quote left open runs to the end" \
 		has_in_order "search=file=/a b.sfs" "run: findmedia -t 30 -m /run/initbox/medium 'file=/a b.sfs'" \
 		"cow=persistent:LABEL=x y"
+	# A newline inside quotes is part of the value, not the end of the
+	# line; words after "--" are init's arguments, never keys.
+	line "live.media=\"LABEL=a
+b\" quiet -- live.image=/nope"
+	check "a newline inside quotes stays in the value; words after -- are no keys" \
+		has_in_order "run: findmedia -t 30 -m /run/initbox/medium 'LABEL=a" "b'" \
+		"image=/run/initbox/medium/live/rootfs.squashfs"
+	check "no key after --" eval '! grep -q nope "$T/out"'
 	plan quiet
 	check "no root= is a live boot searching every medium for /live/rootfs.squashfs for 30 s" \
 		has_in_order "mode=live" "run: modprobe -q -C -w 30 -a loop squashfs overlay" \

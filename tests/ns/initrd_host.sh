@@ -200,4 +200,17 @@ case $out in
 *"root UUID=$U (7:$RN)"*) pass "-r UUID= resolves to the device holding that filesystem" ;;
 *) fail "-r UUID= resolves to the device holding that filesystem" "$out" ;;
 esac
+
+# Without -r, root= comes from the kernel command line, split by the
+# kernel's rules (lib/cmdline.c): root=LABEL="My Root" is one word, the
+# last root= wins, and words after "--" are init's, not the kernel's.
+e2label "$RL" "My Root"
+printf 'BOOT_IMAGE=/vmlinuz root=/dev/nope root=LABEL="My Root" ro -- root=/dev/nope2\n' > "$T/cmdline"
+mount --bind "$T/cmdline" /proc/cmdline
+out=$("$INITBOX" initrd-host -n -E "$T/legacy.img.gz" 2>&1)
+umount /proc/cmdline
+case $out in
+*'root LABEL="My Root" (7:'"$RN)"*) pass "root=LABEL=\"My Root\" on the command line is one word, the last root= before --" ;;
+*) fail "root=LABEL=\"My Root\" on the command line is one word, the last root= before --" "$out" ;;
+esac
 ns_done
