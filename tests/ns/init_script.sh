@@ -23,7 +23,7 @@ only_applets() {
 
 # busybox-static's sh runs its own applet for a bare "mount" (it is built
 # with FEATURE_SH_STANDALONE), so the script must name every applet by path.
-bare=$(sed 's/#.*//' "$init" | grep -nE "(^|[|;&]|exec|then|do|else)[[:space:]]*($(echo $applets | tr ' ' '|'))([[:space:]]|\$)")
+bare=$(sed 's/#.*//' "$init" "$init-functions" | grep -nE "(^|[|;&]|exec|then|do|else)[[:space:]]*($(echo $applets | tr ' ' '|'))([[:space:]]|\$)")
 if [ -z "$bare" ]; then
 	pass "every applet is called by path, never by a bare name busybox sh would take"
 else
