@@ -230,6 +230,7 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	kv=$(ls "$T/a/lib/modules" 2>/dev/null)
 	md=$T/a/lib/modules/$kv
 	t "/init is scripts/init, executable" sh -c "cmp '$T/a/init' '$init' && [ -x '$T/a/init' ]"
+	t "/init-functions beside it is scripts/init-functions" cmp "$T/a/init-functions" "$init-functions"
 	t "every applet is a link to initbox in /bin, and /sbin is /bin" sh -c \
 		"for a in \$('$INITBOX' --list); do [ \"\$(readlink '$T/a/bin/'\$a)\" = initbox ] || exit 1; done &&
 		 [ \"\$(readlink '$T/a/sbin')\" = bin ]"
