@@ -73,7 +73,7 @@ static void free_ramdisk(int fd, const char *dev)
 	if (ioctl(w, BLKDISCARD, range) < 0) {
 		int e = errno;
 
-		(void)close(w); /* already failing */
+		fd_close(w);
 		if (e != EOPNOTSUPP && e != EINVAL) {
 			errno = e;
 			die_errno("free the RAM disk %s: discard", dev);
@@ -81,7 +81,7 @@ static void free_ramdisk(int fd, const char *dev)
 		warn("free the RAM disk %s: this kernel's brd cannot (no discard before Linux 6.10): rmmod brd frees it", dev);
 		return;
 	}
-	(void)close(w); /* ioctls only: nothing buffered */
+	fd_close(w);
 }
 
 enum cmd { C_FLUSH, C_SIZE64, C_SS, C_GETRO, C_SETRO, C_SETRW, C_REREAD };
@@ -209,7 +209,7 @@ static int get_real_root(void)
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n < 0)
 		die_errno("read %s", real_root);
-	(void)close(fd); /* read-only */
+	fd_close(fd);
 	if (n == 0)
 		die("read %s: empty", real_root);
 	buf[n] = '\0';
@@ -256,6 +256,6 @@ int blockdev_main(int argc, char **argv)
 		die_errno("open %s", s.dev);
 	for (i = 0; i < s.n; i++)
 		run(s.fd, s.dev, s.list[i]);
-	(void)close(s.fd); /* ioctls only: nothing buffered */
+	fd_close(s.fd);
 	return out_done(0);
 }

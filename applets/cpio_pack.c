@@ -83,7 +83,7 @@ static void prepend_file(struct cpio_pack *c, const char *file)
 		if (cpio_out_write(&c->out, buf, (size_t)r) < 0)
 			die_errno("write %s", c->outname);
 	}
-	(void)close(fd); /* read-only */
+	fd_close(fd);
 	if (cpio_out_pad(&c->out, 4) < 0)
 		die_errno("write %s", c->outname);
 }

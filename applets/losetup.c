@@ -148,7 +148,6 @@ static void print_classic(const struct loop_state *st)
 static int gather(const struct loop_state *st, void *arg)
 {
 	struct losetup *s = arg;
-	struct loop_state *grown;
 
 	if (!matches(s, st))
 		return 0;
@@ -157,13 +156,8 @@ static int gather(const struct loop_state *st, void *arg)
 		s->nrows++;
 		return 0;
 	}
-	if (s->nrows == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		grown = realloc(s->rows, s->cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		s->rows = grown;
-	}
+	if (array_grow(&s->rows, &s->cap, s->nrows, sizeof(*s->rows)) < 0)
+		return -1;
 	s->rows[s->nrows++] = *st;
 	return 0;
 }
@@ -344,7 +338,7 @@ static int attach(struct losetup *s, const char *dev_arg, const char *file)
 			  dev);
 	}
 	/* Not autoclear: the device stays bound after we leave. */
-	(void)close(fd); /* nothing written through it */
+	fd_close(fd);
 	if (s->show)
 		printf("%s\n", dev);
 	return out_done(0);

@@ -178,16 +178,13 @@ int devs_scan(struct devs_ent *v, size_t max, size_t *n)
 			continue;
 		rc = ent_fill(d->d_name, &v[*n]);
 		if (rc < 0) {
-			int e = errno;
-
-			(void)closedir(dir); /* reporting the mknod error */
-			errno = e;
+			dir_close(dir);
 			return -1;
 		}
 		if (rc == 0)
 			(*n)++;
 	}
-	(void)closedir(dir); /* directory stream: nothing to flush */
+	dir_close(dir);
 	qsort(v, *n, sizeof(*v), ent_cmp);
 	return 0;
 }
@@ -204,7 +201,7 @@ void devs_wait_init(struct devs_wait *w)
 	if (fd < 0)
 		return; /* polling alone still works */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		(void)close(fd); /* never used */
+		fd_close(fd);
 		return;
 	}
 	w->nl = fd;
@@ -270,6 +267,6 @@ int devs_wait_next(struct devs_wait *w, uint64_t deadline_ms)
 void devs_wait_end(struct devs_wait *w)
 {
 	if (w->nl >= 0)
-		(void)close(w->nl); /* socket: no data to lose */
+		fd_close(w->nl);
 	w->nl = -1;
 }

@@ -129,7 +129,7 @@ static int walk_path(struct extract *x, const char *path)
 			fd_close(fd);
 			return -1;
 		}
-		(void)close(fd); /* an O_PATH fd */
+		fd_close(fd);
 		fd = nfd;
 	}
 	return fd;
@@ -153,7 +153,7 @@ static int open_in_root(struct extract *x, const char *path)
 static void forget_parent(struct extract *x)
 {
 	if (x->cfd >= 0)
-		(void)close(x->cfd); /* an O_PATH fd */
+		fd_close(x->cfd);
 	x->cfd = -1;
 }
 
@@ -619,7 +619,7 @@ static int late_chmod(int d, const char *last, mode_t mode)
 			   ? 0
 			   : -1;
 	r = fchmod(fd, mode);
-	(void)close(fd); /* a directory opened read-only */
+	fd_close(fd);
 	return r;
 }
 
@@ -630,7 +630,7 @@ int extract_finish(struct extract *x)
 	int d, r = 0, err = 0;
 
 	if (x->fd >= 0)
-		(void)close(x->fd); /* only after an error already reported */
+		fd_close(x->fd);
 	x->fd = -1;
 	/* a directory's parent removed since is not made again */
 	x->mkdirs = false;
@@ -651,7 +651,7 @@ int extract_finish(struct extract *x)
 	x->dirs = NULL;
 	extract_forget_links(x);
 	forget_parent(x);
-	(void)close(x->root); /* an O_PATH fd */
+	fd_close(x->root);
 	x->root = -1;
 	errno = err;
 	return r;

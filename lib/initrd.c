@@ -233,7 +233,7 @@ int initrd_unpack(struct initrd *r)
 		rc = fail(r, true, "write %s",
 			  r->blockdev ? r->blockdev : r->copy);
 	}
-	(void)close(in); /* the earlier error is the one reported */
+	fd_close(in);
 	if (rc < 0 && r->copy[0]) {
 		(void)unlink(r->copy); /* half a copy: worthless */
 		r->copy[0] = '\0';
@@ -279,7 +279,7 @@ int initrd_check_linuxrc(struct initrd *r)
 		return fail(r, true, "open %s", r->dir);
 	fd = (int)syscall(SYS_openat2, root, "linuxrc", &how, sizeof(how));
 	e = errno;
-	(void)close(root); /* the earlier error is the one reported */
+	fd_close(root);
 	if (fd < 0) {
 		errno = e;
 		if (e == ENOENT)
@@ -291,7 +291,7 @@ int initrd_check_linuxrc(struct initrd *r)
 		fd_close(fd);
 		return fail(r, true, "stat /linuxrc in %s", r->image);
 	}
-	(void)close(fd); /* nothing written through it */
+	fd_close(fd);
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
 		errno = EACCES;
 		return fail(r, false,
@@ -317,7 +317,7 @@ void initrd_release(struct initrd *r)
 		fd = open(r->blockdev, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)ioctl(fd, BLKFLSBUF, 0); /* frees a ram disk */
-			(void)close(fd); /* nothing written through it */
+			fd_close(fd);
 		}
 	}
 }
@@ -361,7 +361,7 @@ int initrd_place(struct initrd *r, const char *newroot)
 		if (fd < 0 || ioctl(fd, BLKFLSBUF, 0) < 0)
 			r->flush_err = errno;
 		if (fd >= 0)
-			(void)close(fd); /* read-only */
+			fd_close(fd);
 	}
 	return 0;
 }

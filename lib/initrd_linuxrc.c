@@ -73,7 +73,7 @@ int initrd_standin_make(struct initrd_standin *s, const char *dir,
 			s->bound++;
 	}
 	if (d)
-		(void)closedir(d); /* nothing written through it */
+		dir_close(d);
 	return 0;
 undo:
 	fd = errno;
@@ -238,7 +238,7 @@ static void decorate(struct initrd_run *x, int fd)
 			 "bind the stand-in over linuxrc's /proc/sys/kernel");
 	else
 		x->proc_mounts++;
-	(void)close(k); /* nothing written through it */
+	fd_close(k);
 }
 
 /* mount(2) of a proc by linuxrc: done here, then decorated, so the
@@ -270,24 +270,24 @@ static int on_mount(struct initrd_run *x, const struct seccomp_notif *n,
 		return 1; /* the kernel says why, to the caller */
 	/* The caller may have died and its pid been reused meanwhile. */
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
-		(void)close(fd); /* nothing written through it */
+		fd_close(fd);
 		return 1;
 	}
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
 	if (mount("proc", at, "proc", flags & ~MS_MGC_MSK,
 		  data[0] ? data : NULL) < 0) {
 		e = errno;
-		(void)close(fd); /* the earlier error is the one reported */
+		fd_close(fd);
 		return -e;
 	}
-	(void)close(fd); /* the earlier error is the one reported */
+	fd_close(fd);
 	top = resolve((pid_t)n->pid, target);
 	if (top < 0) {
 		emu_fail(x, "find the proc mounted for linuxrc");
 		return 0;
 	}
 	decorate(x, top);
-	(void)close(top); /* nothing written through it */
+	fd_close(top);
 	return 0;
 }
 
@@ -315,9 +315,9 @@ static void on_umount(const struct initrd_run *x, const struct seccomp_notif *n)
 			(void)umount2(at, MNT_DETACH);
 		}
 		if (k >= 0)
-			(void)close(k); /* nothing written through it */
+			fd_close(k);
 	}
-	(void)close(fd); /* nothing written through it */
+	fd_close(fd);
 }
 
 static void serve(struct initrd_run *x, int lfd,
@@ -369,7 +369,7 @@ static _Noreturn void child(const struct initrd_run *x, int sock)
 			if (dup2(fd, i) < 0)
 				_exit(126);
 		if (fd > 2)
-			(void)close(fd); /* nothing written through it */
+			fd_close(fd);
 	}
 	if (setsid() < 0 || chdir(x->root) < 0 || chroot(".") < 0)
 		_exit(126);
@@ -377,8 +377,8 @@ static _Noreturn void child(const struct initrd_run *x, int sock)
 		fd = seccomp_mount_listener();
 		if (fd < 0 || send_fd(sock, fd) < 0)
 			_exit(126);
-		(void)close(fd);   /* nothing written through it */
-		(void)close(sock); /* nothing written through it */
+		fd_close(fd);
+		fd_close(sock);
 	}
 	execve("/linuxrc", argv, envp);
 	_exit(127);
@@ -410,17 +410,17 @@ int initrd_run_linuxrc(struct initrd_run *x)
 	}
 	if (pid == 0) {
 		if (sv[0] >= 0)
-			(void)close(sv[0]); /* nothing written through it */
+			fd_close(sv[0]);
 		child(x, sv[1]);
 	}
 	x->pid = pid;
 	if (x->standin) {
-		(void)close(sv[1]); /* nothing written through it */
+		fd_close(sv[1]);
 		sv[1] = -1;
 		x->step = "receive the seccomp listener from linuxrc's process";
 		lfd = recv_fd(sv[0]);
 		e = errno;
-		(void)close(sv[0]); /* the earlier error is the one reported */
+		fd_close(sv[0]);
 		sv[0] = -1;
 		if (lfd < 0) {
 			/* The child failed before exec; its status says
@@ -454,13 +454,13 @@ int initrd_run_linuxrc(struct initrd_run *x)
 			serve(x, lfd, &sz);
 	}
 	if (lfd >= 0)
-		(void)close(lfd); /* nothing written through it */
+		fd_close(lfd);
 	return 0;
 fail:
 	if (sv[0] >= 0)
-		(void)close(sv[0]); /* the earlier error is the one reported */
+		fd_close(sv[0]);
 	if (sv[1] >= 0)
-		(void)close(sv[1]); /* the earlier error is the one reported */
+		fd_close(sv[1]);
 	errno = e;
 	return -1;
 }

@@ -282,7 +282,7 @@ static int setup_named(int ffd, const char *file, const struct loop_conf *c,
 		/* Creates loopN if it does not exist yet; EEXIST is the
 		 * normal answer. */
 		(void)ioctl(ctl, LOOP_CTL_ADD, n);
-		(void)close(ctl); /* nothing written through it */
+		fd_close(ctl);
 	}
 	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		*step = "create device node";
@@ -339,7 +339,7 @@ static int setup_free(int ffd, const char *file, const struct loop_conf *c,
 		}
 		*step = "configure loop device";
 		if (configure(lfd, ffd, file, c, ro) == 0) {
-			(void)close(ctl); /* nothing written through it */
+			fd_close(ctl);
 			return lfd;
 		}
 		e = errno;
@@ -444,7 +444,7 @@ static int state_ioctl(struct loop_state *st, bool all)
 		fd_close(fd);
 		return all ? -1 : 0;
 	}
-	(void)close(fd); /* nothing written through it */
+	fd_close(fd);
 	st->back_dev = li.lo_device;
 	st->back_ino = li.lo_inode;
 	if (all) {
@@ -506,7 +506,7 @@ int loop_each(int (*fn)(const struct loop_state *st, void *arg), void *arg)
 {
 	struct loop_state *st;
 	struct dirent *de;
-	unsigned *nums = NULL, *grown, n;
+	unsigned *nums = NULL, n;
 	size_t count = 0, cap = 0, i;
 	uint64_t v;
 	DIR *d;
@@ -522,14 +522,9 @@ int loop_each(int (*fn)(const struct loop_state *st, void *arg), void *arg)
 		if (strncmp(de->d_name, "loop", 4) ||
 		    num_u64(de->d_name + 4, 0xfffff, &v) < 0)
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(nums, cap * sizeof(*nums));
-			if (!grown) {
-				r = -1;
-				goto out;
-			}
-			nums = grown;
+		if (array_grow(&nums, &cap, count, sizeof(*nums)) < 0) {
+			r = -1;
+			goto out;
 		}
 		nums[count++] = (unsigned)v;
 	}
@@ -560,7 +555,7 @@ int loop_each(int (*fn)(const struct loop_state *st, void *arg), void *arg)
 out:
 	e = errno;
 	free(nums);
-	(void)closedir(d); /* nothing written through it */
+	dir_close(d);
 	errno = e;
 	return r;
 }

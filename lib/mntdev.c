@@ -127,7 +127,7 @@ out:
 		 * a failed clear still ends with the autoclear close. */
 		if (r < 0)
 			(void)loop_clear(lfd);
-		(void)close(lfd); /* nothing written through it */
+		fd_close(lfd);
 		if (r < 0)
 			m->loop_name[0] = '\0';
 	}

@@ -149,52 +149,19 @@ int mountinfo_parse(const char *text, struct mountinfo_list *l)
 
 int mountinfo_read(const char *path, struct mountinfo_list *l)
 {
-	size_t cap = 16384, len = 0;
-	char *text = malloc(cap), *t;
-	ssize_t r;
-	int fd, e;
+	size_t len;
+	char *text;
+	int rc, e;
 
-	if (!text)
+	/* 64 MiB: some hundred thousand mounts, far beyond a real system */
+	if (fd_slurp_at(AT_FDCWD, path ? path : "/proc/self/mountinfo",
+			64 << 20, &text, &len) < 0)
 		return -1;
-	fd = open(path ? path : "/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(text);
-		return -1;
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			t = realloc(text, cap * 2);
-			if (!t) {
-				e = ENOMEM;
-				goto fail;
-			}
-			text = t;
-			cap *= 2;
-		}
-		r = read(fd, text + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			e = errno;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	/* A read-only fd: close cannot lose data. */
-	(void)close(fd);
-	text[len] = '\0';
-	r = mountinfo_parse(text, l);
+	rc = mountinfo_parse(text, l);
 	e = errno;
 	free(text);
 	errno = e;
-	return (int)r;
-fail:
-	(void)close(fd);
-	free(text);
-	errno = e;
-	return -1;
+	return rc;
 }
 
 void mountinfo_free(struct mountinfo_list *l)

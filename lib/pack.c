@@ -62,15 +62,10 @@ static int bad_line(struct pack *p, const char *list, unsigned line,
 
 static struct pack_ent *add(struct pack *p)
 {
-	struct pack_ent *e, *v;
+	struct pack_ent *e;
 
-	if (p->n == p->cap) {
-		v = realloc(p->v, (p->cap ? p->cap * 2 : 256) * sizeof(*v));
-		if (!v)
-			return NULL;
-		p->v = v;
-		p->cap = p->cap ? p->cap * 2 : 256;
-	}
+	if (array_grow(&p->v, &p->cap, p->n, sizeof(*p->v)) < 0)
+		return NULL;
 	e = &p->v[p->n];
 	memset(e, 0, sizeof(*e));
 	e->pos = p->n++;
@@ -178,7 +173,7 @@ static int walk(struct pack *p, const char *top, const char *rel)
 	r = 0;
 out:
 	/* Read-only use: a failed close loses nothing. */
-	(void)closedir(dir);
+	dir_close(dir);
 	return r;
 }
 
@@ -378,7 +373,7 @@ static int copy_data(struct pack *p, const struct pack_ent *e,
 		}
 		left -= (uint64_t)r;
 	}
-	(void)close(fd); /* read-only */
+	fd_close(fd);
 	return 0;
 err:
 	fd_close(fd);

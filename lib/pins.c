@@ -39,31 +39,23 @@ uint64_t pins_bytes_of(const struct pins *p, ino_t ino)
 	size_t i;
 
 	for (i = 0; i < p->ninos; i++)
-		if (p->inos[i] == ino)
-			return p->ino_bytes[i];
+		if (p->inos[i].ino == ino)
+			return p->inos[i].bytes;
 	return 0;
 }
 
 /* Count INO once in the grand total; returns 1 if it was new. */
 static int note_ino(struct pins *p, ino_t ino, uint64_t bytes)
 {
-	ino_t *ni;
-	uint64_t *nb;
 	size_t i;
 
 	for (i = 0; i < p->ninos; i++)
-		if (p->inos[i] == ino)
+		if (p->inos[i].ino == ino)
 			return 0;
-	ni = realloc(p->inos, (p->ninos + 1) * sizeof(*ni));
-	if (!ni)
+	if (array_grow(&p->inos, &p->inos_cap, p->ninos, sizeof(*p->inos)) < 0)
 		return -1;
-	p->inos = ni;
-	nb = realloc(p->ino_bytes, (p->ninos + 1) * sizeof(*nb));
-	if (!nb)
-		return -1;
-	p->ino_bytes = nb;
-	p->inos[p->ninos] = ino;
-	p->ino_bytes[p->ninos++] = bytes;
+	p->inos[p->ninos].ino = ino;
+	p->inos[p->ninos++].bytes = bytes;
 	p->bytes += bytes;
 	return 1;
 }
@@ -92,10 +84,9 @@ static int add_item(struct pin_proc *pp, const char *what, const char *path,
 		if (pp->items[i].ino == st->st_ino &&
 		    strncmp(what, "fd", 2) != 0)
 			return 0;
-	it = realloc(pp->items, (pp->nitems + 1) * sizeof(*it));
-	if (!it)
+	if (array_grow(&pp->items, &pp->items_cap, pp->nitems,
+		       sizeof(*pp->items)) < 0)
 		return -1;
-	pp->items = it;
 	it = &pp->items[pp->nitems];
 	memset(it, 0, sizeof(*it));
 	snprintf(it->what, sizeof(it->what), "%s", what);
@@ -144,7 +135,7 @@ static int scan_fds(struct pin_proc *pp, dev_t dev, const char *pdir)
 		snprintf(what, sizeof(what), "fd %.16s", de->d_name);
 		r = check_link(pp, dev, pdir, name, what);
 	}
-	(void)closedir(d); /* nothing written through it */
+	dir_close(d);
 	return r;
 }
 
@@ -224,7 +215,7 @@ static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 static int scan_proc(struct pins *p, const char *proc, pid_t pid, dev_t dev)
 {
 	char pdir[128], file[PATH_MAX], tgt[8];
-	struct pin_proc pp, *np;
+	struct pin_proc pp;
 	size_t i;
 	FILE *f;
 
@@ -255,10 +246,9 @@ static int scan_proc(struct pins *p, const char *proc, pid_t pid, dev_t dev)
 	for (i = 0; i < pp.nitems; i++)
 		if (note_ino(p, pp.items[i].ino, pp.items[i].bytes) < 0)
 			goto nomem;
-	np = realloc(p->procs, (p->nprocs + 1) * sizeof(*np));
-	if (!np)
+	if (array_grow(&p->procs, &p->procs_cap, p->nprocs,
+		       sizeof(*p->procs)) < 0)
 		goto nomem;
-	p->procs = np;
 	p->procs[p->nprocs++] = pp;
 	return 0;
 nomem:
@@ -271,7 +261,7 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 {
 	char dir[128], file[PATH_MAX], buf[64];
 	struct loop_info64 li;
-	struct pin_loop pl, *nl;
+	struct pin_loop pl;
 	struct dirent *de;
 	uint64_t sectors;
 	ssize_t n;
@@ -299,7 +289,7 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 		if (fd < 0)
 			continue;
 		n = ioctl(fd, LOOP_GET_STATUS64, &li);
-		(void)close(fd); /* read-only */
+		fd_close(fd);
 		if (n < 0 || li.lo_device != dev_encode(dev))
 			continue;
 		pl.ino = (ino_t)li.lo_inode;
@@ -311,16 +301,15 @@ static int scan_loops(struct pins *p, const char *sys, dev_t dev)
 		}
 		if (note_ino(p, pl.ino, pl.bytes) < 0)
 			goto nomem;
-		nl = realloc(p->loops, (p->nloops + 1) * sizeof(*nl));
-		if (!nl)
+		if (array_grow(&p->loops, &p->loops_cap, p->nloops,
+			       sizeof(*p->loops)) < 0)
 			goto nomem;
-		p->loops = nl;
 		p->loops[p->nloops++] = pl;
 	}
-	(void)closedir(d); /* nothing written through it */
+	dir_close(d);
 	return 0;
 nomem:
-	(void)closedir(d); /* nothing written through it */
+	dir_close(d);
 	errno = ENOMEM;
 	return -1;
 }
@@ -340,13 +329,13 @@ int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
 		if (num_u64(de->d_name, INT_MAX, &v) < 0 || (pid_t)v == self)
 			continue;
 		if (scan_proc(p, proc, (pid_t)v, dev) < 0) {
-			(void)closedir(d); /* nothing written through it */
+			dir_close(d);
 			pins_free(p);
 			errno = ENOMEM;
 			return -1;
 		}
 	}
-	(void)closedir(d); /* nothing written through it */
+	dir_close(d);
 	if (scan_loops(p, sys, dev) < 0) {
 		pins_free(p);
 		errno = ENOMEM;
@@ -364,6 +353,5 @@ void pins_free(struct pins *p)
 	free(p->procs);
 	free(p->loops);
 	free(p->inos);
-	free(p->ino_bytes);
 	memset(p, 0, sizeof(*p));
 }

@@ -25,7 +25,7 @@ struct pin_proc {
 	char comm[32];
 	uint64_t bytes;		/* distinct inodes of this process */
 	struct pin_item *items;
-	size_t nitems;
+	size_t nitems, items_cap;
 };
 
 struct pin_loop {
@@ -35,17 +35,21 @@ struct pin_loop {
 	uint64_t bytes;		/* device size */
 };
 
+struct pin_ino {
+	ino_t ino;
+	uint64_t bytes;
+};
+
 struct pins {
 	struct pin_proc *procs;
-	size_t nprocs;
+	size_t nprocs, procs_cap;
 	struct pin_loop *loops;
-	size_t nloops;
+	size_t nloops, loops_cap;
 	uint64_t bytes;		/* all distinct inodes together */
 	/* distinct pinned inodes (for callers that must not count them as
 	 * freed) */
-	ino_t *inos;
-	uint64_t *ino_bytes;
-	size_t ninos;
+	struct pin_ino *inos;
+	size_t ninos, inos_cap;
 };
 
 /* Memory a file holds: st_blocks * 512 where the filesystem counts blocks

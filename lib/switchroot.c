@@ -55,16 +55,14 @@ void switchroot_init(struct switchroot *s)
 void switchroot_free(struct switchroot *s)
 {
 	if (s->console_fd >= 0)
-		(void)close(s->console_fd); /* only ever read/written */
+		fd_close(s->console_fd);
 	if (s->oldfd >= 0)
-		(void)close(s->oldfd); /* a directory */
+		fd_close(s->oldfd);
 	s->console_fd = s->oldfd = -1;
 	free(s->moves);
-	free(s->del_ino);
-	free(s->del_bytes);
+	free(s->del);
 	s->moves = NULL;
-	s->del_ino = NULL;
-	s->del_bytes = NULL;
+	s->del = NULL;
 	pins_free(&s->pins);
 }
 
@@ -136,8 +134,8 @@ static int check_init(struct switchroot *s, const char *init)
 		n = fd < 0 ? -1
 			   : readlinkat(fd, "", target, sizeof(target) - 1);
 		if (fd >= 0)
-			(void)close(fd); /* O_PATH */
-		(void)close(dfd);	 /* O_PATH */
+			fd_close(fd);
+		fd_close(dfd);
 		if (n >= 0) {
 			target[n] = '\0';
 			return fail(
@@ -162,7 +160,7 @@ static int check_init(struct switchroot *s, const char *init)
 		fd_close(fd);
 		return fail(s, true, "stat INIT %s", init);
 	}
-	(void)close(fd); /* O_PATH */
+	fd_close(fd);
 	if (!S_ISREG(st.st_mode))
 		return fail(s, false,
 			    "INIT %s: not a regular file in NEWROOT %s", init,
@@ -256,11 +254,11 @@ int switchroot_check(struct switchroot *s)
 
 static struct sr_move *add_move(struct switchroot *s, const char *from)
 {
-	struct sr_move *m = realloc(s->moves, (s->nmoves + 1) * sizeof(*m));
+	struct sr_move *m;
 
-	if (!m)
+	if (array_grow(&s->moves, &s->moves_cap, s->nmoves,
+		       sizeof(*s->moves)) < 0)
 		return NULL;
-	s->moves = m;
 	m = &s->moves[s->nmoves++];
 	memset(m, 0, sizeof(*m));
 	snprintf(m->from, sizeof(m->from), "%s", from);
@@ -529,22 +527,10 @@ static void clean_error(struct switchroot *s, const char *path)
 
 static void note_deleted(struct switchroot *s, ino_t ino, uint64_t bytes)
 {
-	if (s->ndel == s->del_cap) {
-		size_t cap = s->del_cap ? s->del_cap * 2 : 256;
-		ino_t *ni = realloc(s->del_ino, cap * sizeof(*ni));
-		uint64_t *nb;
-
-		if (!ni)
-			return; /* only the pins correction loses precision */
-		s->del_ino = ni;
-		nb = realloc(s->del_bytes, cap * sizeof(*nb));
-		if (!nb)
-			return;
-		s->del_bytes = nb;
-		s->del_cap = cap;
-	}
-	s->del_ino[s->ndel] = ino;
-	s->del_bytes[s->ndel++] = bytes;
+	if (array_grow(&s->del, &s->del_cap, s->ndel, sizeof(*s->del)) < 0)
+		return; /* only the pins correction loses precision */
+	s->del[s->ndel].ino = ino;
+	s->del[s->ndel++].bytes = bytes;
 }
 
 static bool is_kept(struct switchroot *s, const char *path,
@@ -581,7 +567,7 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 	d = fdopendir(dfd);
 	if (!d) {
 		clean_error(s, len ? path : "/");
-		(void)close(dfd); /* a directory */
+		fd_close(dfd);
 		return false;
 	}
 	while ((de = readdir(d))) {
@@ -662,7 +648,7 @@ static bool clean_dir(struct switchroot *s, int dfd, char *path, size_t len)
 		}
 	}
 	path[len] = '\0';
-	(void)closedir(d); /* nothing written through it */
+	dir_close(d);
 	return kept;
 }
 
@@ -725,11 +711,11 @@ int switchroot_account(struct switchroot *s)
 
 	/* Our own descriptor is no pin: drop it before looking. */
 	if (s->oldfd >= 0) {
-		(void)close(s->oldfd); /* a directory */
+		fd_close(s->oldfd);
 		s->oldfd = -1;
 	}
 	if (s->console_fd >= 0) {
-		(void)close(s->console_fd); /* superseded */
+		fd_close(s->console_fd);
 		s->console_fd = -1;
 	}
 	s->freed_bytes = s->deleted_bytes;
@@ -741,10 +727,10 @@ int switchroot_account(struct switchroot *s)
 	/* A deleted file someone holds is not freed yet. */
 	for (i = 0; i < s->pins.ninos; i++)
 		for (k = 0; k < s->ndel; k++)
-			if (s->del_ino[k] == s->pins.inos[i]) {
+			if (s->del[k].ino == s->pins.inos[i].ino) {
 				s->freed_bytes -=
-				    s->del_bytes[k] < s->freed_bytes
-					? s->del_bytes[k]
+				    s->del[k].bytes < s->freed_bytes
+					? s->del[k].bytes
 					: s->freed_bytes;
 				break;
 			}

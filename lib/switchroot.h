@@ -61,7 +61,7 @@ struct switchroot {
 	char newroot_abs[PATH_MAX];
 	int console_fd; /* -c opened during the check */
 	struct sr_move *moves;
-	size_t nmoves;
+	size_t nmoves, moves_cap;
 	int oldfd; /* the old root, opened before the switch */
 	dev_t olddev;
 	dev_t newdev;	   /* NEWROOT's st_dev */
@@ -92,8 +92,7 @@ struct switchroot {
 	uint64_t deleted_bytes, files, dirs, other_fs, errors;
 	char first_error[PATH_MAX];
 	int first_errno;
-	ino_t *del_ino;
-	uint64_t *del_bytes;
+	struct pin_ino *del; /* what was deleted, for the pins correction */
 	size_t ndel, del_cap;
 
 	/* Accounting. */
