@@ -278,14 +278,16 @@ static int probe_iso9660(const struct rd *r, struct blkid_info *bi)
 
 	if (rd_at(r, ISO_SB, vd, sizeof(vd)) < 0)
 		return rd_fail();
-	if (!memcmp(vd + 9, "CDROM", 5)) {
+	/* CD001 first, as libblkid's magic table has it: an ISO 9660 system
+	 * identifier such as "LCDROM" puts "CDROM" at High Sierra's offset */
+	if (memcmp(vd + 1, "CD001", 5)) {
+		if (memcmp(vd + 9, "CDROM", 5))
+			return NO;
 		/* High Sierra: label only */
 		set_type(bi, "iso9660");
 		set_label(bi, vd + 8 + 32 + 8, 32);
 		return YES;
 	}
-	if (memcmp(vd + 1, "CD001", 5))
-		return NO;
 	/* the first primary and the first Joliet descriptor */
 	for (i = 0, off = ISO_SB; i < 16 && !(have_pvd && have_jl);
 	     i++, off += ISO_SECTOR) {

@@ -58,6 +58,41 @@ static void iso_date_uuid(void)
 	close(fd);
 }
 
+/* A system identifier "LCDROM" puts "CDROM" where High Sierra has its
+ * magic: still ISO 9660, with its label and date UUID. */
+static void iso_sysid_cdrom(void)
+{
+	struct blkid_info bi;
+	uint8_t *pvd = img + 0x8000;
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	pvd[0] = 1;
+	memcpy(pvd + 1, "CD001", 5);
+	memset(pvd + 8, ' ', 64);
+	memcpy(pvd + 8, "LCDROM", 6);
+	memcpy(pvd + 40, "SYSID_LABEL", 11);
+	memcpy(pvd + 830, "2024010203040506", 16);
+	img[0x8800] = 0xFF;
+	fd = as_file(0x9000);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "SYSID_LABEL");
+	CHECK_STR(bi.uuid, "2024-01-02-03-04-05-06");
+	close(fd);
+	/* High Sierra proper: "CDROM" at 9, no "CD001" at 1 */
+	memset(pvd, 0, 0x800);
+	pvd[8] = 1;
+	memcpy(pvd + 9, "CDROM", 5);
+	memcpy(pvd + 48, "HSFS_LABEL", 10);
+	fd = as_file(0x9000);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "HSFS_LABEL");
+	CHECK_STR(bi.uuid, "");
+	close(fd);
+}
+
 static void erofs_label_uuid(void)
 {
 	struct blkid_info bi;
@@ -319,6 +354,7 @@ static void gpt_partuuid(void)
 int main(void)
 {
 	RUN(iso_date_uuid);
+	RUN(iso_sysid_cdrom);
 	RUN(iso_joliet_long_label);
 	RUN(udf_label_uuid);
 	RUN(erofs_label_uuid);
