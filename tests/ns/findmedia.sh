@@ -76,6 +76,31 @@ for n in ext4 ext4nocsum ext3 ext2 fat12 fat16 fat32 fatnolabel squashfs \
 	fi
 done
 
+# The blkid fuzz seeds and regression inputs (tests/fuzz/corpus/blkid,
+# regress/blkid): where blkid -p identifies one, findmedia agrees. Two
+# seeds cut right after their superblock, which blkid -p does not identify
+# while findmedia, reading only the superblock, does (docs/findmedia.md).
+CUT=" btrfs.img squashfs.img "
+for f in "$TOP"/tests/fuzz/corpus/blkid/* "$TOP"/tests/fuzz/regress/blkid/*; do
+	n=fuzz-seed/${f##*/}
+	want=$(blkid -p -o export "$f" | tags)
+	got=$(fm -p "$f" 2>&1 | tags)
+	case "$want|$CUT" in
+	*TYPE=*) ;;
+	*" ${f##*/} "*)
+		case $got in
+		*TYPE=*) pass "$n: cut after its superblock: findmedia finds it, blkid -p not ($got)" ;;
+		*) fail "$n: the cut seed is found" "findmedia [$got]" ;;
+		esac
+		continue ;;
+	esac
+	if [ "$want" = "$got" ]; then
+		pass "$n: TYPE/LABEL/UUID equal blkid -p (${want:-none})"
+	else
+		fail "$n: TYPE/LABEL/UUID equal blkid -p" "blkid [$want] findmedia [$got]"
+	fi
+done
+
 t "LABEL= matches a label that is no UTF-8 by its raw bytes" sh -c \
 	"[ \"\$(findmedia -d '$I/fat16' -d '$I/fatlatin' 'LABEL=$LAT')\" = '$I/fatlatin' ]"
 t "LABEL= in udev's by-label form (\\xe5) matches it too" sh -c \
