@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "initbox.h"
+#include "cmdline.h"
 
 struct rd {
 	int fd;
@@ -278,14 +279,16 @@ static int probe_iso9660(const struct rd *r, struct blkid_info *bi)
 
 	if (rd_at(r, ISO_SB, vd, sizeof(vd)) < 0)
 		return rd_fail();
-	if (!memcmp(vd + 9, "CDROM", 5)) {
+	/* CD001 first, as libblkid's magic table has it: an ISO 9660 system
+	 * identifier such as "LCDROM" puts "CDROM" at High Sierra's offset */
+	if (memcmp(vd + 1, "CD001", 5)) {
+		if (memcmp(vd + 9, "CDROM", 5))
+			return NO;
 		/* High Sierra: label only */
 		set_type(bi, "iso9660");
 		set_label(bi, vd + 8 + 32 + 8, 32);
 		return YES;
 	}
-	if (memcmp(vd + 1, "CD001", 5))
-		return NO;
 	/* the first primary and the first Joliet descriptor */
 	for (i = 0, off = ISO_SB; i < 16 && !(have_pvd && have_jl);
 	     i++, off += ISO_SECTOR) {
@@ -781,39 +784,107 @@ static void guid_str(const uint8_t *g, char *out, size_t len)
 		 g[12], g[13], g[14], g[15]);
 }
 
-/* a valid GPT without that partition: the MBR is only its protective one */
-enum { GPT_NO_ENTRY = 2 };
+/* The kernel makes the partition devices (block/partitions/efi.c, then
+ * msdos.c): a partition's PARTUUID is read from the table the kernel read,
+ * by its rules, not libblkid's. */
+enum {
+	GPT_NO_ENTRY = 2, /* a GPT without that partition: no MBR read */
+	GPT_HDR_MIN = 92,
+	GPT_ENTRY = 128,	   /* is_gpt_valid takes no other entry size */
+	GPT_ENTRIES_MAX = 4 << 20, /* its KMALLOC_MAX_SIZE bound (x86-64) */
+	MBR_LIMIT = 256,	   /* DISK_MAX_PARTS: numbers stay below */
+};
 
-static int gpt_partuuid(const struct rd *r, uint32_t ssz, unsigned partno,
-			char *out, size_t len)
+/* is_pmbr_valid: the boot signature and an 0xEE entry from LBA 1,
+ * protective or hybrid (other entries beside it); its size is not held
+ * against it, so that an image dd'd to a larger disk still reads */
+static bool mbr_protective(const uint8_t *m)
 {
-	uint8_t h[512], e[128];
-	uint32_t hsize, crc, count, esize;
-	uint64_t lba;
+	int i;
 
-	if (rd_at(r, ssz, h, sizeof(h)) < 0)
+	if (m[510] != 0x55 || m[511] != 0xAA)
+		return false;
+	for (i = 0; i < 4; i++)
+		if (m[446 + 16 * i + 4] == 0xEE &&
+		    le32(m + 446 + 16 * i + 8) == 1)
+			return true;
+	return false;
+}
+
+/* is_gpt_valid: the header at lba (its CRC, its own LBA, the usable range
+ * within the disk, 128-byte entries) and the CRC of its entry array. YES
+ * with the array's LBA and count, NO, or -1. */
+static int gpt_valid(const struct rd *r, uint32_t ssz, uint64_t lba,
+		     uint64_t *entries, uint32_t *count)
+{
+	uint8_t h[4096], buf[4096];
+	uint64_t last = r->size / ssz - 1, off, n;
+	uint32_t hsize, crc;
+	size_t chunk;
+
+	if (rd_at(r, lba * ssz, h, ssz) < 0)
 		return rd_fail();
 	if (memcmp(h, "EFI PART", 8))
 		return NO;
 	hsize = le32(h + 12);
-	if (hsize < 92 || hsize > sizeof(h))
+	if (hsize < GPT_HDR_MIN || hsize > ssz)
 		return NO;
 	crc = le32(h + 16);
 	memset(h + 16, 0, 4);
-	if ((uint32_t)crc32(0, h, hsize) != crc)
+	if ((uint32_t)crc32(0, h, hsize) != crc || le64(h + 24) != lba)
 		return NO;
-	lba = le64(h + 72);
-	count = le32(h + 80);
-	esize = le32(h + 84);
-	if (esize < 128 || esize > 4096 || partno > count)
+	if (le64(h + 40) > last || le64(h + 48) > last ||
+	    le64(h + 48) < le64(h + 40))
+		return NO;
+	*entries = le64(h + 72);
+	*count = le32(h + 80);
+	if (le32(h + 84) != GPT_ENTRY || !*count ||
+	    *count > GPT_ENTRIES_MAX / GPT_ENTRY || *entries > last)
+		return NO;
+	crc = (uint32_t)crc32(0, NULL, 0);
+	for (off = 0, n = (uint64_t)*count * GPT_ENTRY; off < n; off += chunk) {
+		chunk = n - off < sizeof(buf) ? (size_t)(n - off) : sizeof(buf);
+		if (rd_at(r, *entries * ssz + off, buf, chunk) < 0)
+			return rd_fail();
+		crc = (uint32_t)crc32(crc, buf, (unsigned)chunk);
+	}
+	return crc == le32(h + 88) ? YES : NO;
+}
+
+/* find_valid_gpt: a protective MBR, then the primary header; the
+ * backup at the last LBA only with "gpt", which also does without the
+ * protective MBR. Then is_pte_valid: a type GUID, within the disk. */
+static int gpt_partuuid(const struct rd *r, uint32_t ssz, unsigned flags,
+			unsigned partno, char *out, size_t len)
+{
+	static const uint8_t unused[16];
+	uint8_t m[512], e[GPT_ENTRY];
+	uint64_t last, entries;
+	uint32_t count;
+	int rc;
+
+	if (r->size / ssz < 3)
+		return NO;
+	last = r->size / ssz - 1;
+	if (!(flags & BLKID_FORCE_GPT)) {
+		if (rd_at(r, 0, m, sizeof(m)) < 0)
+			return rd_fail();
+		if (!mbr_protective(m))
+			return NO;
+	}
+	rc = gpt_valid(r, ssz, 1, &entries, &count);
+	if (rc == NO && (flags & BLKID_FORCE_GPT))
+		rc = gpt_valid(r, ssz, last, &entries, &count);
+	if (rc != YES)
+		return rc;
+	if (partno > count)
 		return GPT_NO_ENTRY;
-	if (rd_at(r, lba * ssz + (uint64_t)(partno - 1) * esize, e, sizeof(e)) <
-	    0)
+	if (rd_at(r, entries * ssz + (uint64_t)(partno - 1) * GPT_ENTRY, e,
+		  sizeof(e)) < 0)
 		return rd_fail() == NO ? GPT_NO_ENTRY : -1;
-	for (hsize = 0; hsize < 16 && !e[hsize]; hsize++)
-		;
-	if (hsize == 16)
-		return GPT_NO_ENTRY; /* unused entry */
+	if (!memcmp(e, unused, sizeof(unused)) || le64(e + 32) > last ||
+	    le64(e + 40) > last)
+		return GPT_NO_ENTRY;
 	guid_str(e + 16, out, len);
 	return YES;
 }
@@ -823,13 +894,67 @@ static bool is_extended(uint8_t t)
 	return t == 0x05 || t == 0x0F || t == 0x85;
 }
 
-static int mbr_partuuid(const struct rd *r, unsigned partno, char *out,
-			size_t len)
+/* parse_extended: the EBR chain of the extended partition at LBA first,
+ * first_size long; its logical partitions are numbered on from *n. An
+ * entry is a partition when its size is not 0, whatever its type; the 3rd
+ * and 4th only within the extended partition (they may hold garbage); at
+ * most 100 links without one. */
+static int mbr_logical(const struct rd *r, uint32_t ssz, uint64_t first,
+		       uint64_t first_size, unsigned partno, unsigned *n)
 {
-	uint8_t m[512], ebr[512];
-	uint32_t id, ext = 0, cur;
+	uint64_t cur = first, cur_size = first_size, offs, size, at;
+	uint8_t ebr[512];
+	const uint8_t *p;
+	int links = 0, i;
+
+	for (;;) {
+		if (++links > 100 || *n + 1 >= MBR_LIMIT)
+			return NO;
+		if (rd_at(r, cur * ssz, ebr, sizeof(ebr)) < 0)
+			return rd_fail();
+		if (ebr[510] != 0x55 || ebr[511] != 0xAA)
+			return NO;
+		for (i = 0; i < 4; i++) {
+			p = ebr + 446 + 16 * i;
+			offs = le32(p + 8);
+			size = le32(p + 12);
+			at = cur + offs;
+			if (!size || is_extended(p[4]))
+				continue;
+			if (i >= 2 &&
+			    (offs + size > cur_size || at < first ||
+			     at + size > first + first_size))
+				continue;
+			links = 0;
+			if (++*n == partno)
+				return YES;
+			if (*n + 1 >= MBR_LIMIT)
+				return NO;
+		}
+		for (i = 0; i < 4; i++) {
+			p = ebr + 446 + 16 * i;
+			if (le32(p + 12) && is_extended(p[4]))
+				break;
+		}
+		if (i == 4)
+			return NO;
+		cur = first + le32(p + 8);
+		cur_size = le32(p + 12);
+	}
+}
+
+/* msdos_partition: no partitions when a boot flag is neither 0 nor 0x80
+ * or an entry is GPT's 0xEE; a primary entry is a partition when its size
+ * is not 0, whatever its type (type 0 included); each extended one's
+ * logical partitions from 5 on, in entry order. LBAs count logical
+ * blocks. */
+static int mbr_partuuid(const struct rd *r, uint32_t ssz, unsigned partno,
+			char *out, size_t len)
+{
+	uint8_t m[512];
+	const uint8_t *p;
 	unsigned n = 4;
-	int i, loops;
+	int i, rc;
 
 	if (rd_at(r, 0, m, sizeof(m)) < 0)
 		return rd_fail();
@@ -838,47 +963,22 @@ static int mbr_partuuid(const struct rd *r, unsigned partno, char *out,
 	for (i = 0; i < 4; i++)
 		if ((m[446 + 16 * i] != 0 && m[446 + 16 * i] != 0x80) ||
 		    m[446 + 16 * i + 4] == 0xEE)
-			return NO; /* not an MBR, or GPT's protective one */
-	id = le32(m + 440);
-	if (partno >= 1 && partno <= 4) {
-		if (!m[446 + 16 * (partno - 1) + 4])
 			return NO;
-		snprintf(out, len, "%08x-%02x", id, partno);
-		return YES;
-	}
-	for (i = 0; i < 4; i++)
-		if (is_extended(m[446 + 16 * i + 4]))
-			ext = le32(m + 446 + 16 * i + 8);
-	if (!ext)
-		return NO;
-	/* logical partitions are numbered from 5 along the EBR chain */
-	for (cur = ext, loops = 0; cur && loops < 128; loops++) {
-		const uint8_t *p;
-		uint32_t next = 0;
-
-		if (rd_at(r, (uint64_t)cur * 512, ebr, sizeof(ebr)) < 0)
-			return rd_fail();
-		if (ebr[510] != 0x55 || ebr[511] != 0xAA)
-			return NO;
-		for (i = 0; i < 4; i++) {
-			p = ebr + 446 + 16 * i;
-			if (!p[4] || !le32(p + 12))
-				continue;
-			if (is_extended(p[4])) {
-				if (!next)
-					next = ext + le32(p + 8);
-				continue;
-			}
-			if (++n == partno) {
-				snprintf(out, len, "%08x-%02x", id, partno);
-				return YES;
-			}
+	rc = NO;
+	if (partno <= 4) {
+		if (le32(m + 446 + 16 * (partno - 1) + 12))
+			rc = YES;
+	} else {
+		for (i = 0; i < 4 && rc == NO; i++) {
+			p = m + 446 + 16 * i;
+			if (le32(p + 12) && is_extended(p[4]))
+				rc = mbr_logical(r, ssz, le32(p + 8),
+						 le32(p + 12), partno, &n);
 		}
-		if (next == cur)
-			break;
-		cur = next;
 	}
-	return NO;
+	if (rc == YES)
+		snprintf(out, len, "%08x-%02x", le32(m + 440), partno);
+	return rc;
 }
 
 static int rd_init(struct rd *r, int fd)
@@ -897,7 +997,8 @@ static int rd_init(struct rd *r, int fd)
 	return 0;
 }
 
-int blkid_partuuid(int disk_fd, unsigned partno, char *out, size_t len)
+int blkid_partuuid(int disk_fd, unsigned partno, unsigned flags, char *out,
+		   size_t len)
 {
 	struct rd r;
 	int ssz = 512, rc;
@@ -910,14 +1011,33 @@ int blkid_partuuid(int disk_fd, unsigned partno, char *out, size_t len)
 		return -1;
 	if (ioctl(disk_fd, BLKSSZGET, &ssz) < 0 || ssz < 512 || ssz > 4096)
 		ssz = 512;
-	rc = gpt_partuuid(&r, (uint32_t)ssz, partno, out, len);
+	rc = gpt_partuuid(&r, (uint32_t)ssz, flags, partno, out, len);
 	if (rc == NO)
-		rc = mbr_partuuid(&r, partno, out, len);
+		rc = mbr_partuuid(&r, (uint32_t)ssz, partno, out, len);
 	if (rc == YES)
 		return 0;
 	if (rc != -1)
 		errno = ENODATA;
 	return -1;
+}
+
+/* The kernel's "gpt" parameter forces GPT (efi.c's __setup("gpt"), which
+ * the kernel matches on every word that begins so, "gpt=0" too). */
+static unsigned kernel_gpt_flags(void)
+{
+	char buf[CMDLINE_MAX], *s = buf;
+	struct cmdline_word w;
+
+	/* no /proc: the kernel's default is all there is to follow */
+	if (cmdline_read("/proc/cmdline", buf, sizeof(buf)) < 0)
+		return 0;
+	while (cmdline_next(&s, &w)) {
+		if (!w.val && !strcmp(w.param, "--"))
+			break; /* init's words, not the kernel's */
+		if (!strncmp(w.param, "gpt", 3))
+			return BLKID_FORCE_GPT;
+	}
+	return 0;
 }
 
 /* A partition block device: its number and its disk from sysfs, then the
@@ -964,8 +1084,8 @@ static void probe_partuuid(int fd, struct blkid_info *bi)
 	dfd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (dfd < 0)
 		return;
-	if (blkid_partuuid(dfd, (unsigned)partno, bi->partuuid,
-			   sizeof(bi->partuuid)) < 0)
+	if (blkid_partuuid(dfd, (unsigned)partno, kernel_gpt_flags(),
+			   bi->partuuid, sizeof(bi->partuuid)) < 0)
 		bi->partuuid[0] = '\0';
 	(void)close(dfd); /* opened read-only */
 }

@@ -26,9 +26,16 @@ struct blkid_info {
  * filesystem. */
 int blkid_probe(int fd, struct blkid_info *bi);
 
+/* the kernel's "gpt" parameter: a GPT without a protective MBR is read,
+ * and its backup header where the primary is invalid */
+enum { BLKID_FORCE_GPT = 1 };
+
 /* PARTUUID of partition number PARTNO (1-based) in the partition table on
- * disk_fd (a whole disk or an image file), into out (>= 37 bytes).
- * 0 ok; -1 with ENODATA when there is no table or no such partition. */
-int blkid_partuuid(int disk_fd, unsigned partno, char *out, size_t len);
+ * disk_fd (a whole disk or an image file), into out (>= 37 bytes), read
+ * as the kernel reads the table (block/partitions/efi.c, msdos.c); flags
+ * 0 or BLKID_FORCE_GPT. 0 ok; -1 with ENODATA when there is no table or
+ * no such partition. */
+int blkid_partuuid(int disk_fd, unsigned partno, unsigned flags, char *out,
+		   size_t len);
 
 #endif

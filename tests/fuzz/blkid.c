@@ -27,9 +27,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!bi.type[0])
 			abort();
 	}
-	for (part = 1; part <= 5; part++)
-		if (blkid_partuuid(fd, part, out, sizeof(out)) == 0)
+	for (part = 1; part <= 5; part++) {
+		if (blkid_partuuid(fd, part, 0, out, sizeof(out)) == 0)
 			terminated(out, sizeof(out));
+		if (blkid_partuuid(fd, part, BLKID_FORCE_GPT, out,
+				   sizeof(out)) == 0)
+			terminated(out, sizeof(out));
+	}
 	close(fd);
 	return 0;
 }

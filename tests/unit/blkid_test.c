@@ -58,6 +58,41 @@ static void iso_date_uuid(void)
 	close(fd);
 }
 
+/* A system identifier "LCDROM" puts "CDROM" where High Sierra has its
+ * magic: still ISO 9660, with its label and date UUID. */
+static void iso_sysid_cdrom(void)
+{
+	struct blkid_info bi;
+	uint8_t *pvd = img + 0x8000;
+	int fd;
+
+	memset(img, 0, sizeof(img));
+	pvd[0] = 1;
+	memcpy(pvd + 1, "CD001", 5);
+	memset(pvd + 8, ' ', 64);
+	memcpy(pvd + 8, "LCDROM", 6);
+	memcpy(pvd + 40, "SYSID_LABEL", 11);
+	memcpy(pvd + 830, "2024010203040506", 16);
+	img[0x8800] = 0xFF;
+	fd = as_file(0x9000);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "SYSID_LABEL");
+	CHECK_STR(bi.uuid, "2024-01-02-03-04-05-06");
+	close(fd);
+	/* High Sierra proper: "CDROM" at 9, no "CD001" at 1 */
+	memset(pvd, 0, 0x800);
+	pvd[8] = 1;
+	memcpy(pvd + 9, "CDROM", 5);
+	memcpy(pvd + 48, "HSFS_LABEL", 10);
+	fd = as_file(0x9000);
+	CHECK(fd >= 0 && blkid_probe(fd, &bi) == 0);
+	CHECK_STR(bi.type, "iso9660");
+	CHECK_STR(bi.label, "HSFS_LABEL");
+	CHECK_STR(bi.uuid, "");
+	close(fd);
+}
+
 static void erofs_label_uuid(void)
 {
 	struct blkid_info bi;
@@ -274,56 +309,190 @@ static void mbr_logical_partuuid(void)
 	img[500 * 512 + 510] = 0x55;
 	img[500 * 512 + 511] = 0xAA;
 	fd = as_file(600 * 512);
-	CHECK(blkid_partuuid(fd, 1, out, sizeof(out)) == 0);
+	CHECK(blkid_partuuid(fd, 1, 0, out, sizeof(out)) == 0);
 	CHECK_STR(out, "1234abcd-01");
-	CHECK(blkid_partuuid(fd, 6, out, sizeof(out)) == 0);
+	CHECK(blkid_partuuid(fd, 6, 0, out, sizeof(out)) == 0);
 	CHECK_STR(out, "1234abcd-06");
-	CHECK(blkid_partuuid(fd, 3, out, sizeof(out)) == -1 && errno == ENODATA);
-	CHECK(blkid_partuuid(fd, 7, out, sizeof(out)) == -1 && errno == ENODATA);
+	CHECK(blkid_partuuid(fd, 3, 0, out, sizeof(out)) == -1 && errno == ENODATA);
+	CHECK(blkid_partuuid(fd, 7, 0, out, sizeof(out)) == -1 && errno == ENODATA);
 	close(fd);
+}
+
+/* An MBR entry: type, first LBA, size */
+static void mbr_put(uint8_t *m, int slot, uint8_t type, uint32_t lba,
+		    uint32_t size)
+{
+	uint8_t *e = m + 446 + 16 * slot;
+
+	e[4] = type;
+	put32(e + 8, lba);
+	put32(e + 12, size);
+	m[510] = 0x55;
+	m[511] = 0xAA;
+}
+
+enum { GPT_DISK = 128 }; /* sectors: the image is 64 KiB, last LBA 127 */
+
+/* A GPT header at LBA at (entries at LBA ent), whose entry 2 is in use
+ * with unique GUID g; both CRCs right. */
+static void gpt_put(uint64_t at, uint64_t ent, const uint8_t g[16])
+{
+	uint8_t *h = img + at * 512, *e = img + ent * 512;
+
+	memset(h, 0, 512);
+	memset(e, 0, 128 * 128);
+	memcpy(h, "EFI PART", 8);
+	put32(h + 12, 92);
+	put32(h + 24, (uint32_t)at);	 /* my_lba */
+	put32(h + 32, (uint32_t)(GPT_DISK - 1 - at + 1)); /* the other */
+	put32(h + 40, 34);		 /* first usable */
+	put32(h + 48, GPT_DISK - 34);	 /* last usable */
+	put32(h + 72, (uint32_t)ent);
+	put32(h + 80, 128);
+	put32(h + 84, 128);
+	e[128] = 0xAF; /* entry 2: a used type GUID, LBAs 40..50 */
+	put32(e + 128 + 32, 40);
+	put32(e + 128 + 40, 50);
+	memcpy(e + 128 + 16, g, 16);
+	put32(h + 88, (uint32_t)crc32(0, e, 128 * 128));
+	put32(h + 16, (uint32_t)crc32(0, h, 92));
+}
+
+static const uint8_t guid_a[16] = {0x33, 0xdc, 0x3d, 0x82, 0x7f, 0xd4,
+				   0x46, 0xe9, 0xa7, 0xf2, 0x9f, 0x4c,
+				   0x30, 0xab, 0xb0, 0x8d};
+static const uint8_t guid_b[16] = {0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5,
+				   0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb,
+				   0xbc, 0xbd, 0xbe, 0xbf};
+#define GUID_A "823ddc33-d47f-e946-a7f2-9f4c30abb08d"
+#define GUID_B "b3b2b1b0-b5b4-b7b6-b8b9-babbbcbdbebf"
+
+/* PARTUUID of partition PARTNO of img[0..64 KiB) read with flags, or
+ * "-" when there is none */
+static const char *partuuid(unsigned partno, unsigned flags)
+{
+	static char out[64];
+	int fd = as_file(GPT_DISK * 512);
+
+	if (fd < 0 || blkid_partuuid(fd, partno, flags, out, sizeof(out)) < 0)
+		snprintf(out, sizeof(out), "-");
+	if (fd >= 0)
+		close(fd);
+	return out;
+}
+
+/* a protective MBR, primary at 1 (entries at 2), backup at 127 (at 95) */
+static void gpt_disk(void)
+{
+	memset(img, 0, sizeof(img));
+	put32(img + 440, 0x1234abcd);
+	mbr_put(img, 0, 0xEE, 1, GPT_DISK - 1);
+	gpt_put(1, 2, guid_a);
+	gpt_put(GPT_DISK - 1, GPT_DISK - 33, guid_b);
 }
 
 static void gpt_partuuid(void)
 {
-	static const uint8_t guid[16] = { 0x33, 0xdc, 0x3d, 0x82, 0x7f, 0xd4,
-					  0x46, 0xe9, 0xa7, 0xf2, 0x9f, 0x4c,
-					  0x30, 0xab, 0xb0, 0x8d };
-	uint8_t *h = img + 512, *ent = img + 1024 + 128;
-	char out[64];
-	int fd;
+	gpt_disk();
+	CHECK_STR(partuuid(2, 0), GUID_A);
+	CHECK_STR(partuuid(1, 0), "-"); /* unused entry, and no MBR read */
+	/* an entry ending past the last LBA: is_pte_valid refuses it */
+	put32(img + 2 * 512 + 128 + 40, GPT_DISK);
+	put32(img + 512 + 88, (uint32_t)crc32(0, img + 1024, 128 * 128));
+	put32(img + 512 + 16, 0);
+	put32(img + 512 + 16, (uint32_t)crc32(0, img + 512, 92));
+	CHECK_STR(partuuid(2, 0), "-");
+	/* a hybrid MBR (0xEE beside other entries) is GPT's too */
+	gpt_disk();
+	mbr_put(img, 1, 0x83, 40, 11);
+	CHECK_STR(partuuid(2, 0), GUID_A);
+	/* 0xEE not from LBA 1 is no protective MBR: then it is no MBR
+	 * either (msdos.c leaves any disk with 0xEE to efi.c) */
+	gpt_disk();
+	mbr_put(img, 0, 0xEE, 2, GPT_DISK - 2);
+	CHECK_STR(partuuid(2, 0), "-");
+}
 
+/* issue 19, finding 4: efi.c without "gpt" needs a protective MBR; a
+ * valid GPT under a plain MBR is read as the MBR */
+static void gpt_without_protective_mbr(void)
+{
+	gpt_disk();
+	memset(img + 446, 0, 64);
+	mbr_put(img, 0, 0x83, 34, 10);
+	mbr_put(img, 1, 0x0C, 44, 20);
+	CHECK_STR(partuuid(1, 0), "1234abcd-01");
+	CHECK_STR(partuuid(2, 0), "1234abcd-02");
+	CHECK_STR(partuuid(2, BLKID_FORCE_GPT), GUID_A);
+	CHECK_STR(partuuid(1, BLKID_FORCE_GPT), "-");
+}
+
+/* issue 19, finding 5: a broken primary header or entry array; the
+ * backup at the last LBA is read only with "gpt" (find_valid_gpt reads
+ * the alternate only after a good primary unless forced), and only
+ * when it is valid itself */
+static void gpt_backup(void)
+{
+	gpt_disk();
+	img[512 + 56] ^= 1; /* disk GUID: the header CRC fails */
+	CHECK_STR(partuuid(2, 0), "-");
+	CHECK_STR(partuuid(2, BLKID_FORCE_GPT), GUID_B);
+	gpt_disk();
+	img[2 * 512 + 128 + 56] ^= 1; /* a name: the entries' CRC fails */
+	CHECK_STR(partuuid(2, 0), "-");
+	CHECK_STR(partuuid(2, BLKID_FORCE_GPT), GUID_B);
+	/* a backup whose my_lba is not where it lies */
+	put32(img + (GPT_DISK - 1) * 512 + 24, 126);
+	put32(img + (GPT_DISK - 1) * 512 + 16, 0);
+	put32(img + (GPT_DISK - 1) * 512 + 16,
+	      (uint32_t)crc32(0, img + (GPT_DISK - 1) * 512, 92));
+	CHECK_STR(partuuid(2, BLKID_FORCE_GPT), "-");
+	/* a backup whose entries do not match their CRC */
+	gpt_disk();
+	img[512 + 56] ^= 1;
+	img[(GPT_DISK - 33) * 512 + 128 + 56] ^= 1;
+	CHECK_STR(partuuid(2, BLKID_FORCE_GPT), "-");
+	/* an intact primary wins over the backup */
+	gpt_disk();
+	CHECK_STR(partuuid(2, BLKID_FORCE_GPT), GUID_A);
+}
+
+/* issue 19, finding 6: msdos.c skips only entries of size 0, primary or
+ * logical; type 0 with a size is a partition */
+static void mbr_type0(void)
+{
 	memset(img, 0, sizeof(img));
-	img[446 + 4] = 0xEE; /* protective MBR */
-	img[510] = 0x55;
-	img[511] = 0xAA;
-	memcpy(h, "EFI PART", 8);
-	put32(h + 12, 92);
-	put32(h + 72, 2);	/* entries at LBA 2 */
-	put32(h + 80, 128);
-	put32(h + 84, 128);
-	ent[0] = 0xAF;		/* a used type GUID */
-	memcpy(ent + 16, guid, 16);
-	put32(h + 16, (uint32_t)crc32(0, h, 92));
-	fd = as_file(64 * 1024);
-	CHECK(blkid_partuuid(fd, 2, out, sizeof(out)) == 0);
-	CHECK_STR(out, "823ddc33-d47f-e946-a7f2-9f4c30abb08d");
-	CHECK(blkid_partuuid(fd, 1, out, sizeof(out)) == -1 && errno == ENODATA);
-	close(fd);
-	/* a header whose CRC does not hold is no GPT (nor an MBR here) */
-	h[80] = 127;
-	fd = as_file(64 * 1024);
-	CHECK(blkid_partuuid(fd, 2, out, sizeof(out)) == -1);
-	close(fd);
+	put32(img + 440, 0xdeadbeef);
+	mbr_put(img, 0, 0x00, 2, 10);
+	mbr_put(img, 1, 0x83, 0, 0);	/* a type, no size: none */
+	mbr_put(img, 2, 0x05, 20, 100); /* extended at 20 */
+	mbr_put(img + 20 * 512, 0, 0x00, 1, 10);
+	mbr_put(img + 20 * 512, 1, 0x05, 20, 20); /* next EBR at 40 */
+	mbr_put(img + 40 * 512, 0, 0x83, 1, 10);
+	/* a 3rd entry outside the extended partition is garbage */
+	mbr_put(img + 40 * 512, 2, 0x83, 100, 10);
+	CHECK_STR(partuuid(1, 0), "deadbeef-01");
+	CHECK_STR(partuuid(2, 0), "-");
+	CHECK_STR(partuuid(3, 0), "deadbeef-03");
+	CHECK_STR(partuuid(5, 0), "deadbeef-05");
+	CHECK_STR(partuuid(6, 0), "deadbeef-06");
+	CHECK_STR(partuuid(7, 0), "-");
+	/* "gpt" changes nothing on a disk without a GPT */
+	CHECK_STR(partuuid(1, BLKID_FORCE_GPT), "deadbeef-01");
 }
 
 int main(void)
 {
 	RUN(iso_date_uuid);
+	RUN(iso_sysid_cdrom);
 	RUN(iso_joliet_long_label);
 	RUN(udf_label_uuid);
 	RUN(erofs_label_uuid);
 	RUN(short_and_garbage);
 	RUN(mbr_logical_partuuid);
 	RUN(gpt_partuuid);
+	RUN(gpt_without_protective_mbr);
+	RUN(gpt_backup);
+	RUN(mbr_type0);
 	T_EXIT();
 }
