@@ -52,7 +52,16 @@ CPPFLAGS = -Ilib -I$(O)/gen -I$(DEPS)/include -isystem $(DEPS)/kinclude \
 # (binutils' default gives them pages of their own): 8 KiB of page padding
 # less (default 309136 -> 300944 bytes, minimal 79496 -> 75400), at the
 # cost of read-only data being mapped executable.
-LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code
+# norelro, common-page-size=64: the data segment then starts right after
+# the code in the file (64-byte aligned), its first page mapped again
+# from there, where the default aligned it so that RELRO ends on a page:
+# up to a page of padding that bought nothing, since in a static musl
+# binary nothing mprotects RELRO (no dynamic linker: /proc/PID/maps shows
+# the range rw-p either way). Measured: default 309136 -> 308016 bytes,
+# minimal 75400 -> 72104; before, the padding moved by a page as the code
+# grew by a few bytes.
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code \
+	  -Wl,-z,norelro -Wl,-z,common-page-size=64
 LDLIBS = -L$(DEPS)/lib -lzstd -llzma -lz
 
 ifneq ($(V),1)
