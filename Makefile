@@ -74,7 +74,7 @@ else
 SAY = @echo
 endif
 
-LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_SRC = $(sort $(wildcard lib/*/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)
 APPLET_OBJ = $(APPLETS:%=$(O)/obj/applets/%.o) \
 	     $(O)/obj/applets/initbox.o $(O)/obj/applets/msg.o \
@@ -230,8 +230,9 @@ LINT_FLAGS = --quiet --error-exitcode=1 --inline-suppr --std=c11 \
 	     -D_GNU_SOURCE '-D_Noreturn=__attribute__((noreturn))' \
 	     -Ilib -I$(O)/gen \
 	     $(foreach c,gzip xz zstd,-DHAVE_CODEC_$(c)=1 -DHAVE_ENCODER_$(c)=1)
-lint: $(O)/gen/applets.h
+lint: $(O)/gen/applets.h $(LIB_OBJ)
 	$(Q)cppcheck $(LINT_FLAGS) lib applets
+	$(Q)sh scripts/wings.sh $(O)/obj
 .PHONY: asan-binary check-asan lint
 
 # The demo's live root: busybox (fast, the default) or debian (Debian 12

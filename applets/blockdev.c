@@ -44,7 +44,7 @@
 #include <sys/sysmacros.h>
 #include <linux/fs.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 static const char real_root[] = "/proc/sys/kernel/real-root-dev";
 

@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 /* Called through the applet table (applets/initbox.c, generated). */
 int chroot_main(int argc, char **argv);

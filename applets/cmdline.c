@@ -18,8 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "initbox.h"
+#include "applet.h"
 
 /* Called through the applet table (applets/initbox.c, generated). */
 int cmdline_main(int argc, char **argv);
@@ -37,7 +36,7 @@ static void put_quoted(const char *s)
 
 int cmdline_main(int argc, char **argv)
 {
-	static char buf[CMDLINE_MAX];
+	char buf[CMDLINE_MAX];
 	const char *path = "/proc/cmdline";
 	struct cmdline_word w;
 	char *s = buf;

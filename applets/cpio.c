@@ -32,9 +32,9 @@
  * skips it, and reported. Without -u an existing file at least as new as
  * the entry stays (GNU cpio's rule); without -m files get the time of
  * extraction.
- * A front-end over cpio-unpack's engine (applets/unpack.c, lib/extract.c:
+ * A front-end over cpio-unpack's engine (applets/unpack.c, lib/archive/extract.c:
  * nothing is written outside DIR, symlinks are never followed out,
- * absolute names stay inside) and cpio-pack's writer (lib/pack.c). A name
+ * absolute names stay inside) and cpio-pack's writer (lib/archive/pack.c). A name
  * that cannot be read stops -o before any byte is written (GNU cpio skips
  * it and writes the rest).
  */

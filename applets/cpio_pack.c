@@ -47,7 +47,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 struct cpio_pack {
 	struct pack p;

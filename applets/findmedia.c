@@ -23,7 +23,7 @@
  * exit: 0 found, 1 nothing matched in time or a failure, 2 usage
  *
  * Notes: devices come from /sys/class/block, superblocks are read directly
- * (lib/blkid.c: udf, iso9660, vfat, ext2/3/4, squashfs, erofs, btrfs, xfs),
+ * (lib/media/blkid.c: udf, iso9660, vfat, ext2/3/4, squashfs, erofs, btrfs, xfs),
  * a LABEL= matched by its raw bytes or udev's \xNN form, and
  * new devices are awaited through kernel uevents (NETLINK_KOBJECT_UEVENT)
  * or, where that socket is refused, by polling with back-off to 1 s.
@@ -34,7 +34,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 /* Say what media_scan met on the way, once per failure seen. */
 static void scan_warn(const struct media *m, char *last, size_t len)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 struct applet {
 	const char *name;

@@ -59,7 +59,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
-#include "initbox.h"
+#include "applet.h"
 #include "report.h"
 
 static const char kernel_rrd[] = "/proc/sys/kernel/real-root-dev";

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 /* Called through the applet table (applets/initbox.c, generated). */
 int insmod_main(int argc, char **argv);

@@ -48,7 +48,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 enum { L_SHOW = 256, L_SIZELIMIT, L_DIO };
 

@@ -70,7 +70,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 struct mp {
 	bool quiet, all, dry, verbose, show, coldplug, first, remove;

@@ -38,7 +38,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 enum {
 	L_BIND = 256,

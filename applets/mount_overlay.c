@@ -43,7 +43,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 struct overlay {
 	const char *size, *cowdir, *spec, *lowers, *target;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 const char *prog = "initbox";
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 /* Called through the applet table (applets/initbox.c, generated). */
 int pivot_root_main(int argc, char **argv);

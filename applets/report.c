@@ -1,5 +1,5 @@
 /* report.c - what switch_root, run_init and initrd-host say around
- * lib/switchroot.c's engine, and where PID 1 goes when they stop: the
+ * lib/switch/switchroot.c's engine, and where PID 1 goes when they stop: the
  * same lines and the same rescue, from one place.
  */
 #include <errno.h>

@@ -1,9 +1,9 @@
 /* report.h - what switch_root, run_init and initrd-host say around
- * lib/switchroot.c's engine (applets/report.c), in one place. */
+ * lib/switch/switchroot.c's engine (applets/report.c), in one place. */
 #ifndef INITBOX_REPORT_H
 #define INITBOX_REPORT_H
 
-#include "initbox.h"
+#include "applet.h"
 
 /* The state switch_root and run_init stop in: their checks come first. */
 #define REPORT_UNCHANGED "nothing was changed"

@@ -28,7 +28,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "initbox.h"
+#include "applet.h"
 #include "report.h"
 
 /* Called through the applet table (applets/initbox.c, generated). */

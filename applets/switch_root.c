@@ -32,7 +32,7 @@
  * or st_size rounded up to pages on ramfs, which keeps no block count.
  */
 
-#include "initbox.h"
+#include "applet.h"
 #include "report.h"
 
 /* Called through the applet table (applets/initbox.c, generated). */

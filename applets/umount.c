@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 struct umount {
 	int flags; /* MNT_DETACH, MNT_FORCE */

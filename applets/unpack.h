@@ -1,12 +1,12 @@
 /* unpack.h - the copy-in loop cpio-unpack and cpio share
  * (applets/unpack.c): list, examine or extract an archive through
- * lib/cpio.c's reader and lib/extract.c, with the messages both say. */
+ * lib/archive/cpio.c's reader and lib/archive/extract.c, with the messages both say. */
 #ifndef INITBOX_UNPACK_H
 #define INITBOX_UNPACK_H
 
 #include <stdio.h>
 
-#include "initbox.h"
+#include "applet.h"
 
 struct unpack {
 	const char *archive; /* its name in messages */

@@ -1,8 +1,7 @@
 /* blkid.c - the superblock probes (blkid_probe, through media_probe as
  * findmedia calls it) and the GPT/MBR readers (blkid_partuuid) on an image
  * in a memory file. The results must be NUL-terminated strings. */
-#include "blkid.h"
-#include "media.h"
+#include "media/media.h"
 #include "fuzz.h"
 
 static void terminated(const char *s, size_t len)

@@ -9,7 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 
-#include "extract.h"
+#include "archive/archive.h"
 #include "fuzz.h"
 
 static char target[300], sentinel[300];

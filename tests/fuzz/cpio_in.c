@@ -2,7 +2,7 @@
  * cpio-unpack reads with: NUL padding, uncompressed archives and the
  * gzip, xz, lzma and zstd framing, every segment after the other. Data
  * is decoded and dropped, as when listing. */
-#include "cpio.h"
+#include "archive/archive.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,7 @@
  * "^^" anywhere stands for a name of 255 characters: libFuzzer's
  * dictionary words are at most 64 bytes, and such names once read past
  * a buffer (alias_line). */
-#include "kmod.h"
+#include "kmod/kmod.h"
 #include "fuzz.h"
 
 static const char *const files[] = {

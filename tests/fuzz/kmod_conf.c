@@ -1,9 +1,9 @@
-/* kmod_conf.c - the module configuration (lib/kmod_conf.c): a modprobe.d
+/* kmod_conf.c - the module configuration (lib/kmod/kmod_conf.c): a modprobe.d
  * file and a kernel command line. The input is three sections split at
  * "@@\n": the file, /proc/cmdline's text, then names, one a line; every
  * name is looked up as each directive would be, and its options and
  * install command built as modprobe builds them. */
-#include "kmod.h"
+#include "kmod/kmod.h"
 #include "fuzz.h"
 
 static char dir[300], conf[320], cmdline[320];

@@ -1,7 +1,7 @@
 /* mntopt.c - mount option strings: each line of the input is parsed in
  * turn into one struct, as mount -o applies fstab's options and then the
  * command line's; then the flags for a mount and a remount. */
-#include "mntopt.h"
+#include "mount/mount.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 /* mountinfo.c - /proc/self/mountinfo text: parsed, then every lookup the
  * applets make, on each entry's own paths. */
-#include "mountinfo.h"
+#include "mount/mount.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,7 +1,7 @@
 /* num_glob.c - the number parsers (num.c) and the glob matcher (match.c).
  * The input is "PATTERN\nSTRING"; every parser reads both halves. A
  * pattern without metacharacters matches exactly itself. */
-#include "initbox.h"
+#include "base/base.h"
 #include "fuzz.h"
 
 static void numbers(const char *s)

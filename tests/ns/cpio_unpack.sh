@@ -121,7 +121,7 @@ else
 fi
 # A wrong CRC32 (the block's check field, the 4 bytes before the index
 # that the footer's backward size locates): the initramfs profile checks
-# it with zlib's CRC code (lib/codec_xz.c), the host profile with liblzma's.
+# it with zlib's CRC code (lib/archive/codec_xz.c), the host profile with liblzma's.
 xz --check=crc32 < "$A/gnu.cpio" > "$A/badcrc.xz"
 e=$(stat -c %s "$A/badcrc.xz")
 bsz=$(od -An -tu4 -j $((e - 8)) -N4 "$A/badcrc.xz" | tr -d ' ')

@@ -193,7 +193,7 @@ case $out in
 *) fail "-n names the image, its type, the root and the real-root-dev source" "$out" ;;
 esac
 
-# root=UUID= is found the way findmedia finds a medium (lib/media.c)
+# root=UUID= is found the way findmedia finds a medium (lib/media/media.c)
 U=$(blkid -p -o value -s UUID "$T/root.img")
 out=$("$INITBOX" initrd-host -n -E -r "UUID=$U" "$T/legacy.img.gz" 2>&1)
 case $out in
@@ -202,7 +202,7 @@ case $out in
 esac
 
 # Without -r, root= comes from the kernel command line, split by the
-# kernel's rules (lib/cmdline.c): root=LABEL="My Root" is one word, the
+# kernel's rules (lib/base/cmdline.c): root=LABEL="My Root" is one word, the
 # last root= wins, and words after "--" are init's, not the kernel's.
 e2label "$RL" "My Root"
 printf 'BOOT_IMAGE=/vmlinuz root=/dev/nope root=LABEL="My Root" ro -- root=/dev/nope2\n' > "$T/cmdline"

@@ -1,4 +1,4 @@
-/* blkid_test.c - lib/blkid.c on hand-made superblocks and partition tables:
+/* blkid_test.c - lib/media/blkid.c on hand-made superblocks and partition tables:
  * exact strings, and no crash or false match on short or garbage input. */
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "initbox.h"
+#include "media/media.h"
 #include "t.h"
 
 static uint8_t img[1 << 20];

@@ -1,5 +1,5 @@
-/* caps_test.c - lib/caps.c: capability names and lists. */
-#include "initbox.h"
+/* caps_test.c - lib/switch/caps.c: capability names and lists. */
+#include "switch/switch.h"
 #include "t.h"
 
 static void caps_names_as_klibc_and_busybox_take_them(void)

@@ -1,9 +1,9 @@
-/* cmdline_test.c - lib/cmdline.c: the kernel's splitting rules (next_arg()
+/* cmdline_test.c - lib/base/cmdline.c: the kernel's splitting rules (next_arg()
  * in kernel/params.c), and kmod's reading of a word as a module option. */
 #include <stdio.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "base/base.h"
 #include "t.h"
 
 /* LINE's words as "param|value|q" (value "-" when there is none, q when

@@ -1,4 +1,4 @@
-/* cpio_test.c - lib/cpio.c, lib/extract.c and the codecs: every KUnit case
+/* cpio_test.c - lib/archive/cpio.c, lib/archive/extract.c and the codecs: every KUnit case
  * of linux init/initramfs_test.c reproduced, plus parser edge cases. Runs
  * in a temporary directory under /tmp. */
 #include <errno.h>
@@ -10,8 +10,7 @@
 #include <unistd.h>
 
 #include "t.h"
-#include "cpio.h"
-#include "extract.h"
+#include "archive/archive.h"
 
 /* As the kernel test's struct initramfs_test_cpio. */
 struct tc {

@@ -1,4 +1,4 @@
-/* initrd_test.c - lib/initrd.c: real-root-dev's number format, reading
+/* initrd_test.c - lib/initrd/initrd.c: real-root-dev's number format, reading
  * it back, and the root= forms that need no device */
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +6,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "initrd/initrd.h"
 #include "t.h"
 
 static char path[] = "/tmp/initrd_test.XXXXXX";

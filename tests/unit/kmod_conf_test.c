@@ -1,11 +1,11 @@
-/* kmod_conf_test.c - lib/kmod_conf.c: modprobe.d files merged and read as
+/* kmod_conf_test.c - lib/kmod/kmod_conf.c: modprobe.d files merged and read as
  * kmod 30 reads them, the kernel command line, and what the configuration
- * does to a load plan (lib/kmod.c), on trees in a temporary directory. */
+ * does to a load plan (lib/kmod/kmod.c), on trees in a temporary directory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "kmod/kmod.h"
 #include "t.h"
 
 static char base[64];

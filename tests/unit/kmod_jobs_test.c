@@ -1,11 +1,11 @@
-/* kmod_jobs_test.c - lib/kmod_jobs.c: the order modules load in, what a
+/* kmod_jobs_test.c - lib/kmod/kmod_jobs.c: the order modules load in, what a
  * failed load stops, device drivers first, softdep cycles, and loads in
  * child processes. The loads are stand-ins that record their order. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/types.h>
 
-#include "initbox.h"
+#include "kmod/kmod.h"
 #include "t.h"
 
 static char order[256], said[512];

@@ -1,11 +1,11 @@
-/* kmod_test.c - lib/kmod.c: name normalisation and load plans on a module
+/* kmod_test.c - lib/kmod/kmod.c: name normalisation and load plans on a module
  * tree written to a temporary directory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "kmod/kmod.h"
 #include "t.h"
 
 static char base[64];

@@ -1,8 +1,8 @@
-/* match_test.c - lib/match.c against the C library's fnmatch, and the
- * number scanners of lib/num.c */
+/* match_test.c - lib/base/match.c against the C library's fnmatch, and the
+ * number scanners of lib/base/num.c */
 #include <fnmatch.h>
 
-#include "initbox.h"
+#include "base/base.h"
 #include "t.h"
 
 static const char *const pats[] = {

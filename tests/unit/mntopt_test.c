@@ -1,9 +1,9 @@
-/* mntopt_test.c - lib/mntopt.c, and the pure parts of lib/loop.c */
+/* mntopt_test.c - lib/mount/mntopt.c, and the pure parts of lib/mount/loop.c */
 #include <errno.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
-#include "initbox.h"
+#include "mount/mount.h"
 #include "t.h"
 
 static void flags_go_to_flags_and_the_rest_to_data(void)

@@ -1,7 +1,7 @@
 /* mountinfo_test.c - the mountinfo parser. */
 #include <errno.h>
 
-#include "initbox.h"
+#include "mount/mount.h"
 #include "t.h"
 
 static const char sample[] =

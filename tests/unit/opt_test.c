@@ -1,7 +1,7 @@
-/* opt_test.c - lib/opt.c and lib/num.c */
+/* opt_test.c - lib/base/opt.c and lib/base/num.c */
 #include <errno.h>
 
-#include "initbox.h"
+#include "base/base.h"
 #include "t.h"
 
 static const struct opt_long longs[] = {

@@ -1,11 +1,11 @@
-/* overlay_test.c - lib/overlay.c: the overlayfs option string and the
+/* overlay_test.c - lib/mount/overlay.c: the overlayfs option string and the
  * lower-layer list */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "mount/mount.h"
 #include "t.h"
 
 static void options_name_the_layers_in_order(void)

@@ -1,7 +1,7 @@
-/* pins_test.c - lib/pins.c: what a pinned file holds in memory. */
+/* pins_test.c - lib/switch/pins.c: what a pinned file holds in memory. */
 #include <sys/stat.h>
 
-#include "initbox.h"
+#include "switch/switch.h"
 #include "t.h"
 
 static void pinned_bytes_are_blocks_or_pages(void)

@@ -1,6 +1,6 @@
-/* pivot_test.c - lib/pivot.c: why pivot_root said EINVAL, told from
+/* pivot_test.c - lib/switch/pivot.c: why pivot_root said EINVAL, told from
  * mountinfo text. */
-#include "initbox.h"
+#include "switch/switch.h"
 #include "t.h"
 
 /* A private root with /mnt private, a NEW_ROOT mount below it. */

@@ -1,4 +1,4 @@
-/* sys_test.c - lib/sys.c: the errno-preserving close, the small-file
+/* sys_test.c - lib/base/sys.c: the errno-preserving close, the small-file
  * reader, the whole-file reader, the growable array, write_all and
  * mkdir -p */
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "initbox.h"
+#include "base/base.h"
 #include "t.h"
 
 static void close_keeps_the_earlier_errno(void)
