@@ -28,6 +28,9 @@
  * -k. Other GNU cpio options are unknown options (exit 2). PATTERNs are
  * globs matched against whole names ('*' matches '/'), as GNU cpio
  * matches them.
+ * An input without one cpio header (empty, or only NULs) is a
+ * premature end of archive (exit 1), as in GNU cpio; cpio-unpack takes
+ * it for an empty initramfs, as the kernel does.
  * Without -d an entry whose parent is missing is skipped, as the kernel
  * skips it, and reported. Without -u an existing file at least as new as
  * the entry stays (GNU cpio's rule); without -m files get the time of
@@ -92,6 +95,7 @@ static int copy_in(struct cpio *c)
 	int fd = 0;
 
 	u->archive = "stdin";
+	u->need_header = true;
 	if (c->file && strcmp(c->file, "-")) {
 		u->archive = c->file;
 		fd = open(c->file, O_RDONLY | O_CLOEXEC);

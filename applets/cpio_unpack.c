@@ -28,7 +28,8 @@
  * root. Entries the kernel skips silently (namesize 0 or above 4096,
  * symlink targets above 4096, data on a special file) are skipped the same
  * way, reported, and make the exit status 1. Control characters in listed
- * names are printed as octal escapes. After a malformed header, what was
+ * names are printed as octal escapes. An empty or all-NUL input is an
+ * empty initramfs (exit 0), as the kernel unpacks it. After a malformed header, what was
  * extracted before stays; after an entry the kernel skips, the rest is
  * still unpacked.
  * Like the kernel, parent directories are not created without -d (an

@@ -194,6 +194,7 @@ void unpack_run(struct unpack *u)
 	for (;;) {
 		switch (cpio_in_next(in)) {
 		case CPIO_ENTRY:
+			u->headers++;
 			entry(u, e);
 			break;
 		case CPIO_DATA:
@@ -208,6 +209,7 @@ void unpack_run(struct unpack *u)
 			}
 			break;
 		case CPIO_TRAILER:
+			u->headers++;
 			if (!u->list && !u->examine)
 				extract_forget_links(&u->x);
 			break;
@@ -217,6 +219,7 @@ void unpack_run(struct unpack *u)
 			warn("%s: offset %llu: %s: entry skipped, as the kernel skips it",
 			     u->archive, (unsigned long long)e->off,
 			     in->rd.why);
+			u->headers++;
 			u->failed = 1;
 			break;
 		case CPIO_SEG_END:
@@ -225,6 +228,13 @@ void unpack_run(struct unpack *u)
 				examine_line(&in->seg);
 			break;
 		case CPIO_END:
+			/* GNU cpio's rule, not the kernel's: an empty input
+			 * (gzip -cd of a missing file) is not an empty
+			 * archive */
+			if (u->need_header && !u->headers)
+				die("%s: offset %llu: premature end of archive",
+				    u->archive,
+				    (unsigned long long)(in->ioff + in->ilen));
 			return;
 		case CPIO_ERROR:
 			bad_archive(u);

@@ -19,6 +19,8 @@ struct unpack {
 	bool owner_set; /* -R: every entry gets uid:gid */
 	uint32_t uid, gid;
 	uint64_t bytes; /* archive bytes read (cpio's block count) */
+	bool need_header; /* cpio: input without one header is an error */
+	uint64_t headers; /* entries, trailers and skipped entries seen */
 	int failed;
 	struct cpio_in in;
 	struct extract x;

@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* libFuzzer's entry points, which each harness defines */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
 static char fz_base[256];
 
 static int fz_rm_one(const char *p, const struct stat *st, int flag,

@@ -237,6 +237,53 @@ t "busybox case: set-id bits are restored" sh -c \
 	 fresh() { rm -rf \$1 && mkdir \$1; } && fresh $T/x && cd $T/x && '$OURS' -id --quiet < $A/ours.cpio &&
 	 [ \$(stat -c %a bin/tool) = 4755 ] && [ \$(stat -c %a etc/ro) = 2750 ]"
 
+# --- an input without an archive ----------------------------------------
+# GNU cpio: "premature end of archive" (exit 2; ours 1, as every error), so
+# that `gzip -cd missing.img | cpio -id` fails; cpio-unpack follows the
+# kernel, which unpacks an empty or all-NUL initramfs as an empty one.
+printf '\0\0\0\0' > "$A/nul4"
+gzip -c < /dev/null > "$A/empty.gz"
+"$GNU" -o -H newc --quiet < /dev/null > "$A/trailer.cpio"
+for in in /dev/null "$A/nul4"; do
+	for m in -i -id -t; do
+		fresh "$T/x"
+		# through a pipe: on a file at its end GNU asks /dev/tty for
+		# the next volume instead (and fails, exit 2, without a tty)
+		(cd "$T/x" && cat "$in" | "$GNU" $m) > "$A/gnu.out" 2>&1
+		grc=$?
+		(cd "$T/x" && cat "$in" | "$OURS" $m) > "$A/out" 2>&1
+		rc=$?
+		t "cat $(basename "$in") | cpio $m fails with 'premature end of archive' as GNU cpio does (GNU exit $grc, ours 1), nothing made, no block count" sh -c \
+			"[ $grc = 2 ] && grep -qx '.*cpio: premature end of archive' $A/gnu.out &&
+			 [ $rc = 1 ] && grep -q '^cpio: stdin: offset [0-9]*: premature end of archive\$' $A/out &&
+			 ! grep -q block $A/out && [ -z \"\$(ls -A $T/x)\" ]"
+	done
+done
+fresh "$T/x"
+(cd "$T/x" && gzip -cd "$A/missing.img" 2>/dev/null | "$OURS" -id) > "$A/out" 2>&1
+rc=$?
+t "gzip -cd missing.img | cpio -id fails (exit 1), as with GNU cpio" sh -c \
+	"[ $rc = 1 ] && grep -q 'premature end of archive' $A/out"
+"$OURS" -t < "$A/empty.gz" > "$A/out" 2>&1
+rc=$?
+t "an empty gzip stream holds no archive either: premature end of archive" sh -c \
+	"[ $rc = 1 ] && grep -q 'premature end of archive' $A/out"
+"$GNU" -t < "$A/trailer.cpio" > "$A/gnu.out" 2>&1
+grc=$?
+"$OURS" -t < "$A/trailer.cpio" > "$A/out" 2>&1
+rc=$?
+t "an archive of only its trailer is an empty archive: exit 0 and '1 block', as GNU cpio" sh -c \
+	"[ $grc = 0 ] && [ $rc = 0 ] && cmp $A/gnu.out $A/out"
+for in in /dev/null "$A/nul4"; do
+	fresh "$T/x"
+	"$INITBOX" cpio-unpack -C "$T/x" < "$in" > "$A/out" 2>&1
+	rc=$?
+	"$INITBOX" cpio-unpack -t < "$in" >> "$A/out" 2>&1
+	rc2=$?
+	t "cpio-unpack of $(basename "$in") is an empty initramfs, as the kernel unpacks it: exit 0, no output, nothing made" sh -c \
+		"[ $rc = 0 ] && [ $rc2 = 0 ] && [ ! -s $A/out ] && [ -z \"\$(ls -A $T/x)\" ]"
+done
+
 # --- what is left out says so --------------------------------------------
 "$OURS" -p "$T/x" < /dev/null > "$A/out" 2>&1
 rc=$?
