@@ -202,6 +202,9 @@ static int step(void *arg, const struct kmod_step *s)
 	/* Ours first: loading ("coming"), it also counts as loaded */
 	j = kmod_jobs_find(&m->jobs, s->name, strlen(s->name));
 	if (j) {
+		/* a softdep of an earlier NAME, now asked for itself */
+		if (s->top)
+			j->top = true;
 		/* queued for a NAME, now a device's driver too: the round
 		 * waits for it (and what it needs) and counts it */
 		if (m->jobs.cold &&
@@ -233,16 +236,23 @@ static int step(void *arg, const struct kmod_step *s)
 /* The load itself, in this process or a child: 0 or 1 (reported). */
 static int load(void *ctx, const struct kmod_job *j)
 {
+	const struct mp *m = ctx;
 	const char *st;
 
-	(void)ctx;
 	if (j->cmd)
 		return run(j->name, "install", j->path, j->params);
 	if (kmod_load(j->path, j->params, &st) < 0) {
 		int e = errno;
 
-		warn("load %s: %s: %s", j->path, st,
-		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e));
+		/* An arch module refusing this CPU (crc32c_intel without
+		 * SSE4.2, beside crc32c_generic) where only a softdep wants
+		 * it: expected, and silent as with kmod. Other errors of a
+		 * softdep are worth a line (a bad signature, a wrong build). */
+		if (j->optional && e == ENODEV && !m->verbose)
+			return 1;
+		warn("load %s: %s: %s%s", j->path, st,
+		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e),
+		     j->optional ? " (a soft dependency: going on without it)" : "");
 		return 1;
 	}
 	return 0;

@@ -181,6 +181,14 @@ struct kmod_job {
 	} st;
 	bool cold; /* a device's driver: goes before the named modules */
 	bool cmd;  /* path is an install command (KMOD_INSTALL) */
+	/* a module asked for (a NAME, an alias's module, a device's
+	 * driver): only its failure fails the run; a dependency's fails the
+	 * modules that need it, and through them the run */
+	bool top;
+	/* set before its load: neither asked for nor in the modules.dep
+	 * list of a module asked for, i.e. only a softdep wants it (kmod:
+	 * not "required"); its failure stops nothing */
+	bool optional;
 };
 struct kmod_jobs {
 	/* set by the caller */
@@ -201,19 +209,22 @@ struct kmod_jobs {
 	struct kmod_job *q;
 	size_t nq, cap, running;
 	unsigned loaded; /* modules loaded since the caller reset it */
-	bool failed;
+	bool failed;     /* a module asked for did not load */
 	bool soft_off; /* softdeps waiting on each other: ignored */
 	bool promoted; /* a job became a driver's dependency */
 };
 /* The job for module NAME (LEN bytes), or NULL. */
 struct kmod_job *kmod_jobs_find(struct kmod_jobs *m, const char *name,
 				size_t len);
-/* Queue step S (KMOD_LOAD) as a job, cold when m->cold; NULL with ENOMEM. */
+/* Queue step S (KMOD_LOAD) as a job, cold when m->cold, top when s->top;
+ * NULL with ENOMEM. */
 struct kmod_job *kmod_jobs_add(struct kmod_jobs *m, const struct kmod_step *s);
 /* J is a device's driver now: so are the queued jobs it needs. */
 void kmod_jobs_promote(struct kmod_jobs *m, const struct kmod_job *j);
 /* Run the queue until no device driver (COLD_ONLY) or nothing at all is
- * left to load; m->failed tells if a load failed. */
+ * left to load; m->failed tells if a module asked for did not load (a
+ * soft dependency's failure, e.g. crc32c_intel refusing a CPU without
+ * SSE4.2 beside crc32c_generic, is said by load only). */
 void kmod_jobs_run(struct kmod_jobs *m, bool cold_only);
 void kmod_jobs_free(struct kmod_jobs *m);
 
