@@ -282,6 +282,12 @@ static int plan_one(struct mp *m, const char *name, const char *params)
 {
 	int rc = kmod_plan(&m->k, name, params, step, m);
 
+	if (rc == -1 && errno == EISDIR) {
+		/* kmod 30 refuses it too; kmod 31+ would load that file */
+		if (!m->quiet)
+			warn("%s is a file, not a module name: insmod loads a file", name);
+		return 1;
+	}
 	if (rc == -1 && errno == ENOENT) {
 		if (!m->quiet)
 			warn("module %s not found in modules.dep (%s)", name,

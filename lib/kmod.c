@@ -137,25 +137,37 @@ void kmod_plan_reset(struct kmod_ctx *k)
 	k->n_done = 0;
 }
 
+/* the length of the module file suffix n bytes of s end in, else 0 */
+static size_t ko_suffix(const char *s, size_t n)
+{
+	static const char *const ext[] = {".ko.gz", ".ko.xz", ".ko.zst", ".ko"};
+	size_t i, e;
+
+	for (i = 0; i < ARRAY_SIZE(ext); i++) {
+		e = strlen(ext[i]);
+		if (n > e && !memcmp(s + n - e, ext[i], e))
+			return e;
+	}
+	return 0;
+}
+
+bool kmod_is_file(const char *name)
+{
+	return strchr(name, '/') || ko_suffix(name, strlen(name));
+}
+
 /* n bytes of s as a module name (see kmod.h) */
 static void norm_n(const char *s, size_t n, char *out, size_t len)
 {
-	static const char *const ext[] = {".ko.gz", ".ko.xz", ".ko.zst", ".ko"};
 	const char *slash;
-	size_t i, e;
+	size_t i;
 
 	slash = memrchr(s, '/', n);
 	if (slash) {
 		n -= (size_t)(slash + 1 - s);
 		s = slash + 1;
 	}
-	for (i = 0; i < ARRAY_SIZE(ext); i++) {
-		e = strlen(ext[i]);
-		if (n > e && !memcmp(s + n - e, ext[i], e)) {
-			n -= e;
-			break;
-		}
-	}
+	n -= ko_suffix(s, n);
 	if (n >= len)
 		n = len - 1;
 	for (i = 0; i < n; i++)
@@ -682,6 +694,12 @@ int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 {
 	struct plan p = {.k = k, .fn = fn, .arg = arg};
 
+	/* kmod_norm would make ./x.ko the tree's x: another file than the
+	 * one named, which may not even exist */
+	if (kmod_is_file(name)) {
+		errno = EISDIR;
+		return -1;
+	}
 	return plan_name(&p, name, params);
 }
 

@@ -48,6 +48,9 @@ void kmod_close(struct kmod_ctx *k);
 /* A module name as the kernel knows it: the file name without directory
  * and .ko[.gz|.xz|.zst], '-' turned into '_'. */
 void kmod_norm(const char *in, char *out, size_t len);
+/* NAME is a file's name, not a module's: it holds a '/' or ends in
+ * .ko[.gz|.xz|.zst] (kmod 30 finds no module by such a name). */
+bool kmod_is_file(const char *name);
 /* N bytes of an alias or configured name: '-' turned into '_' except
  * inside [...] classes (libkmod's underscores). */
 void kmod_norm_alias(const char *s, size_t n, char *out, size_t len);
@@ -117,7 +120,9 @@ typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
  * found through an alias is skipped (see bl_names, bl_off). Modules
  * already planned since kmod_plan_reset are skipped. Returns 0, fn's
  * non-zero result, or -1 with ENOENT when NAME is none of these,
- * ENAMETOOLONG when it is longer than any alias initbox matches (511). */
+ * ENAMETOOLONG when it is longer than any alias initbox matches (511),
+ * EISDIR when it names a file (kmod_is_file): never planned as the
+ * tree's module of that base name. */
 int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	      kmod_step_fn fn, void *arg);
 void kmod_plan_reset(struct kmod_ctx *k);

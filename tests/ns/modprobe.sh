@@ -69,6 +69,10 @@ got=$(plan -a mid lonely)
 t "a missing module: exit 1, one clear line naming the kernel version" sh -c \
 	"'$INITBOX' modprobe -d '$T' -S $K nosuch 2> $T/err; [ \$? = 1 ] &&
 	 [ \"\$(cat $T/err)\" = 'modprobe: module nosuch not found in modules.dep ($K)' ]"
+t "a file's name (./top-mod.ko, a path into the tree): refused with one line, nothing planned" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K ./top-mod.ko > $T/out 2> $T/err; [ \$? = 1 ] && [ ! -s $T/out ] &&
+	 [ \"\$(cat $T/err)\" = 'modprobe: ./top-mod.ko is a file, not a module name: insmod loads a file' ] &&
+	 '$INITBOX' modprobe -n -d '$T' -S $K '$D/kernel/top-mod.ko' > $T/out 2>&1; [ \$? = 1 ] && ! grep -q '^insmod' $T/out"
 t "-q: a missing module exits 1 without a message" sh -c \
 	"'$INITBOX' modprobe -q -d '$T' -S $K -- nosuch 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
 t "no modules.dep: exit 1 naming the file" sh -c \

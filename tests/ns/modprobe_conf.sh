@@ -75,6 +75,12 @@ cmp_kmod "-b: the blacklist holds for names too" -n -v -b squashfs
 cmp_kmod "-r of a module not loaded: nothing, exit 0" -n -v -r virtio_blk
 cmp_kmod "--first-time on a built-in module fails" -n -v --first-time ext4
 cmp_kmod "a missing module: exit 1" -n -v nosuch
+# a file's name is no module name (issue 19, finding 7): kmod 30 refuses
+# it; the tree's module of that base name is not planned instead
+cmp_kmod "a path to a missing file: refused, exit 1" -n -v /nonexist/loop.ko
+cmp_kmod "./NAME.ko: refused, exit 1" -n -v ./loop.ko
+cmp_kmod "NAME.ko: refused, exit 1" -n -v loop.ko
+cmp_kmod "the tree's own file by its path: refused, exit 1" -n -v "$R/lib/modules/$K/kernel/drivers/block/loop.ko"
 
 # every module of the tree by its name: the same plan as kmod's, less the
 # lines kmod -n repeats (a module reached again through a softdep: it
