@@ -74,6 +74,8 @@
 
 struct mp {
 	bool quiet, all, dry, verbose, show, coldplug, first, remove;
+	bool missing; /* a configured alias named a module the tree lacks */
+	const char *asked; /* the NAME being planned */
 	const char *basedir, *kver, *sysfs;
 	const char *confs[9]; /* --config PATH..., NULL-terminated */
 	struct kmod_ctx k;
@@ -187,6 +189,23 @@ static int step(void *arg, const struct kmod_step *s)
 	struct mp *m = arg;
 	struct kmod_job *j;
 
+	if (s->what == KMOD_MISSING) {
+		/* As kmod: -n plans it silently (exit 0), its load fails, -r
+		 * finds it not loaded. A softdep's or a device's is skipped. */
+		if (!s->top || m->jobs.cold)
+			return 0;
+		if (m->dry || m->show) {
+			if (m->verbose)
+				warn("alias %s: module %s not found in modules.dep (%s)", m->asked, s->name, m->k.kver);
+			return 0;
+		}
+		if (m->remove && !m->first)
+			return 0;
+		if (!m->quiet)
+			warn("module %s (alias %s) not found in modules.dep (%s)", s->name, m->asked, m->k.kver);
+		m->missing = true;
+		return 0;
+	}
 	if (m->remove)
 		return s->top ? rm_module(m, s) : 0;
 	if (s->what == KMOD_BUILTIN) {
@@ -280,7 +299,10 @@ static void say(void *ctx, const char *text)
 /* One NAME or ALIAS planned; 0 ok, 1 failed (reported) */
 static int plan_one(struct mp *m, const char *name, const char *params)
 {
-	int rc = kmod_plan(&m->k, name, params, step, m);
+	int rc;
+
+	m->asked = name;
+	rc = kmod_plan(&m->k, name, params, step, m);
 
 	if (rc == -1 && errno == EISDIR) {
 		/* kmod 30 refuses it too; kmod 31+ would load that file */
@@ -566,7 +588,7 @@ int modprobe_main(int argc, char **argv)
 		kmod_strs_free(&m.fresh);
 		kmod_jobs_free(&m.jobs);
 		kmod_close(&m.k);
-		return out_done(rc || m.jobs.failed ? 1 : 0);
+		return out_done(rc || m.jobs.failed || m.missing ? 1 : 0);
 	}
 	for (i = o.ind + 1; i < argc; i++) {
 		int n = snprintf(m.params + len, sizeof(m.params) - len, "%s%s",
@@ -580,5 +602,5 @@ int modprobe_main(int argc, char **argv)
 	kmod_jobs_run(&m.jobs, false);
 	kmod_jobs_free(&m.jobs);
 	kmod_close(&m.k);
-	return out_done(rc || m.jobs.failed ? 1 : 0);
+	return out_done(rc || m.jobs.failed || m.missing ? 1 : 0);
 }

@@ -598,8 +598,22 @@ static void modinfo_aliases(struct amatch *a)
 	}
 }
 
+/* Whether NAME is a module, a built-in one or an install command. */
+static bool known(const struct kmod_ctx *k, const char *name)
+{
+	struct find f = {.name = name};
+	const char *at = NULL;
+	size_t n;
+
+	return each_line(&k->dep, dep_match, &f) ||
+	       each_line(&k->builtin, builtin_match, &f) ||
+	       (!k->no_cmds && kmod_conf_next(k, "install", name, true, &at, &n));
+}
+
 /* The modules of the configured aliases matching NAME (normalised), in
- * the configuration's order; *FOUND counts them, blacklisted or not. */
+ * the configuration's order; *FOUND counts them, blacklisted or not. A
+ * module the tree lacks is a KMOD_MISSING step, as kmod plans it and
+ * fails only its load; the others are still planned. */
 static int conf_alias(struct plan *p, const char *name, const char *params,
 		      int *found)
 {
@@ -613,7 +627,18 @@ static int conf_alias(struct plan *p, const char *name, const char *params,
 		++*found;
 		if (!p->depth && blacklisted(p->k, m, true))
 			continue;
-		rc = plan_module(p, m, params);
+		if (!known(p->k, m)) {
+			struct kmod_step st = {.what = KMOD_MISSING,
+					       .name = m,
+					       .path = name,
+					       .params = "",
+					       .soft = "",
+					       .top = !p->depth};
+
+			rc = p->fn(p->arg, &st);
+		} else {
+			rc = plan_module(p, m, params);
+		}
 		if (rc)
 			return rc;
 	}

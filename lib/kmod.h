@@ -83,16 +83,19 @@ char *kmod_conf_options(const struct kmod_ctx *k, const char *name,
 /* COMMAND with each $CMDLINE_OPTS replaced by OPTS; malloc'd. */
 char *kmod_conf_cmd(const char *cmd, const char *opts);
 
-enum kmod_what { KMOD_LOAD, KMOD_BUILTIN, KMOD_INSTALL };
-/* One step of a plan: a module file to load, a built-in module, or the
- * configured install command run instead of a load. */
+enum kmod_what { KMOD_LOAD, KMOD_BUILTIN, KMOD_INSTALL, KMOD_MISSING };
+/* One step of a plan: a module file to load, a built-in module, the
+ * configured install command run instead of a load, or a module that a
+ * configured alias names and the tree lacks (kmod plans it, and only its
+ * load fails: "alias mod-simple deaddood"). */
 struct kmod_step {
 	enum kmod_what what;
 	const char *name;   /* normalised */
 	const char *path;   /* KMOD_LOAD: the file, absolute; KMOD_INSTALL:
-			       the command as configured; else NULL */
+			       the command as configured; KMOD_MISSING: the
+			       alias (normalised); else NULL */
 	/* the configured options, then the parameters given for the module
-	 * asked for; never NULL for KMOD_LOAD and KMOD_INSTALL */
+	 * asked for; never NULL but for KMOD_BUILTIN */
 	const char *params;
 	bool top; /* the module asked for, not a dependency */
 	/* What must be loaded before it (KMOD_LOAD): its modules.dep list

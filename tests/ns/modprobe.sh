@@ -73,6 +73,13 @@ t "a file's name (./top-mod.ko, a path into the tree): refused with one line, no
 	"'$INITBOX' modprobe -n -d '$T' -S $K ./top-mod.ko > $T/out 2> $T/err; [ \$? = 1 ] && [ ! -s $T/out ] &&
 	 [ \"\$(cat $T/err)\" = 'modprobe: ./top-mod.ko is a file, not a module name: insmod loads a file' ] &&
 	 '$INITBOX' modprobe -n -d '$T' -S $K '$D/kernel/top-mod.ko' > $T/out 2>&1; [ \$? = 1 ] && ! grep -q '^insmod' $T/out"
+printf 'alias mod-simple deaddood\n' > "$T/dead.conf"
+t "an alias of a missing module: -n exits 0 silently (-v: a line), a load exits 1 naming both" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K --config $T/dead.conf mod-simple > $T/out 2>&1 && [ ! -s $T/out ] &&
+	 '$INITBOX' modprobe -n -v -d '$T' -S $K --config $T/dead.conf mod-simple 2> $T/err > $T/out && [ ! -s $T/out ] &&
+	 grep -qx 'modprobe: alias mod-simple: module deaddood not found in modules.dep ($K)' $T/err &&
+	 ! '$INITBOX' modprobe -d '$T' -S $K --config $T/dead.conf mod-simple 2> $T/err &&
+	 grep -qx 'modprobe: module deaddood (alias mod-simple) not found in modules.dep ($K)' $T/err"
 t "-q: a missing module exits 1 without a message" sh -c \
 	"'$INITBOX' modprobe -q -d '$T' -S $K -- nosuch 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
 t "no modules.dep: exit 1 naming the file" sh -c \

@@ -141,6 +141,18 @@ cmp_kmod "options under an alias, then the parameters given" -n -v myloop hw=1
 cmp_kmod "an empty softdep leaves the install command in force" -n -v sr_mod
 rm -f "$T/d/40-c.conf"
 
+# a configured alias naming a module the tree lacks (issue 19, finding
+# 8): kmod plans it and fails only its load: -n exits 0 and prints
+# nothing, a load exits 1 (it fails before any syscall: safe here); the
+# alias's other modules are planned
+printf 'alias mod-simple deaddood\nalias mod-two deaddood\nalias mod-two loop\n' > "$T/d/50-dead.conf"
+EMPTY=1
+cmp_kmod "an alias of a missing module: -n exits 0, silent" -n -v mod-simple
+cmp_kmod "an alias of a missing module: its load fails, exit 1" mod-simple
+EMPTY=0
+cmp_kmod "an alias of a missing module and of loop: loop is planned, exit 0" -n -v mod-two
+rm -f "$T/d/50-dead.conf"
+
 # what kmod cannot show: the install command really runs, through /bin/sh
 mkdir "$T/d2"
 echo "install cdrom echo \"\$MODPROBE_MODULE \$CMDLINE_OPTS\" > $T/ran" > "$T/d2/run.conf"
