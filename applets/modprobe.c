@@ -49,7 +49,9 @@
  * blacklisted (modprobe.d, modprobe.blacklist=). A built-in module or one
  * already loaded is success.
  *
- * exit: 0 loaded (or nothing to do), 1 not found or a load failed, 2 usage
+ * exit: 0 loaded (or nothing to do; a softdep that did not load fails
+ * nothing), 1 not found, a file's name, or a module asked for (or one it
+ * needs) did not load, 2 usage
  *
  * Notes: the kernel runs /sbin/modprobe -q -- ALIAS for request_module()
  * (fs-squashfs, char-major-10-237, ...), which works with this applet
