@@ -209,8 +209,13 @@ int findmedia_main(int argc, char **argv)
 				    .types = media_mount_types(bi.type),
 				    .flags = rw ? 0 : MS_RDONLY};
 
-		if (mntdev_mount(&md) < 0)
+		if (mntdev_mount(&md) < 0) {
+			/* mount(2)'s ENODEV is "no such filesystem type":
+			 * the device is there, its driver is not */
+			if (errno == ENODEV && !mntdev_fs_known(md.type))
+				die("mount %s on %s: the %s driver did not load (no %s in /proc/filesystems)", found, mount_dir, md.type, md.type);
 			die_errno("mount %s (%s) on %s", found, bi.type, mount_dir);
+		}
 		if (md.read_only && rw)
 			warn("%s: write-protected, mounted read-only", found);
 	}

@@ -49,7 +49,9 @@
  * blacklisted (modprobe.d, modprobe.blacklist=). A built-in module or one
  * already loaded is success.
  *
- * exit: 0 loaded (or nothing to do), 1 not found or a load failed, 2 usage
+ * exit: 0 loaded (or nothing to do; a softdep that did not load fails
+ * nothing), 1 not found, a file's name, or a module asked for (or one it
+ * needs) did not load, 2 usage
  *
  * Notes: the kernel runs /sbin/modprobe -q -- ALIAS for request_module()
  * (fs-squashfs, char-major-10-237, ...), which works with this applet
@@ -74,6 +76,8 @@
 
 struct mp {
 	bool quiet, all, dry, verbose, show, coldplug, first, remove;
+	bool missing; /* a configured alias named a module the tree lacks */
+	const char *asked; /* the NAME being planned */
 	const char *basedir, *kver, *sysfs;
 	const char *confs[9]; /* --config PATH..., NULL-terminated */
 	struct kmod_ctx k;
@@ -187,6 +191,23 @@ static int step(void *arg, const struct kmod_step *s)
 	struct mp *m = arg;
 	struct kmod_job *j;
 
+	if (s->what == KMOD_MISSING) {
+		/* As kmod: -n plans it silently (exit 0), its load fails, -r
+		 * finds it not loaded. A softdep's or a device's is skipped. */
+		if (!s->top || m->jobs.cold)
+			return 0;
+		if (m->dry || m->show) {
+			if (m->verbose)
+				warn("alias %s: module %s not found in modules.dep (%s)", m->asked, s->name, m->k.kver);
+			return 0;
+		}
+		if (m->remove && !m->first)
+			return 0;
+		if (!m->quiet)
+			warn("module %s (alias %s) not found in modules.dep (%s)", s->name, m->asked, m->k.kver);
+		m->missing = true;
+		return 0;
+	}
 	if (m->remove)
 		return s->top ? rm_module(m, s) : 0;
 	if (s->what == KMOD_BUILTIN) {
@@ -202,6 +223,9 @@ static int step(void *arg, const struct kmod_step *s)
 	/* Ours first: loading ("coming"), it also counts as loaded */
 	j = kmod_jobs_find(&m->jobs, s->name, strlen(s->name));
 	if (j) {
+		/* a softdep of an earlier NAME, now asked for itself */
+		if (s->top)
+			j->top = true;
 		/* queued for a NAME, now a device's driver too: the round
 		 * waits for it (and what it needs) and counts it */
 		if (m->jobs.cold &&
@@ -233,16 +257,23 @@ static int step(void *arg, const struct kmod_step *s)
 /* The load itself, in this process or a child: 0 or 1 (reported). */
 static int load(void *ctx, const struct kmod_job *j)
 {
+	const struct mp *m = ctx;
 	const char *st;
 
-	(void)ctx;
 	if (j->cmd)
 		return run(j->name, "install", j->path, j->params);
 	if (kmod_load(j->path, j->params, &st) < 0) {
 		int e = errno;
 
-		warn("load %s: %s: %s", j->path, st,
-		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e));
+		/* An arch module refusing this CPU (crc32c_intel without
+		 * SSE4.2, beside crc32c_generic) where only a softdep wants
+		 * it: expected, and silent as with kmod. Other errors of a
+		 * softdep are worth a line (a bad signature, a wrong build). */
+		if (j->optional && e == ENODEV && !m->verbose)
+			return 1;
+		warn("load %s: %s: %s%s", j->path, st,
+		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e),
+		     j->optional ? " (a soft dependency: going on without it)" : "");
 		return 1;
 	}
 	return 0;
@@ -270,8 +301,17 @@ static void say(void *ctx, const char *text)
 /* One NAME or ALIAS planned; 0 ok, 1 failed (reported) */
 static int plan_one(struct mp *m, const char *name, const char *params)
 {
-	int rc = kmod_plan(&m->k, name, params, step, m);
+	int rc;
 
+	m->asked = name;
+	rc = kmod_plan(&m->k, name, params, step, m);
+
+	if (rc == -1 && errno == EISDIR) {
+		/* kmod 30 refuses it too; kmod 31+ would load that file */
+		if (!m->quiet)
+			warn("%s is a file, not a module name: insmod loads a file", name);
+		return 1;
+	}
 	if (rc == -1 && errno == ENOENT) {
 		if (!m->quiet)
 			warn("module %s not found in modules.dep (%s)", name,
@@ -550,7 +590,7 @@ int modprobe_main(int argc, char **argv)
 		kmod_strs_free(&m.fresh);
 		kmod_jobs_free(&m.jobs);
 		kmod_close(&m.k);
-		return out_done(rc || m.jobs.failed ? 1 : 0);
+		return out_done(rc || m.jobs.failed || m.missing ? 1 : 0);
 	}
 	for (i = o.ind + 1; i < argc; i++) {
 		int n = snprintf(m.params + len, sizeof(m.params) - len, "%s%s",
@@ -564,5 +604,5 @@ int modprobe_main(int argc, char **argv)
 	kmod_jobs_run(&m.jobs, false);
 	kmod_jobs_free(&m.jobs);
 	kmod_close(&m.k);
-	return out_done(rc || m.jobs.failed ? 1 : 0);
+	return out_done(rc || m.jobs.failed || m.missing ? 1 : 0);
 }

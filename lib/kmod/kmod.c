@@ -139,25 +139,37 @@ void kmod_plan_reset(struct kmod_ctx *k)
 	k->n_done = 0;
 }
 
+/* the length of the module file suffix n bytes of s end in, else 0 */
+static size_t ko_suffix(const char *s, size_t n)
+{
+	static const char *const ext[] = {".ko.gz", ".ko.xz", ".ko.zst", ".ko"};
+	size_t i, e;
+
+	for (i = 0; i < ARRAY_SIZE(ext); i++) {
+		e = strlen(ext[i]);
+		if (n > e && !memcmp(s + n - e, ext[i], e))
+			return e;
+	}
+	return 0;
+}
+
+bool kmod_is_file(const char *name)
+{
+	return strchr(name, '/') || ko_suffix(name, strlen(name));
+}
+
 /* n bytes of s as a module name (see kmod.h) */
 static void norm_n(const char *s, size_t n, char *out, size_t len)
 {
-	static const char *const ext[] = {".ko.gz", ".ko.xz", ".ko.zst", ".ko"};
 	const char *slash;
-	size_t i, e;
+	size_t i;
 
 	slash = memrchr(s, '/', n);
 	if (slash) {
 		n -= (size_t)(slash + 1 - s);
 		s = slash + 1;
 	}
-	for (i = 0; i < ARRAY_SIZE(ext); i++) {
-		e = strlen(ext[i]);
-		if (n > e && !memcmp(s + n - e, ext[i], e)) {
-			n -= e;
-			break;
-		}
-	}
+	n -= ko_suffix(s, n);
 	if (n >= len)
 		n = len - 1;
 	for (i = 0; i < n; i++)
@@ -588,8 +600,22 @@ static void modinfo_aliases(struct amatch *a)
 	}
 }
 
+/* Whether NAME is a module, a built-in one or an install command. */
+static bool known(const struct kmod_ctx *k, const char *name)
+{
+	struct find f = {.name = name};
+	const char *at = NULL;
+	size_t n;
+
+	return each_line(&k->dep, dep_match, &f) ||
+	       each_line(&k->builtin, builtin_match, &f) ||
+	       (!k->no_cmds && kmod_conf_next(k, "install", name, true, &at, &n));
+}
+
 /* The modules of the configured aliases matching NAME (normalised), in
- * the configuration's order; *FOUND counts them, blacklisted or not. */
+ * the configuration's order; *FOUND counts them, blacklisted or not. A
+ * module the tree lacks is a KMOD_MISSING step, as kmod plans it and
+ * fails only its load; the others are still planned. */
 static int conf_alias(struct plan *p, const char *name, const char *params,
 		      int *found)
 {
@@ -603,7 +629,18 @@ static int conf_alias(struct plan *p, const char *name, const char *params,
 		++*found;
 		if (!p->depth && blacklisted(p->k, m, true))
 			continue;
-		rc = plan_module(p, m, params);
+		if (!known(p->k, m)) {
+			struct kmod_step st = {.what = KMOD_MISSING,
+					       .name = m,
+					       .path = name,
+					       .params = "",
+					       .soft = "",
+					       .top = !p->depth};
+
+			rc = p->fn(p->arg, &st);
+		} else {
+			rc = plan_module(p, m, params);
+		}
 		if (rc)
 			return rc;
 	}
@@ -684,6 +721,12 @@ int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 {
 	struct plan p = {.k = k, .fn = fn, .arg = arg};
 
+	/* kmod_norm would make ./x.ko the tree's x: another file than the
+	 * one named, which may not even exist */
+	if (kmod_is_file(name)) {
+		errno = EISDIR;
+		return -1;
+	}
 	return plan_name(&p, name, params);
 }
 

@@ -51,6 +51,9 @@ void kmod_close(struct kmod_ctx *k);
 /* A module name as the kernel knows it: the file name without directory
  * and .ko[.gz|.xz|.zst], '-' turned into '_'. */
 void kmod_norm(const char *in, char *out, size_t len);
+/* NAME is a file's name, not a module's: it holds a '/' or ends in
+ * .ko[.gz|.xz|.zst] (kmod 30 finds no module by such a name). */
+bool kmod_is_file(const char *name);
 /* N bytes of an alias or configured name: '-' turned into '_' except
  * inside [...] classes (libkmod's underscores). */
 void kmod_norm_alias(const char *s, size_t n, char *out, size_t len);
@@ -83,16 +86,19 @@ char *kmod_conf_options(const struct kmod_ctx *k, const char *name,
 /* COMMAND with each $CMDLINE_OPTS replaced by OPTS; malloc'd. */
 char *kmod_conf_cmd(const char *cmd, const char *opts);
 
-enum kmod_what { KMOD_LOAD, KMOD_BUILTIN, KMOD_INSTALL };
-/* One step of a plan: a module file to load, a built-in module, or the
- * configured install command run instead of a load. */
+enum kmod_what { KMOD_LOAD, KMOD_BUILTIN, KMOD_INSTALL, KMOD_MISSING };
+/* One step of a plan: a module file to load, a built-in module, the
+ * configured install command run instead of a load, or a module that a
+ * configured alias names and the tree lacks (kmod plans it, and only its
+ * load fails: "alias mod-simple deaddood"). */
 struct kmod_step {
 	enum kmod_what what;
 	const char *name;   /* normalised */
 	const char *path;   /* KMOD_LOAD: the file, absolute; KMOD_INSTALL:
-			       the command as configured; else NULL */
+			       the command as configured; KMOD_MISSING: the
+			       alias (normalised); else NULL */
 	/* the configured options, then the parameters given for the module
-	 * asked for; never NULL for KMOD_LOAD and KMOD_INSTALL */
+	 * asked for; never NULL but for KMOD_BUILTIN */
 	const char *params;
 	bool top; /* the module asked for, not a dependency */
 	/* What must be loaded before it (KMOD_LOAD): its modules.dep list
@@ -120,7 +126,9 @@ typedef int (*kmod_step_fn)(void *arg, const struct kmod_step *s);
  * found through an alias is skipped (see bl_names, bl_off). Modules
  * already planned since kmod_plan_reset are skipped. Returns 0, fn's
  * non-zero result, or -1 with ENOENT when NAME is none of these,
- * ENAMETOOLONG when it is longer than any alias initbox matches (511). */
+ * ENAMETOOLONG when it is longer than any alias initbox matches (511),
+ * EISDIR when it names a file (kmod_is_file): never planned as the
+ * tree's module of that base name. */
 int kmod_plan(struct kmod_ctx *k, const char *name, const char *params,
 	      kmod_step_fn fn, void *arg);
 void kmod_plan_reset(struct kmod_ctx *k);
@@ -184,6 +192,14 @@ struct kmod_job {
 	} st;
 	bool cold; /* a device's driver: goes before the named modules */
 	bool cmd;  /* path is an install command (KMOD_INSTALL) */
+	/* a module asked for (a NAME, an alias's module, a device's
+	 * driver): only its failure fails the run; a dependency's fails the
+	 * modules that need it, and through them the run */
+	bool top;
+	/* set before its load: neither asked for nor in the modules.dep
+	 * list of a module asked for, i.e. only a softdep wants it (kmod:
+	 * not "required"); its failure stops nothing */
+	bool optional;
 };
 struct kmod_jobs {
 	/* set by the caller */
@@ -204,19 +220,22 @@ struct kmod_jobs {
 	struct kmod_job *q;
 	size_t nq, cap, running;
 	unsigned loaded; /* modules loaded since the caller reset it */
-	bool failed;
+	bool failed;     /* a module asked for did not load */
 	bool soft_off; /* softdeps waiting on each other: ignored */
 	bool promoted; /* a job became a driver's dependency */
 };
 /* The job for module NAME (LEN bytes), or NULL. */
 struct kmod_job *kmod_jobs_find(struct kmod_jobs *m, const char *name,
 				size_t len);
-/* Queue step S (KMOD_LOAD) as a job, cold when m->cold; NULL with ENOMEM. */
+/* Queue step S (KMOD_LOAD) as a job, cold when m->cold, top when s->top;
+ * NULL with ENOMEM. */
 struct kmod_job *kmod_jobs_add(struct kmod_jobs *m, const struct kmod_step *s);
 /* J is a device's driver now: so are the queued jobs it needs. */
 void kmod_jobs_promote(struct kmod_jobs *m, const struct kmod_job *j);
 /* Run the queue until no device driver (COLD_ONLY) or nothing at all is
- * left to load; m->failed tells if a load failed. */
+ * left to load; m->failed tells if a module asked for did not load (a
+ * soft dependency's failure, e.g. crc32c_intel refusing a CPU without
+ * SSE4.2 beside crc32c_generic, is said by load only). */
 void kmod_jobs_run(struct kmod_jobs *m, bool cold_only);
 void kmod_jobs_free(struct kmod_jobs *m);
 

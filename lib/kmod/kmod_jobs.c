@@ -79,12 +79,42 @@ static void drop(struct kmod_job *j)
 	free(j->soft);
 }
 
+/* Whether WORD (LEN bytes) is one of LIST's blank-separated words. */
+static bool listed(const char *list, const char *word, size_t len)
+{
+	const char *w;
+	size_t n;
+
+	while (next_word(&list, &w, &n))
+		if (n == len && !memcmp(w, word, len))
+			return true;
+	return false;
+}
+
+/* Only a softdep wants J: it is not asked for, and no module asked for
+ * has it in its modules.dep list (the full closure), as kmod tells its
+ * "required" modules from the others. */
+static bool optional(struct kmod_jobs *m, const struct kmod_job *j)
+{
+	size_t i;
+
+	if (j->top)
+		return false;
+	for (i = 0; i < m->nq; i++)
+		if (m->q[i].top && listed(m->q[i].hard, j->name, strlen(j->name)))
+			return false;
+	return true;
+}
+
+/* A failure fails the run only for a module asked for: a dependency's
+ * fails those that need it (ready), which fail the run in turn; a soft
+ * dependency's is lost, as with kmod. */
 static void ended(struct kmod_jobs *m, struct kmod_job *j, bool ok)
 {
 	j->st = ok ? KMOD_JOB_OK : KMOD_JOB_FAIL;
 	if (ok)
 		m->loaded++;
-	else
+	else if (j->top)
 		m->failed = true;
 }
 
@@ -106,8 +136,9 @@ static int ready(struct kmod_jobs *m, struct kmod_job *j)
 			m->promoted = true;
 		}
 		if (d->st == KMOD_JOB_FAIL) {
-			say(m, "not loading %s: %s did not load", j->name,
-			    d->name);
+			/* a softdep's own dependency: said by its load */
+			if (!optional(m, j))
+				say(m, "not loading %s: %s did not load", j->name, d->name);
 			ended(m, j, false);
 		}
 		return 0;
@@ -153,6 +184,7 @@ static unsigned start(struct kmod_jobs *m, bool cold_only)
 				continue;
 			}
 			n++;
+			j->optional = optional(m, j);
 			/* the plan line must be out before a load that
 			 * may hang or oops, and not copied into a child */
 			if (m->before)
@@ -280,6 +312,7 @@ struct kmod_job *kmod_jobs_add(struct kmod_jobs *m, const struct kmod_step *s)
 		return NULL;
 	}
 	j->cold = m->cold;
+	j->top = s->top;
 	m->nq++;
 	if (j->cold)
 		kmod_jobs_promote(m, j);

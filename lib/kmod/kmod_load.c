@@ -213,7 +213,9 @@ const char *kmod_strerror(int err)
 	case EKEYREJECTED:
 		return "module signature rejected";
 	case ENODEV:
-		return "no such device";
+		/* module_init's refusal: crc32c_intel without SSE4.2,
+		 * sha256_ssse3 without SSSE3, a driver with no device */
+		return "no such device (not for this CPU or hardware)";
 	default:
 		return strerror(err);
 	}

@@ -69,6 +69,17 @@ got=$(plan -a mid lonely)
 t "a missing module: exit 1, one clear line naming the kernel version" sh -c \
 	"'$INITBOX' modprobe -d '$T' -S $K nosuch 2> $T/err; [ \$? = 1 ] &&
 	 [ \"\$(cat $T/err)\" = 'modprobe: module nosuch not found in modules.dep ($K)' ]"
+t "a file's name (./top-mod.ko, a path into the tree): refused with one line, nothing planned" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K ./top-mod.ko > $T/out 2> $T/err; [ \$? = 1 ] && [ ! -s $T/out ] &&
+	 [ \"\$(cat $T/err)\" = 'modprobe: ./top-mod.ko is a file, not a module name: insmod loads a file' ] &&
+	 '$INITBOX' modprobe -n -d '$T' -S $K '$D/kernel/top-mod.ko' > $T/out 2>&1; [ \$? = 1 ] && ! grep -q '^insmod' $T/out"
+printf 'alias mod-simple deaddood\n' > "$T/dead.conf"
+t "an alias of a missing module: -n exits 0 silently (-v: a line), a load exits 1 naming both" sh -c \
+	"'$INITBOX' modprobe -n -d '$T' -S $K --config $T/dead.conf mod-simple > $T/out 2>&1 && [ ! -s $T/out ] &&
+	 '$INITBOX' modprobe -n -v -d '$T' -S $K --config $T/dead.conf mod-simple 2> $T/err > $T/out && [ ! -s $T/out ] &&
+	 grep -qx 'modprobe: alias mod-simple: module deaddood not found in modules.dep ($K)' $T/err &&
+	 ! '$INITBOX' modprobe -d '$T' -S $K --config $T/dead.conf mod-simple 2> $T/err &&
+	 grep -qx 'modprobe: module deaddood (alias mod-simple) not found in modules.dep ($K)' $T/err"
 t "-q: a missing module exits 1 without a message" sh -c \
 	"'$INITBOX' modprobe -q -d '$T' -S $K -- nosuch 2> $T/err; [ \$? = 1 ] && [ ! -s $T/err ]"
 t "no modules.dep: exit 1 naming the file" sh -c \
@@ -156,6 +167,29 @@ t "insmod of xz garbage: decompressed here, then refused by the kernel" sh -c \
 	"'$INITBOX' insmod $T/junk.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/junk.ko.xz: \\(init\\|finit\\)_module' $T/err"
 t "insmod of a truncated .ko.xz fails at decompress" sh -c \
 	"'$INITBOX' insmod $T/cut.ko.xz 2> $T/err; [ \$? = 1 ] && grep -q 'load $T/cut.ko.xz: decompress' $T/err"
+# Real loads the kernel refuses (issue 19, finding 11): a soft dependency
+# that does not load fails nothing, as with kmod (crc32c_intel refusing a
+# CPU without SSE4.2 beside crc32c_generic for ext4; the kernel's
+# request_module("fs-ext4") looks for ext4 again only when modprobe exits
+# 0); a hard dependency that does not load fails what needs it. The
+# modules wanted are "loaded" already (a fake /sys/module in this
+# namespace), so only garbage reaches the kernel, which refuses it.
+F=$T/f/lib/modules/$K
+mkdir -p "$F/kernel" "$T/f/sysmod/wanted"
+for f in wanted soft hard needy; do cp "$T/junk.ko" "$F/kernel/$f.ko"; done
+printf 'kernel/wanted.ko:\nkernel/soft.ko:\nkernel/hard.ko:\nkernel/needy.ko: kernel/hard.ko\n' > "$F/modules.dep"
+printf 'softdep wanted pre: soft\n' > "$F/modules.softdep"
+echo live > "$T/f/sysmod/wanted/initstate"
+mount --bind "$T/f/sysmod" /sys/module
+t "a soft dependency that does not load: said, exit 0" sh -c \
+	"'$INITBOX' modprobe -j 1 -d '$T/f' -S $K --config '$T/noconf' wanted 2> $T/err; [ \$? = 0 ] &&
+	 grep -q 'load $F/kernel/soft.ko: .*(a soft dependency: going on without it)' $T/err"
+t "a hard dependency that does not load: the module needing it is not loaded, exit 1" sh -c \
+	"'$INITBOX' modprobe -j 1 -d '$T/f' -S $K --config '$T/noconf' needy 2> $T/err; [ \$? = 1 ] &&
+	 grep -q 'not loading needy: hard did not load' $T/err && ! grep -q 'load $F/kernel/needy.ko' $T/err"
+t "-a: a module asked for that does not load fails the run, after a softdep of another" sh -c \
+	"'$INITBOX' modprobe -j 1 -d '$T/f' -S $K --config '$T/noconf' -a wanted soft 2> $T/err; [ \$? = 1 ]"
+umount /sys/module
 # The sanitizer layer's glibc build links Debian's liblzma, which verifies
 # CRC64; only the musl builds carry the CRC32-only one (scripts/deps.sh).
 if [ "${INITBOX_LAYER:-}" = asan ]; then

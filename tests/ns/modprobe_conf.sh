@@ -75,6 +75,12 @@ cmp_kmod "-b: the blacklist holds for names too" -n -v -b squashfs
 cmp_kmod "-r of a module not loaded: nothing, exit 0" -n -v -r virtio_blk
 cmp_kmod "--first-time on a built-in module fails" -n -v --first-time ext4
 cmp_kmod "a missing module: exit 1" -n -v nosuch
+# a file's name is no module name (issue 19, finding 7): kmod 30 refuses
+# it; the tree's module of that base name is not planned instead
+cmp_kmod "a path to a missing file: refused, exit 1" -n -v /nonexist/loop.ko
+cmp_kmod "./NAME.ko: refused, exit 1" -n -v ./loop.ko
+cmp_kmod "NAME.ko: refused, exit 1" -n -v loop.ko
+cmp_kmod "the tree's own file by its path: refused, exit 1" -n -v "$R/lib/modules/$K/kernel/drivers/block/loop.ko"
 
 # every module of the tree by its name: the same plan as kmod's, less the
 # lines kmod -n repeats (a module reached again through a softdep: it
@@ -134,6 +140,18 @@ cmp_kmod "options under an alias go to its module" -n -v myloop
 cmp_kmod "options under an alias, then the parameters given" -n -v myloop hw=1
 cmp_kmod "an empty softdep leaves the install command in force" -n -v sr_mod
 rm -f "$T/d/40-c.conf"
+
+# a configured alias naming a module the tree lacks (issue 19, finding
+# 8): kmod plans it and fails only its load: -n exits 0 and prints
+# nothing, a load exits 1 (it fails before any syscall: safe here); the
+# alias's other modules are planned
+printf 'alias mod-simple deaddood\nalias mod-two deaddood\nalias mod-two loop\n' > "$T/d/50-dead.conf"
+EMPTY=1
+cmp_kmod "an alias of a missing module: -n exits 0, silent" -n -v mod-simple
+cmp_kmod "an alias of a missing module: its load fails, exit 1" mod-simple
+EMPTY=0
+cmp_kmod "an alias of a missing module and of loop: loop is planned, exit 0" -n -v mod-two
+rm -f "$T/d/50-dead.conf"
 
 # what kmod cannot show: the install command really runs, through /bin/sh
 mkdir "$T/d2"

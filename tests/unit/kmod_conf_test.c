@@ -169,7 +169,8 @@ static int collect(void *arg, const struct kmod_step *s)
 {
 	(void)arg;
 	snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s%s%s%s ",
-		 s->what == KMOD_INSTALL ? "!" : "", s->top ? "*" : "", s->name,
+		 s->what == KMOD_INSTALL ? "!" : s->what == KMOD_MISSING ? "?" : "",
+		 s->top ? "*" : "", s->name,
 		 *s->params ? ":" : "", s->params);
 	return 0;
 }
@@ -218,6 +219,13 @@ static void a_plan_follows_the_configuration(void)
 	kmod_plan_reset(&k);
 	CHECK(kmod_plan_aliases(&k, devs, 1, collect, NULL) == 0);
 	CHECK_STR(out, "*p ");
+	kmod_close(&k);
+	/* an alias of a module the tree lacks: a step of its own, and the
+	 * alias's other modules after it (issue 19, finding 8) */
+	put("lib/45-dead.conf", "alias mod-dead deaddood\nalias mod-dead p\n"
+				"softdep p pre: mod-dead\n");
+	conf(&k, NULL);
+	CHECK_STR(plan(&k, "mod-dead"), "?*deaddood ?deaddood *p ");
 	kmod_close(&k);
 }
 
