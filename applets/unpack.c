@@ -169,7 +169,7 @@ static void entry(struct unpack *u, const struct cpio_entry *e)
 	} else if (r < 0) {
 		entry_failed(u, e);
 		if (u->x.fd >= 0) {
-			(void)close(u->x.fd); /* the failure is reported */
+			fd_close(u->x.fd);
 			u->x.fd = -1;
 		}
 		cpio_in_skip_data(&u->in);

@@ -25,62 +25,7 @@ enum {
 
 int kmod_read(const char *path, size_t max, struct kmod_buf *b)
 {
-	struct stat st;
-	size_t got = 0, cap;
-	ssize_t n;
-	char *grown;
-	int fd, e;
-
-	b->p = NULL;
-	b->len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	if ((uint64_t)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	/* /proc files say 0 bytes: those are read to their end, growing */
-	cap = st.st_size ? (size_t)st.st_size : 4096;
-	b->p = malloc(cap + 1);
-	if (!b->p)
-		goto fail;
-	for (;;) {
-		if (got == cap) {
-			if (st.st_size)
-				break;
-			if (cap >= max) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap > max / 2 ? max : cap * 2;
-			grown = realloc(b->p, cap + 1);
-			if (!grown)
-				goto fail;
-			b->p = grown;
-		}
-		n = read(fd, b->p + got, cap - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	b->p[got] = '\0';
-	b->len = got;
-	(void)close(fd); /* read-only */
-	return 0;
-fail:
-	e = errno;
-	free(b->p);
-	b->p = NULL;
-	(void)close(fd); /* already failing */
-	errno = e;
-	return -1;
+	return fd_slurp_at(AT_FDCWD, path, max, &b->p, &b->len);
 }
 
 static void opt_index(struct kmod_ctx *k, const char *file, struct kmod_buf *b)
@@ -765,7 +710,7 @@ static int batch_line(const char *l, size_t n, void *arg)
 {
 	struct batch *b = arg;
 	const char *pat, *mod, *end = l + n;
-	char pn[512], m[64], (*t)[64];
+	char pn[512], m[64];
 	size_t pl, lp, i, j;
 	bool hit = false;
 
@@ -788,14 +733,9 @@ static int batch_line(const char *l, size_t n, void *arg)
 	for (j = 0; j < b->nmod; j++)
 		if (!strcmp(b->mod[j], m))
 			return 0;
-	if (b->nmod == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 32;
-		t = realloc(b->mod, b->cap * sizeof(*t));
-		if (!t) {
-			b->err = errno;
-			return 1;
-		}
-		b->mod = t;
+	if (array_grow(&b->mod, &b->cap, b->nmod, sizeof(*b->mod)) < 0) {
+		b->err = errno;
+		return 1;
 	}
 	memcpy(b->mod[b->nmod++], m, sizeof(m));
 	return 0;

@@ -146,7 +146,7 @@ int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
 /* A sorted set of strings (modalias values). */
 struct kmod_strs {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 void kmod_strs_free(struct kmod_strs *s);
 

@@ -275,7 +275,7 @@ static int list_dir(char **v, size_t *n, const char *path)
 		    !S_ISDIR(st.st_mode))
 			rc = add_file(v, n, path, e->d_name);
 	}
-	(void)closedir(d); /* read-only */
+	dir_close(d);
 	return rc;
 }
 

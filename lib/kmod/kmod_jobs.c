@@ -290,15 +290,8 @@ struct kmod_job *kmod_jobs_add(struct kmod_jobs *m, const struct kmod_step *s)
 {
 	struct kmod_job *j;
 
-	if (m->nq == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct kmod_job *q = realloc(m->q, cap * sizeof(*q));
-
-		if (!q)
-			return NULL;
-		m->q = q;
-		m->cap = cap;
-	}
+	if (array_grow(&m->q, &m->cap, m->nq, sizeof(*m->q)) < 0)
+		return NULL;
 	j = &m->q[m->nq];
 	memset(j, 0, sizeof(*j));
 	snprintf(j->name, sizeof(j->name), "%s", s->name);

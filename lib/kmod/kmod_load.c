@@ -194,11 +194,11 @@ int kmod_load(const char *path, const char *params, const char **step)
 	}
 	if (rc < 0 && errno != EEXIST)
 		goto fail;
-	(void)close(fd); /* read-only */
+	fd_close(fd);
 	return 0;
 fail:
 	e = errno;
-	(void)close(fd); /* already failing */
+	fd_close(fd);
 	errno = e;
 	return -1;
 }

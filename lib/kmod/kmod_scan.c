@@ -31,21 +31,15 @@ void kmod_strs_free(struct kmod_strs *s)
 		free(s->v[i]);
 	free(s->v);
 	s->v = NULL;
-	s->n = 0;
+	s->n = s->cap = 0;
 }
 
 static int strs_add(struct kmod_strs *s, const char *str)
 {
-	char **t;
-
 	if (s->n == MAX_DEVS)
 		return 0; /* more devices than any initramfs needs */
-	if (!(s->n & 63)) {
-		t = realloc(s->v, (s->n + 64) * sizeof(*t));
-		if (!t)
-			return -1;
-		s->v = t;
-	}
+	if (array_grow(&s->v, &s->cap, s->n, sizeof(*s->v)) < 0)
+		return -1;
 	s->v[s->n] = strdup(str);
 	if (!s->v[s->n])
 		return -1;
@@ -57,17 +51,10 @@ static int strs_add(struct kmod_strs *s, const char *str)
 static int read_modalias(int dirfd, const char *rel, struct kmod_strs *all)
 {
 	char buf[512];
-	ssize_t n;
-	int fd;
 
-	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* a device without a modalias */
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd); /* read-only sysfs file */
-	if (n <= 0)
+	/* a device without a modalias, or an empty or unreadable one */
+	if (fd_read_small_at(dirfd, rel, buf, sizeof(buf)) <= 0)
 		return 0;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return *buf ? strs_add(all, buf) : 0;
 }
@@ -83,7 +70,7 @@ static int walk_devices(int dirfd, int depth, struct kmod_strs *all)
 	rc = read_modalias(dirfd, "modalias", all);
 	dir = fdopendir(dirfd);
 	if (!dir) {
-		(void)close(dirfd); /* unreadable directory: skipped */
+		fd_close(dirfd);
 		return rc;
 	}
 	while (rc == 0 && depth < MAX_SYS_DEPTH && (d = readdir(dir))) {
@@ -95,7 +82,7 @@ static int walk_devices(int dirfd, int depth, struct kmod_strs *all)
 		if (fd >= 0)
 			rc = walk_devices(fd, depth + 1, all);
 	}
-	(void)closedir(dir); /* directory stream: nothing to flush */
+	dir_close(dir);
 	return rc;
 }
 
@@ -110,7 +97,7 @@ static int scan_bus(int busfd, struct kmod_strs *all)
 
 	bus = fdopendir(busfd);
 	if (!bus) {
-		(void)close(busfd); /* already failing */
+		fd_close(busfd);
 		return -1;
 	}
 	while (rc == 0 && (b = readdir(bus))) {
@@ -122,7 +109,7 @@ static int scan_bus(int busfd, struct kmod_strs *all)
 			continue; /* not a bus directory */
 		devs = fdopendir(fd);
 		if (!devs) {
-			(void)close(fd); /* unreadable: skipped */
+			fd_close(fd);
 			continue;
 		}
 		while (rc == 0 && (d = readdir(devs))) {
@@ -131,9 +118,9 @@ static int scan_bus(int busfd, struct kmod_strs *all)
 			snprintf(rel, sizeof(rel), "%s/modalias", d->d_name);
 			rc = read_modalias(fd, rel, all);
 		}
-		(void)closedir(devs); /* directory stream: nothing to flush */
+		dir_close(devs);
 	}
-	(void)closedir(bus); /* directory stream: nothing to flush */
+	dir_close(bus);
 	return rc;
 }
 

@@ -1088,7 +1088,7 @@ static void probe_partuuid(int fd, struct blkid_info *bi)
 	if (blkid_partuuid(dfd, (unsigned)partno, kernel_gpt_flags(),
 			   bi->partuuid, sizeof(bi->partuuid)) < 0)
 		bi->partuuid[0] = '\0';
-	(void)close(dfd); /* opened read-only */
+	fd_close(dfd);
 }
 
 /* libblkid's order: vfat, xfs, ext*, udf, iso9660, squashfs, btrfs, erofs:
