@@ -89,26 +89,17 @@ struct host {
  */
 static const char stopped[] = "boot stopped";
 
-static const char *why(const struct initrd *r, char *buf, size_t len)
-{
-	if (r->step_errno)
-		snprintf(buf, len, "%s: %s", r->step, strerror(errno));
-	else
-		snprintf(buf, len, "%s", r->step);
-	return buf;
-}
-
 /* proc, sysfs, devtmpfs and a /run tmpfs: the image's copy, the loop
  * devices and the root's /dev node need them; switch_root moves them into
  * the new root. */
 static void api_mounts(struct host *h)
 {
 	static const char *const dirs[] = {work_dir, image_dir, NULL};
-	const char *step, *obj;
+	char buf[ERR_STR_MAX];
+	struct err e;
 
-	if (initrd_api_mounts(dirs, &step, &obj) < 0)
-		report_stop(h->dry, stopped, "%s %s: %s", step, obj,
-			    strerror(errno));
+	if (initrd_api_mounts(dirs, &e) < 0)
+		report_stop(h->dry, stopped, "%s", err_str(&e, buf, sizeof(buf)));
 }
 
 /* What ROOT is now: Root_RAM0, a present device, or not there yet. */
@@ -159,16 +150,17 @@ static int dry_run(struct host *h)
 static void run_linuxrc(struct host *h)
 {
 	struct initrd_run x = {0};
-	const char *step;
+	char buf[ERR_STR_MAX];
+	struct err e;
 	int st;
 
 	h->standin = h->emulate || access(kernel_rrd, F_OK) < 0;
 	if (h->standin) {
 		if (initrd_standin_make(&h->sin, standin_dir, h->rrd_set,
-					&step) < 0)
+					&e) < 0)
 			report_stop(h->dry, stopped,
-				    "give /linuxrc a real-root-dev: %s: %s",
-				    step, strerror(errno));
+				    "give /linuxrc a real-root-dev: %s",
+				    err_str(&e, buf, sizeof(buf)));
 	} else if (initrd_rrd_set(kernel_rrd, h->rrd_set) < 0) {
 		report_stop(h->dry, stopped, "write 0x%x to %s: %s", h->rrd_set,
 			    kernel_rrd, strerror(errno));
@@ -179,8 +171,8 @@ static void run_linuxrc(struct host *h)
 	x.console = h->console;
 	x.standin = h->standin ? &h->sin : NULL;
 	if (initrd_run_linuxrc(&x) < 0)
-		report_stop(h->dry, stopped, "run /linuxrc of %s: %s: %s",
-			    h->image, x.step, strerror(errno));
+		report_stop(h->dry, stopped, "run /linuxrc of %s: %s",
+			    h->image, err_str(&x.err, buf, sizeof(buf)));
 	st = x.status;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
 		warn("/linuxrc of %s could not be run (exit 127)", h->image);
@@ -203,6 +195,7 @@ static void run_linuxrc(struct host *h)
 static void mount_root(struct host *h)
 {
 	bool by_value = h->rrd_got != h->rrd_set || !h->root;
+	char buf[ERR_STR_MAX];
 	struct initrd_root q;
 
 	if (by_value && h->rrd_got == 0)
@@ -221,20 +214,19 @@ static void mount_root(struct host *h)
 			    "root device %u:%u (real-root-dev 0x%x from /linuxrc) did not appear within %llu s",
 			    major(q.dev), minor(q.dev), h->rrd_got,
 			    (unsigned long long)h->wait_s);
-	else if (q.step)
+	else if (q.err.what[0])
 		report_stop(
 		    h->dry, stopped,
 		    "root device %s (root=, real-root-dev left at 0x%x) did not appear within %llu s",
 		    h->root, h->rrd_got, (unsigned long long)h->wait_s);
 	if (initrd_root_mount(&q) < 0) {
-		if (!strcmp(q.step, "options"))
-			report_stop(h->dry, stopped,
-				    "root mount options %s: bad option %s",
-				    q.opts, q.bad);
+		if (!q.err.no)
+			report_stop(h->dry, stopped, "root mount options %s: %s",
+				    q.opts, q.err.what);
 		report_stop(h->dry, stopped,
-			    "mount root %s (%s) on %s: %s: %s (real-root-dev 0x%x)",
+			    "mount root %s (%s) on %s: %s (real-root-dev 0x%x)",
 			    q.path, q.types ? q.types : "probed", newroot,
-			    q.step, strerror(errno), h->rrd_got);
+			    err_str(&q.err, buf, sizeof(buf)), h->rrd_got);
 	}
 	warn("root %s (%s) mounted on %s", q.path, q.type, newroot);
 }
@@ -266,7 +258,7 @@ static _Noreturn void hand_over(struct host *h)
 		r = initrd_place(&h->r, newroot);
 		if (r < 0)
 			report_stop(h->dry, stopped, "%s",
-				    why(&h->r, buf, sizeof(buf)));
+				    err_str(&h->r.err, buf, sizeof(buf)));
 		if (r == 0 && h->r.flush_err)
 			warn("free %s: %s", h->r.blockdev,
 			     strerror(h->r.flush_err));
@@ -357,7 +349,7 @@ int initrd_host_main(int argc, char **argv)
 			    h.image);
 	if (initrd_probe(&h.r) < 0)
 		report_stop(h.dry, stopped, "%s; nothing changed",
-			    why(&h.r, buf, sizeof(buf)));
+			    err_str(&h.r.err, buf, sizeof(buf)));
 	if (h.r.blockdev &&
 	    (stat(h.r.blockdev, &st) < 0 || !S_ISBLK(st.st_mode)))
 		report_stop(h.dry, stopped,
@@ -386,9 +378,9 @@ int initrd_host_main(int argc, char **argv)
 		report_stop(h.dry, stopped, "remove the stale %s: %s", buf,
 			    strerror(errno));
 	if (initrd_unpack(&h.r) < 0)
-		report_stop(h.dry, stopped, "%s", why(&h.r, buf, sizeof(buf)));
+		report_stop(h.dry, stopped, "%s", err_str(&h.r.err, buf, sizeof(buf)));
 	if (initrd_mount(&h.r) < 0 || initrd_check_linuxrc(&h.r) < 0) {
-		why(&h.r, buf, sizeof(buf));
+		err_str(&h.r.err, buf, sizeof(buf));
 		initrd_release(&h.r);
 		report_stop(h.dry, stopped,
 			    "%s; the copy is removed, %s left as it was", buf,

@@ -42,9 +42,10 @@ void report_stop(bool dry, const char *state, const char *fmt, ...)
 void report_failed(const struct switchroot *s, const char *state,
 		   const char *prefix)
 {
-	report_stop(s->dry_run, state, "%s%s%s%s", prefix, s->step,
-		    s->step_errno ? ": " : "",
-		    s->step_errno ? strerror(errno) : "");
+	char buf[ERR_STR_MAX];
+
+	report_stop(s->dry_run, state, "%s%s", prefix,
+		    err_str(&s->err, buf, sizeof(buf)));
 }
 
 void report_check(struct switchroot *s, int argc, char **argv, int ind,

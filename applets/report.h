@@ -17,7 +17,7 @@ void report_line(void *ctx, const char *text);
 _Noreturn void report_stop(bool dry, const char *state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "PREFIXstep[: errno]": why switchroot_check or switchroot_run stopped
- * (s->step, errno when s->step_errno), then report_stop with STATE.
+ * (s->err), then report_stop with STATE.
  * switch_root and run_init pass REPORT_UNCHANGED and "". */
 _Noreturn void report_failed(const struct switchroot *s, const char *state,
 			     const char *prefix);

@@ -38,7 +38,9 @@ int run_init_main(int argc, char **argv)
 {
 	struct switchroot s;
 	bool dry = false, verbose = false;
-	const char *bad, *step;
+	char buf[ERR_STR_MAX];
+	const char *bad;
+	struct err e;
 	uint64_t caps = 0;
 	size_t badlen;
 	struct opt o;
@@ -73,9 +75,9 @@ int run_init_main(int argc, char **argv)
 	 * and Debian's /init asks twice on every boot */
 	report_check(&s, argc, argv, o.ind, dry, verbose ? "run-init" : NULL);
 	if (caps &&
-	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &step) < 0)
+	    caps_drop(caps, "/proc/sys/kernel/usermodehelper", &e) < 0)
 		report_stop(false,
 			    "capabilities may be partly dropped, nothing else was changed",
-			    "drop capabilities: %s: %s", step, strerror(errno));
+			    "drop capabilities: %s", err_str(&e, buf, sizeof(buf)));
 	report_switch(&s, argv + o.ind + 1, verbose, REPORT_UNCHANGED, "");
 }

@@ -10,6 +10,8 @@
 #define INITBOX_BASE_H
 
 #include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -157,6 +159,31 @@ int cmdline_read(const char *path, char *buf, size_t size);
  * '_' and '-'), PARAM without a further '.' or a quote. Returns the length of
  * MODULE, 0 when the word is not a module's option. */
 size_t cmdline_module(const struct cmdline_word *w);
+
+/* --- err.c: what failed, said one way.
+ *
+ * A lib function that fails returns -1 with errno set; where the caller
+ * must know what failed, it also fills a struct err: what failed, with its
+ * object ("open NEWROOT /new_root", "mount proc on /proc"), and the errno
+ * that explains it, 0 when the words say it all ("INIT /sbin/init: not
+ * executable"). Applets print it one way (applets/msg.c, warn_err):
+ * "applet: [CONTEXT: ]WHAT[: strerror]".
+ */
+struct err {
+	char what[PATH_MAX + 128];
+	int no;
+};
+
+/* Fill e; errno becomes no (EINVAL when no is 0). Returns -1, so that a
+ * failure reads "return err_set(e, errno, "open %s", path);". */
+int err_set(struct err *e, int no, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int err_vset(struct err *e, int no, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+/* "WHAT: strerror" (or "WHAT") into buf (ERR_STR_MAX holds any);
+ * returns buf. */
+enum { ERR_STR_MAX = PATH_MAX + 128 + 64 };
+const char *err_str(const struct err *e, char *buf, size_t len);
 
 /* --- opt.c, num.c, match.c */
 

@@ -31,11 +31,9 @@ static int fail(struct initrd *r, bool with_errno, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->stepbuf, sizeof(r->stepbuf), fmt, ap);
+	err_vset(&r->err, with_errno ? e : 0, fmt, ap);
 	va_end(ap);
-	r->step = r->stepbuf;
-	r->step_errno = with_errno;
-	errno = e;
+	errno = e; /* the words may be all there is to say; errno is kept */
 	return -1;
 }
 
@@ -156,7 +154,7 @@ int initrd_probe(struct initrd *r)
 	struct stat st;
 	int fd, mfd = -1, rc = -1;
 
-	r->step_errno = false;
+	r->err.no = 0;
 	fd = open_image(r);
 	if (fd < 0)
 		return -1;
@@ -205,7 +203,7 @@ int initrd_unpack(struct initrd *r)
 	uint64_t size;
 	int in, out, rc, e;
 
-	r->step_errno = false;
+	r->err.no = 0;
 	in = open_image(r);
 	if (in < 0)
 		return -1;

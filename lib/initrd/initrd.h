@@ -44,9 +44,7 @@ struct initrd {
 	bool mounted;
 	int flush_err;	  /* BLKFLSBUF on blockdev failed (initrd_place): its
 			   * pages stay in memory */
-	const char *step; /* what failed: points into stepbuf */
-	bool step_errno;  /* errno explains it */
-	char stepbuf[PATH_MAX + 128];
+	struct err err;	  /* what failed */
 };
 
 void initrd_init(struct initrd *r);
@@ -72,10 +70,9 @@ int initrd_drop_image(const struct initrd *r);
 
 /* proc, sysfs, devtmpfs on /proc /sys /dev and a tmpfs on /run, each
  * unless something is mounted there already, then the directories DIRS
- * (NULL-terminated). On failure *step and *obj name what failed
- * ("mount proc on", "/proc"). */
-int initrd_api_mounts(const char *const *dirs, const char **step,
-		      const char **obj);
+ * (NULL-terminated). On failure e says what failed ("mount proc on
+ * /proc"). */
+int initrd_api_mounts(const char *const *dirs, struct err *e);
 
 /* The kernel command line's keys for the root, split in place by the
  * kernel's rules (base.h): root=LABEL="My Disk" is one word. */
@@ -114,10 +111,9 @@ struct initrd_root {
 	/* result */
 	char path[PATH_MAX]; /* its /dev node */
 	char type[32];	     /* the type mounted */
-	const char *step;    /* what failed: "wait" (ETIMEDOUT: not there
-			      * in time), "options" (bad holds the option),
-			      * "create the mount point", a mntdev step */
-	char bad[64];
+	struct err err;	     /* what failed: "wait" (ETIMEDOUT: not there
+			      * in time), "bad option X", "create the mount
+			      * point", a mntdev step */
 };
 /* Wait up to q->wait_s for the device and its /dev node (q->dev, q->path
  * filled). */
@@ -140,7 +136,7 @@ struct initrd_standin {
 	unsigned bound;	     /* kernel entries bound into it */
 };
 int initrd_standin_make(struct initrd_standin *s, const char *dir,
-			uint32_t value, const char **step);
+			uint32_t value, struct err *e);
 /* Detach every copy of the stand-in (those given to linuxrc's proc
  * mounts too) and the stand-in itself. */
 void initrd_standin_remove(struct initrd_standin *s);
@@ -161,7 +157,7 @@ struct initrd_run {
 	int status;	      /* linuxrc's wait status */
 	unsigned proc_mounts; /* proc mounts given the stand-in */
 	char emu_err[256];    /* the first failure to give one, "" if none */
-	const char *step;
+	struct err err;	      /* what failed */
 };
 int initrd_run_linuxrc(struct initrd_run *x);
 

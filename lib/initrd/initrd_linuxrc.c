@@ -29,7 +29,7 @@
 /* --- the stand-in -------------------------------------------------------- */
 
 int initrd_standin_make(struct initrd_standin *s, const char *dir,
-			uint32_t value, const char **step)
+			uint32_t value, struct err *e)
 {
 	struct dirent *de;
 	struct stat st;
@@ -40,14 +40,11 @@ int initrd_standin_make(struct initrd_standin *s, const char *dir,
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	snprintf(s->file, sizeof(s->file), "%s/real-root-dev", dir);
-	*step = "make the stand-in directory";
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -1;
-	*step = "mount the stand-in tmpfs";
+		return err_set(e, errno, "make the stand-in directory");
 	if (mount("initrd-rrd", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=0555,size=64k") < 0)
-		return -1;
-	*step = "create the stand-in real-root-dev";
+		return err_set(e, errno, "mount the stand-in tmpfs");
 	fd = open(s->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || close(fd) < 0 || initrd_rrd_set(s->file, value) < 0 ||
 	    stat(dir, &st) < 0)
@@ -80,9 +77,9 @@ int initrd_standin_make(struct initrd_standin *s, const char *dir,
 		dir_close(d);
 	return 0;
 undo:
-	fd = errno;
+	err_set(e, errno, "create the stand-in real-root-dev");
 	(void)umount2(dir, MNT_DETACH); /* failing already */
-	errno = fd;
+	errno = e->no;
 	return -1;
 }
 
@@ -393,20 +390,21 @@ int initrd_run_linuxrc(struct initrd_run *x)
 	struct seccomp_notif_sizes sz;
 	struct pollfd p;
 	int sv[2] = {-1, -1}, lfd = -1, st, e;
+	const char *step;
 	pid_t pid;
 
 	x->status = 0;
 	x->proc_mounts = 0;
 	x->emu_err[0] = '\0';
 	if (x->standin) {
-		x->step = "ask the kernel for seccomp notification sizes";
+		step = "ask the kernel for seccomp notification sizes";
 		if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
-			return -1;
-		x->step = "make a socket pair";
+			return err_set(&x->err, errno, "%s", step);
+		step = "make a socket pair";
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			return -1;
+			return err_set(&x->err, errno, "%s", step);
 	}
-	x->step = "fork";
+	step = "fork";
 	pid = fork();
 	if (pid < 0) {
 		e = errno;
@@ -421,7 +419,7 @@ int initrd_run_linuxrc(struct initrd_run *x)
 	if (x->standin) {
 		fd_close(sv[1]);
 		sv[1] = -1;
-		x->step = "receive the seccomp listener from linuxrc's process";
+		step = "receive the seccomp listener from linuxrc's process";
 		lfd = recv_fd(sv[0]);
 		e = errno;
 		fd_close(sv[0]);
@@ -432,8 +430,7 @@ int initrd_run_linuxrc(struct initrd_run *x)
 			while (waitpid(pid, &x->status, 0) < 0 &&
 			       errno == EINTR)
 				;
-			errno = e ? e : EPROTO;
-			return -1;
+			return err_set(&x->err, e ? e : EPROTO, "%s", step);
 		}
 	}
 	for (;;) {
@@ -444,7 +441,8 @@ int initrd_run_linuxrc(struct initrd_run *x)
 			break;
 		}
 		if (w < 0 && errno != EINTR) {
-			x->step = "wait for linuxrc";
+			step = "wait for linuxrc";
+			err_set(&x->err, errno, "%s", step);
 			if (lfd >= 0)
 				fd_close(lfd);
 			return -1;
@@ -465,6 +463,5 @@ fail:
 		fd_close(sv[0]);
 	if (sv[1] >= 0)
 		fd_close(sv[1]);
-	errno = e;
-	return -1;
+	return err_set(&x->err, e, "%s", step);
 }

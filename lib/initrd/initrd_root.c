@@ -17,8 +17,7 @@
 #include "media/media.h"
 #include "initrd.h"
 
-int initrd_api_mounts(const char *const *dirs, const char **step,
-		      const char **obj)
+int initrd_api_mounts(const char *const *dirs, struct err *e)
 {
 	static const struct {
 		const char *dir, *type, *data, *step;
@@ -34,28 +33,20 @@ int initrd_api_mounts(const char *const *dirs, const char **step,
 	struct stat root, st;
 	size_t i;
 
-	*step = "stat";
-	*obj = "/";
 	if (stat("/", &root) < 0)
-		return -1;
+		return err_set(e, errno, "stat /");
 	for (i = 0; i < ARRAY_SIZE(m); i++) {
 		if (stat(m[i].dir, &st) == 0 && st.st_dev != root.st_dev)
 			continue;
-		*step = "create";
-		*obj = m[i].dir;
 		if (mkdir(m[i].dir, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*step = m[i].step;
+			return err_set(e, errno, "create %s", m[i].dir);
 		if (mount(m[i].type, m[i].dir, m[i].type, m[i].flags,
 			  m[i].data) < 0)
-			return -1;
+			return err_set(e, errno, "%s %s", m[i].step, m[i].dir);
 	}
-	for (; *dirs; dirs++) {
-		*step = "create";
-		*obj = *dirs;
+	for (; *dirs; dirs++)
 		if (mkdir(*dirs, 0755) < 0 && errno != EEXIST)
-			return -1;
-	}
+			return err_set(e, errno, "create %s", *dirs);
 	return 0;
 }
 
@@ -232,9 +223,8 @@ int initrd_root_wait(struct initrd_root *q)
 	devs_wait_end(&w);
 	if (ok)
 		return 0;
-	q->step = "wait";
-	errno = e == ENOENT || e == ENODEV ? ETIMEDOUT : e;
-	return -1;
+	return err_set(&q->err, e == ENOENT || e == ENODEV ? ETIMEDOUT : e,
+		       "wait");
 }
 
 int initrd_root_mount(struct initrd_root *q)
@@ -245,9 +235,7 @@ int initrd_root_mount(struct initrd_root *q)
 	mntopt_init(&mo);
 	if (mntopt_parse(&mo, q->rw ? "rw" : "ro") < 0 ||
 	    (q->opts && mntopt_parse(&mo, q->opts) < 0)) {
-		snprintf(q->bad, sizeof(q->bad), "%s", mo.bad);
-		q->step = "options";
-		return -1;
+		return err_set(&q->err, 0, "bad option %s", mo.bad);
 	}
 	memset(&m, 0, sizeof(m));
 	m.source = q->path;
@@ -255,13 +243,10 @@ int initrd_root_mount(struct initrd_root *q)
 	m.types = q->types;
 	m.flags = mntopt_flags(&mo, 0);
 	m.data = mo.data[0] ? mo.data : NULL;
-	q->step = "create the mount point";
 	if (mkdir(q->dir, 0755) < 0 && errno != EEXIST)
-		return -1;
-	if (mntdev_mount(&m) < 0) {
-		q->step = m.step;
-		return -1;
-	}
+		return err_set(&q->err, errno, "create the mount point");
+	if (mntdev_mount(&m) < 0)
+		return err_set(&q->err, errno, "%s", m.step);
 	snprintf(q->type, sizeof(q->type), "%s", m.type);
 	return 0;
 }

@@ -153,7 +153,7 @@ fail:
 	return -1;
 }
 
-int caps_drop(uint64_t mask, const char *umh_dir, const char **step)
+int caps_drop(uint64_t mask, const char *umh_dir, struct err *e)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
@@ -166,28 +166,18 @@ int caps_drop(uint64_t mask, const char *umh_dir, const char **step)
 		 * which no process can hold. */
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) <= 0)
 			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
-			*step = "drop from the bounding set";
-			return -1;
-		}
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+			return err_set(e, errno, "drop from the bounding set");
 	}
-	if (syscall(SYS_capget, &h, d) < 0) {
-		*step = "read capabilities";
-		return -1;
-	}
+	if (syscall(SYS_capget, &h, d) < 0)
+		return err_set(e, errno, "read capabilities");
 	d[0].inheritable &= ~(uint32_t)(mask & 0xffffffff);
 	d[1].inheritable &= ~(uint32_t)(mask >> 32);
-	if (syscall(SYS_capset, &h, d) < 0) {
-		*step = "clear from the inheritable set";
-		return -1;
-	}
-	if (umh_clear(umh_dir, "bset", mask) < 0) {
-		*step = "clear from usermodehelper/bset";
-		return -1;
-	}
-	if (umh_clear(umh_dir, "inheritable", mask) < 0) {
-		*step = "clear from usermodehelper/inheritable";
-		return -1;
-	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return err_set(e, errno, "clear from the inheritable set");
+	if (umh_clear(umh_dir, "bset", mask) < 0)
+		return err_set(e, errno, "clear from usermodehelper/bset");
+	if (umh_clear(umh_dir, "inheritable", mask) < 0)
+		return err_set(e, errno, "clear from usermodehelper/inheritable");
 	return 0;
 }

@@ -97,14 +97,14 @@ int caps_parse_list(const char *list, uint64_t *mask, const char **bad,
 		    size_t *badlen);
 /* Drop every capability in MASK. UMH_DIR is normally
  * "/proc/sys/kernel/usermodehelper"; its absence (no /proc) is not an
- * error, as with busybox. -1 with errno and *step naming what failed. */
-int caps_drop(uint64_t mask, const char *umh_dir, const char **step);
+ * error, as with busybox. -1 with errno and e naming what failed. */
+int caps_drop(uint64_t mask, const char *umh_dir, struct err *e);
 
 /* --- switchroot.c: leave the initramfs for NEWROOT and free it (the engine
  * behind switch_root and run_init; see docs/switch_root.md).
  *
  * The caller runs the steps in order and reports; each records in
- * s->step what it was doing when it failed:
+ * s->err what it was doing when it failed:
  *
  *   switchroot_check    every check, nothing changed
  *   switchroot_mounts   / private; /dev /proc /sys /run and every other
@@ -148,9 +148,7 @@ struct switchroot {
 	const char *init_asked; /* INIT failed its check and s->init is the
 				 * fallback that passed; init_why says why */
 	char init_why[PATH_MAX + 128];
-	const char *step; /* what failed: points into stepbuf */
-	bool step_errno;  /* errno explains the failure */
-	char stepbuf[PATH_MAX + 128];
+	struct err err; /* what failed */
 	char newroot_abs[PATH_MAX];
 	int console_fd; /* -c opened during the check */
 	struct sr_move *moves;
@@ -223,7 +221,7 @@ _Noreturn void switchroot_hang(void);
 /* Everything after switchroot_check, in order: mounts, enter, clean,
  * stdio, account, report, exec INIT_ARGV (with fallbacks), hang. Each
  * line to show goes to MSG (errors included, as "step: reason"). Returns
- * -1 (s->step set) only when it failed before changing anything. */
+ * -1 (s->err set) only when it failed before changing anything. */
 int switchroot_run(struct switchroot *s, char **init_argv, bool verbose,
 		   void (*msg)(void *ctx, const char *text), void *ctx);
 /* Words for an sr_result ("moved", "not a mount", ...). */

@@ -36,15 +36,11 @@ static int fail(struct switchroot *s, bool with_errno, const char *fmt, ...)
 
 static int fail(struct switchroot *s, bool with_errno, const char *fmt, ...)
 {
-	int e = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s->stepbuf, sizeof(s->stepbuf), fmt, ap);
+	err_vset(&s->err, with_errno ? errno : 0, fmt, ap);
 	va_end(ap);
-	s->step = s->stepbuf;
-	s->step_errno = with_errno;
-	errno = with_errno ? e : EINVAL;
 	return -1;
 }
 
@@ -163,24 +159,22 @@ static const char *const fallback[] = {"/sbin/init", "/etc/init", "/bin/init",
  * not cost the boot. Not with -n, whose answer is about INIT itself. */
 static int init_fallback(struct switchroot *s)
 {
-	char why[sizeof(s->stepbuf)];
+	struct err why = s->err;
 	size_t i;
-	int e = errno;
 
 	if (s->dry_run)
 		return -1;
-	memcpy(why, s->stepbuf, sizeof(why));
 	for (i = 0; i < ARRAY_SIZE(fallback); i++) {
 		if (check_init(s, fallback[i]) == 0) {
-			snprintf(s->init_why, sizeof(s->init_why), "%s", why);
+			snprintf(s->init_why, sizeof(s->init_why), "%s",
+				 why.what);
 			s->init_asked = s->init;
 			s->init = fallback[i];
 			return 0;
 		}
 	}
-	memcpy(s->stepbuf, why, sizeof(why));
-	s->step = s->stepbuf;
-	errno = e;
+	s->err = why;
+	errno = why.no ? why.no : EINVAL;
 	return -1;
 }
 
@@ -757,10 +751,9 @@ _Noreturn void switchroot_hang(void)
 static void say_step(const struct switchroot *s,
 		     void (*msg)(void *ctx, const char *text), void *ctx)
 {
-	if (s->step_errno)
-		switchroot_say(msg, ctx, "%s: %s", s->step, strerror(errno));
-	else
-		msg(ctx, s->step);
+	char buf[ERR_STR_MAX];
+
+	msg(ctx, err_str(&s->err, buf, sizeof(buf)));
 }
 
 int switchroot_run(struct switchroot *s, char **init_argv, bool verbose,
