@@ -320,21 +320,21 @@ static int detach_each(const struct loop_state *st, void *arg)
 static int attach(struct losetup *s, const char *dev_arg, const char *file)
 {
 	char dev[64];
-	const char *step = NULL;
+	struct err e;
 	int fd;
 
 	if ((size_t)snprintf(dev, sizeof(dev), "%s", dev_arg ? dev_arg : "") >=
 	    sizeof(dev))
 		die_usage("device name too long: %s", dev_arg);
-	fd = loop_setup(file, &s->conf, dev, sizeof(dev), &step, NULL);
+	fd = loop_setup(file, &s->conf, dev, sizeof(dev), &e, NULL);
 	if (fd < 0) {
-		if (errno == ENOENT && !strcmp(step, "open /dev/loop-control"))
+		if (errno == ENOENT && !strcmp(e.what, "open /dev/loop-control"))
 			die("attach %s: open /dev/loop-control: no such file (load the loop module)",
 			    file);
-		if (errno == EINVAL && !strcmp(step, "find loop device"))
+		if (errno == EINVAL && !strcmp(e.what, "find loop device"))
 			die("attach %s: %s is not a loop device", file,
 			    dev_arg);
-		die_errno("attach %s: %s%s%s", file, step, dev[0] ? " " : "",
+		die_errno("attach %s: %s%s%s", file, e.what, dev[0] ? " " : "",
 			  dev);
 	}
 	/* Not autoclear: the device stays bound after we leave. */

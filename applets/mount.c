@@ -124,9 +124,9 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 {
 	const char *s = m->src, *t = d->type;
 
-	if (!strcmp(d->step, "stat source"))
+	if (!strcmp(d->err.what, "stat source"))
 		die("%s: %s", s, strerror(e));
-	if (!strcmp(d->step, "probe")) {
+	if (!strcmp(d->err.what, "probe")) {
 		if (e == ENOTBLK)
 			die("%s: no type given (-t) and not a block device or file to probe",
 			    s);
@@ -135,12 +135,12 @@ static _Noreturn void why(const struct mount *m, const struct mntdev *d, int e)
 			    s);
 		die("%s: read superblock: %s", s, strerror(e));
 	}
-	if (strcmp(d->step, "mount")) {
+	if (strcmp(d->err.what, "mount")) {
 		/* A step of the loop device's setup. */
-		if (e == ENOENT && !strcmp(d->step, "open /dev/loop-control"))
+		if (e == ENOENT && !strcmp(d->err.what, "open /dev/loop-control"))
 			die("%s: open /dev/loop-control: no such file (load the loop module)",
 			    s);
-		die("%s: %s%s%s: %s", s, d->step, d->loop_name[0] ? " " : "",
+		die("%s: %s%s%s: %s", s, d->err.what, d->loop_name[0] ? " " : "",
 		    d->loop_name, strerror(e));
 	}
 	switch (e) {

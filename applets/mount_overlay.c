@@ -145,11 +145,11 @@ static void device_layer(struct overlay *s)
 		return;
 	}
 	e = errno;
-	if (!strcmp(d.step, "probe"))
+	if (!strcmp(d.err.what, "probe"))
 		fail(s, "-p %s: %s", s->spec,
 		     e == ENODATA ? "no filesystem recognised" : strerror(e));
-	if (strcmp(d.step, "mount"))
-		fail(s, "-p %s: %s: %s", s->spec, d.step, strerror(e));
+	if (strcmp(d.err.what, "mount"))
+		fail(s, "-p %s: %s: %s", s->spec, d.err.what, strerror(e));
 	if (e == EROFS || e == EACCES)
 		fail(s, "upper layer %s: not writable: %s", s->spec,
 		     strerror(e));

@@ -255,7 +255,7 @@ int initrd_mount(struct initrd *r)
 	if (mntdev_mount(&m) < 0)
 		return fail(r, true, "mount %s (%s, %s) on %s: %s", r->image,
 			    r->type, r->blockdev ? r->blockdev : "loop", r->dir,
-			    m.step);
+			    m.err.what);
 	r->mounted = true;
 	snprintf(r->dev, sizeof(r->dev), "%s",
 		 m.loop_name[0] ? m.loop_name : r->blockdev);

@@ -246,7 +246,7 @@ int initrd_root_mount(struct initrd_root *q)
 	if (mkdir(q->dir, 0755) < 0 && errno != EEXIST)
 		return err_set(&q->err, errno, "create the mount point");
 	if (mntdev_mount(&m) < 0)
-		return err_set(&q->err, errno, "%s", m.step);
+		return err_set(&q->err, errno, "%s", m.err.what);
 	snprintf(q->type, sizeof(q->type), "%s", m.type);
 	return 0;
 }

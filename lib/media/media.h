@@ -181,12 +181,12 @@ struct mntdev {
 	char type[32];	    /* the type mounted, or the last one tried */
 	char loop_name[64]; /* the loop device used, "" if none */
 	bool read_only;	    /* mounted read-only as the medium is */
-	const char *step;   /* on failure: "stat source", a loop_setup
+	struct err err;	    /* on failure, what: "stat source", a loop_setup
 			     * step, "probe" (ENODATA: nothing known;
 			     * ENOTBLK: nothing to probe), "mount" */
 };
 
-/* 0 when mounted; -1 with errno and m->step. A loop device made here
+/* 0 when mounted; -1 with errno and m->err. A loop device made here
  * lives exactly as long as the mount. */
 int mntdev_mount(struct mntdev *m);
 /* TYPE is listed in /proc/filesystems (true too when that cannot be

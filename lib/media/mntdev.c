@@ -35,9 +35,9 @@ static int attach(struct mntdev *m, const char **dev)
 	snprintf(m->loop_name, sizeof(m->loop_name), "%s",
 		 m->loop_dev ? m->loop_dev : "");
 	fd = loop_setup(m->source, &c, m->loop_name, sizeof(m->loop_name),
-			&m->step, &ro);
+			&m->err, &ro);
 	if (fd < 0)
-		return -1;
+		return -1; /* m->err is loop_setup's */
 	if (ro) {
 		m->read_only = true;
 		m->flags |= MS_RDONLY;
@@ -51,7 +51,6 @@ static int probe(struct mntdev *m, const char *dev)
 	struct blkid_info bi;
 	int fd, r;
 
-	m->step = "probe";
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -62,9 +61,9 @@ static int probe(struct mntdev *m, const char *dev)
 	return r;
 }
 
-static int try(struct mntdev *m, const char *dev, bool blk)
+static int try(struct mntdev *m, const char *dev, bool blk, const char **step)
 {
-	m->step = "mount";
+	*step = "mount";
 	if (mount(dev, m->dir, m->type, m->flags, m->data) == 0)
 		return 0;
 	/* A write-protected medium (an ISO, a read-only disk): mount it
@@ -81,7 +80,7 @@ static int try(struct mntdev *m, const char *dev, bool blk)
 
 int mntdev_mount(struct mntdev *m)
 {
-	const char *dev = m->source, *t;
+	const char *dev = m->source, *t, *step = "stat source";
 	struct stat st;
 	bool blk;
 	size_t n;
@@ -89,11 +88,10 @@ int mntdev_mount(struct mntdev *m)
 
 	m->type[0] = m->loop_name[0] = '\0';
 	m->read_only = false;
-	m->step = "stat source";
 	if (stat(m->source, &st) < 0) {
 		/* "proc", "tmpfs", "overlay": names, not paths, with -t. */
 		if (errno != ENOENT || probing(m) || m->loop)
-			return -1;
+			return err_set(&m->err, errno, "%s", step);
 	} else if (m->loop || S_ISREG(st.st_mode)) {
 		lfd = attach(m, &dev);
 		if (lfd < 0)
@@ -101,29 +99,31 @@ int mntdev_mount(struct mntdev *m)
 	}
 	blk = stat(dev, &st) == 0 && S_ISBLK(st.st_mode);
 	if (probing(m)) {
-		m->step = "probe";
+		step = "probe";
 		if (!blk)
 			errno = ENOTBLK;
 		else if (probe(m, dev) == 0)
-			r = try(m, dev, blk);
+			r = try(m, dev, blk, &step);
 		goto out;
 	}
 	for (t = m->types; *t; t += n + (t[n] == ',')) {
 		n = strcspn(t, ",");
 		if (n >= sizeof(m->type)) {
-			m->step = "mount";
+			step = "mount";
 			errno = ENODEV;
 			break;
 		}
 		memcpy(m->type, t, n);
 		m->type[n] = '\0';
-		r = try(m, dev, blk);
+		r = try(m, dev, blk, &step);
 		/* The next type only when this one was the wrong guess. */
 		if (r == 0 || (errno != ENODEV && errno != EINVAL))
 			break;
 	}
 out:
 	e = errno;
+	if (r < 0)
+		err_set(&m->err, e, "%s", step);
 	if (lfd >= 0) {
 		/* The mount holds the device now, or it is ours to drop;
 		 * a failed clear still ends with the autoclear close. */

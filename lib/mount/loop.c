@@ -358,24 +358,23 @@ fail:
 }
 
 int loop_setup(const char *file, const struct loop_conf *c, char *dev,
-	       size_t len, const char **step, bool *ro_fallback)
+	       size_t len, struct err *e, bool *ro_fallback)
 {
-	const char *unused;
+	const char *step = "open backing file";
 	bool ro = c->read_only, fell_back;
 	int ffd, lfd;
 
-	if (!step)
-		step = &unused;
-	*step = "open backing file";
 	ffd = open_backing(file, &ro, &fell_back);
 	if (ffd < 0)
-		return -1;
+		return e ? err_set(e, errno, "%s", step) : -1;
 	if (ro_fallback)
 		*ro_fallback = fell_back;
 	if (dev[0])
-		lfd = setup_named(ffd, file, c, ro, dev, len, step);
+		lfd = setup_named(ffd, file, c, ro, dev, len, &step);
 	else
-		lfd = setup_free(ffd, file, c, ro, dev, len, step);
+		lfd = setup_free(ffd, file, c, ro, dev, len, &step);
+	if (lfd < 0 && e)
+		err_set(e, errno, "%s", step);
 	/* The kernel holds its own reference to the file now. */
 	fd_close(ffd);
 	return lfd;

@@ -24,12 +24,12 @@ struct loop_conf {
  * something else (a mount) holds it: close it only after mount(2). */
 int loop_attach(const char *file, const struct loop_conf *c, char *dev,
 		size_t len);
-/* loop_attach, naming the failed step in *step (may be NULL). When dev
+/* loop_attach, naming the failed step in e (may be NULL). When dev
  * holds a name on entry ("/dev/loop7"), only that device is used and EBUSY
  * is final. A FILE that cannot be opened for writing (EROFS, EACCES, EPERM)
  * gives a read-only device; *ro_fallback (may be NULL) says so. */
 int loop_setup(const char *file, const struct loop_conf *c, char *dev,
-	       size_t len, const char **step, bool *ro_fallback);
+	       size_t len, struct err *e, bool *ro_fallback);
 /* Detach DEV (LOOP_CLR_FD; lazy if the device is still open elsewhere).
  * -1 with ENXIO when nothing is attached. */
 int loop_detach(const char *dev);
