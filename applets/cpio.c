@@ -108,14 +108,14 @@ static int copy_in(struct cpio *c)
 		/* Modes come from the archive, not from our umask. */
 		umask(0);
 		if (extract_init(&u->x, c->dir, geteuid() == 0) < 0)
-			die_errno("%s %s", u->x.step, c->dir);
+			die_errno("%s %s", u->x.err.what, c->dir);
 		u->x.mkdirs = c->mkdirs;
 		u->x.no_time = !c->keep_time;
 		u->x.keep_newer = !c->replace;
 	}
 	unpack_run(u);
 	if (!u->list && extract_finish(&u->x) < 0) {
-		warn_errno("%s %s", u->x.step, c->dir);
+		warn_errno("%s %s", u->x.err.what, c->dir);
 		u->failed = 1;
 	}
 	cpio_in_free(&u->in);

@@ -102,12 +102,12 @@ int cpio_unpack_main(int argc, char **argv)
 		/* Modes come from the archive, not from our umask. */
 		umask(0);
 		if (extract_init(&u.x, dir, geteuid() == 0) < 0)
-			die_errno("%s %s", u.x.step, dir);
+			die_errno("%s %s", u.x.err.what, dir);
 		u.x.mkdirs = mkdirs;
 	}
 	unpack_run(&u);
 	if (!u.list && !u.examine && extract_finish(&u.x) < 0) {
-		warn_errno("%s %s", u.x.step, dir);
+		warn_errno("%s %s", u.x.err.what, dir);
 		u.failed = 1;
 	}
 	cpio_in_free(&u.in);

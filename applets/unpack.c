@@ -96,7 +96,7 @@ static _Noreturn void bad_archive(struct unpack *u)
 	struct cpio_in *in = &u->in;
 
 	if (!u->list && !u->examine && extract_finish(&u->x) < 0)
-		warn_errno("finish %s: %s", u->archive, u->x.step);
+		warn_errno("finish %s: %s", u->archive, u->x.err.what);
 	if (in->err_errno) {
 		errno = in->err_errno;
 		die_errno("read %s at offset %llu", u->archive,
@@ -114,16 +114,16 @@ static _Noreturn void bad_archive(struct unpack *u)
  * archive, or in the decompressed data of a compressed segment. */
 static void entry_failed(struct unpack *u, const struct cpio_entry *e)
 {
-	const char *why = u->x.why ? u->x.why : strerror(errno);
+	const char *why = u->x.err.why ? u->x.err.why : strerror(u->x.err.no);
 
 	if (u->in.seg.codec == CODEC_NONE)
 		warn("%s: offset %llu: %s %s: %s", u->archive,
-		     (unsigned long long)e->off, u->x.step, e->name, why);
+		     (unsigned long long)e->off, u->x.err.what, e->name, why);
 	else
 		warn("%s: offset %llu of the %s data at %llu: %s %s: %s",
 		     u->archive, (unsigned long long)e->off,
 		     codec_name(u->in.seg.codec),
-		     (unsigned long long)u->in.seg.off, u->x.step, e->name,
+		     (unsigned long long)u->in.seg.off, u->x.err.what, e->name,
 		     why);
 	u->failed = 1;
 }
@@ -204,7 +204,7 @@ void unpack_run(struct unpack *u)
 			break;
 		case CPIO_DATA_END:
 			if (extract_file_done(&u->x, e) < 0) {
-				warn_errno("%s %s", u->x.step, e->name);
+				warn_errno("%s %s", u->x.err.what, e->name);
 				u->failed = 1;
 			}
 			break;

@@ -286,8 +286,7 @@ struct extract {
 	 * mtimes at the time of extraction (no -m), keep_newer leaves an
 	 * existing file at least as new as the entry (no -u). */
 	bool mkdirs, no_time, keep_newer;
-	const char *step; /* what failed */
-	const char *why;  /* why, when errno cannot say it, or NULL */
+	struct err err;	  /* what failed (the entry's name is the caller's) */
 	int cfd;	  /* cached parent directory */
 	char cname[CPIO_PATH_MAX + 1];
 	struct extract_link *links[EXTRACT_LINK_BUCKETS];
@@ -298,7 +297,7 @@ struct extract {
 int extract_init(struct extract *x, const char *dir, bool owner);
 /* Create e. For a regular file, x->fd is then open for the data (the
  * caller writes it with extract_data and calls extract_file_done).
- * -1 with errno, x->step and maybe x->why: the entry was not created or
+ * -1 with errno, x->err: the entry was not created or
  * gets no data (as the kernel, the caller may go on; x->fd may be open).
  * 1: keep_newer left the existing file (the entry gets no data). */
 int extract_entry(struct extract *x, const struct cpio_entry *e);
@@ -308,7 +307,7 @@ int extract_file_done(struct extract *x, const struct cpio_entry *e);
 /* TRAILER!!!: forget hardlink candidates, as the kernel's free_hash(). */
 void extract_forget_links(struct extract *x);
 /* Apply directory modes and mtimes (newest first), free everything.
- * -1 if one failed (x->step), after trying all. */
+ * -1 if one failed (x->err), after trying all. */
 int extract_finish(struct extract *x);
 
 /* Name handling, exposed for tests: split NAME into the parent path

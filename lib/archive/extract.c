@@ -72,6 +72,18 @@ void extract_split(const char *name, char *parent, char *last)
 	parent[p] = '\0';
 }
 
+/* What failed: STEP, and WHY when errno cannot say it; errno is kept
+ * (the caller may tell a skip from a failure by it). Returns -1. */
+static int xfail(struct extract *x, const char *step, const char *why)
+{
+	int e = errno;
+
+	err_set(&x->err, e, "%s", step);
+	x->err.why = why;
+	errno = e;
+	return -1;
+}
+
 int extract_init(struct extract *x, const char *dir, bool owner)
 {
 	memset(x, 0, sizeof(*x));
@@ -79,10 +91,8 @@ int extract_init(struct extract *x, const char *dir, bool owner)
 	x->cfd = -1;
 	x->owner = owner;
 	x->root = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (x->root < 0) {
-		x->step = "open the target directory";
-		return -1;
-	}
+	if (x->root < 0)
+		return xfail(x, "open the target directory", NULL);
 	return 0;
 }
 
@@ -202,12 +212,11 @@ static int parent(struct extract *x, const char *name, char *last)
 	fd = open_in_root(x, dir);
 	if (fd < 0 && errno == ENOENT && x->mkdirs)
 		fd = make_parents(x, dir);
-	if (fd < 0) {
-		if (errno == ENOENT && !x->mkdirs)
-			x->why = "missing (skipped, as the kernel skips it)";
-		x->step = "resolve the parent directory";
-		return -1;
-	}
+	if (fd < 0)
+		return xfail(x, "resolve the parent directory",
+			     errno == ENOENT && !x->mkdirs
+				 ? "missing (skipped, as the kernel skips it)"
+				 : NULL);
 	forget_parent(x);
 	x->cfd = fd;
 	strcpy(x->cname, dir);
@@ -296,21 +305,20 @@ static int link_source(struct extract *x, const struct extract_link *l,
 
 	extract_split(l->name, odir, olast);
 	*od = *odir ? open_in_root(x, odir) : x->root;
-	if (*od < 0) {
-		x->step = "resolve the hardlink target";
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	}
-	if (fstatat(*od, olast, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		x->step = "resolve the hardlink target";
-		return errno == ENOENT ? 0 : -1;
-	}
+	if (*od < 0)
+		return errno == ENOENT || errno == ENOTDIR
+			   ? 0
+			   : xfail(x, "resolve the hardlink target", NULL);
+	if (fstatat(*od, olast, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT
+			   ? 0
+			   : xfail(x, "resolve the hardlink target", NULL);
 	if ((st.st_mode & S_IFMT) != l->type) {
 		/* never a new file: data meant for a regular file is not
 		 * written beside a FIFO or a node of the same name */
-		x->step = "link";
-		x->why = "its first name no longer holds the same type of file";
 		errno = EINVAL;
-		return -1;
+		return xfail(x, "link",
+			     "its first name no longer holds the same type of file");
 	}
 	return st.st_dev == l->made_dev && st.st_ino == l->made_ino;
 }
@@ -331,7 +339,7 @@ static int make_link(struct extract *x, const struct extract_link *l, int d,
 		if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0)
 			r = linkat(od, olast, d, last, 0);
 		if (r < 0)
-			x->step = "link";
+			xfail(x, "link", NULL);
 		else
 			r = 1;
 	}
@@ -346,17 +354,13 @@ static int owner_mode(struct extract *x, int d, const char *last,
 		      const struct cpio_entry *e, bool chmod_always)
 {
 	if (x->owner &&
-	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		x->step = "change owner";
-		return -1;
-	}
+	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return xfail(x, "change owner", NULL);
 	/* chown clears set-id bits, so they are put back afterwards */
 	if ((chmod_always || (e->mode & 07000)) &&
 	    fchmodat(d, last, x->owner ? e->mode & 07777 : e->mode & 01777, 0) <
-		0) {
-		x->step = "change mode";
-		return -1;
-	}
+		0)
+		return xfail(x, "change mode", NULL);
 	return 0;
 }
 
@@ -393,39 +397,26 @@ static int do_file(struct extract *x, int d, const char *last,
 			fd = openat(d, last, fl | O_CREAT | O_EXCL, mode);
 		}
 	}
-	if (fd < 0) {
-		x->step = "create";
-		return -1;
-	}
+	if (fd < 0)
+		return xfail(x, "create", NULL);
 	x->fd = fd;
-	if (fstat(fd, &st) < 0) {
-		x->step = "create";
-		return -1;
-	}
+	if (fstat(fd, &st) < 0)
+		return xfail(x, "create", NULL);
 	if (!S_ISREG(st.st_mode)) {
-		x->step = "create";
-		x->why = "not a regular file";
 		errno = EINVAL;
-		return -1;
+		return xfail(x, "create", "not a regular file");
 	}
 	if (l && (st.st_dev != l->made_dev || st.st_ino != l->made_ino)) {
-		x->step = "link";
-		x->why = "the name opened is not the file this extraction made";
 		errno = EINVAL;
-		return -1;
+		return xfail(x, "link",
+			     "the name opened is not the file this extraction made");
 	}
-	if (x->owner && fchown(fd, e->uid, e->gid) < 0) {
-		x->step = "change owner";
-		return -1;
-	}
-	if ((l || x->owner || (e->mode & 07000)) && fchmod(fd, mode) < 0) {
-		x->step = "change mode";
-		return -1;
-	}
-	if (l && e->filesize && ftruncate(fd, e->filesize) < 0) {
-		x->step = "truncate";
-		return -1;
-	}
+	if (x->owner && fchown(fd, e->uid, e->gid) < 0)
+		return xfail(x, "change owner", NULL);
+	if ((l || x->owner || (e->mode & 07000)) && fchmod(fd, mode) < 0)
+		return xfail(x, "change mode", NULL);
+	if (l && e->filesize && ftruncate(fd, e->filesize) < 0)
+		return xfail(x, "truncate", NULL);
 	if (!l && e->nlink >= 2)
 		remember_link(x, e, &st);
 	return 0;
@@ -459,10 +450,8 @@ static int do_dir(struct extract *x, int d, const char *last,
 	if (!later && owner_mode(x, d, last, e, existed) < 0)
 		return -1;
 	if (later && x->owner &&
-	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		x->step = "change owner";
-		return -1;
-	}
+	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return xfail(x, "change owner", NULL);
 	dl = malloc(sizeof(*dl) + n);
 	if (!dl)
 		return 0; /* only the mtime is lost */
@@ -474,8 +463,7 @@ static int do_dir(struct extract *x, int d, const char *last,
 	x->dirs = dl;
 	return 0;
 fail:
-	x->step = "make directory";
-	return -1;
+	return xfail(x, "make directory", NULL);
 }
 
 static int do_symlink(struct extract *x, int d, const char *last,
@@ -486,19 +474,13 @@ static int do_symlink(struct extract *x, int d, const char *last,
 	if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0) {
 		r = symlinkat(e->target, d, last);
 	}
-	if (r < 0) {
-		x->step = "make symlink";
-		return -1;
-	}
+	if (r < 0)
+		return xfail(x, "make symlink", NULL);
 	if (x->owner &&
-	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		x->step = "change owner";
-		return -1;
-	}
-	if (set_time(x, d, last, e->mtime) < 0) {
-		x->step = "set time";
-		return -1;
-	}
+	    fchownat(d, last, e->uid, e->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return xfail(x, "change owner", NULL);
+	if (set_time(x, d, last, e->mtime) < 0)
+		return xfail(x, "set time", NULL);
 	return 0;
 }
 
@@ -521,18 +503,14 @@ static int do_node(struct extract *x, int d, const char *last,
 	if (r < 0 && errno == EEXIST && remove_entry(x, d, last) == 0) {
 		r = mknodat(d, last, mode, dev);
 	}
-	if (r < 0) {
-		x->step = "make node";
-		return -1;
-	}
+	if (r < 0)
+		return xfail(x, "make node", NULL);
 	if (e->nlink >= 2 && fstatat(d, last, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		remember_link(x, e, &st);
 	if (owner_mode(x, d, last, e, false) < 0)
 		return -1;
-	if (set_time(x, d, last, e->mtime) < 0) {
-		x->step = "set time";
-		return -1;
-	}
+	if (set_time(x, d, last, e->mtime) < 0)
+		return xfail(x, "set time", NULL);
 	return 0;
 }
 
@@ -542,14 +520,13 @@ int extract_entry(struct extract *x, const struct cpio_entry *e)
 	struct stat st;
 	int d;
 
-	x->why = NULL;
+	x->err.why = NULL;
 	d = parent(x, e->name, last);
 	if (d < 0)
 		return -1;
 	if (!strcmp(last, ".") && !S_ISDIR(e->mode)) {
 		errno = EISDIR;
-		x->step = "create";
-		return -1;
+		return xfail(x, "create", NULL);
 	}
 	/* GNU cpio's rule without -u; a directory is always merged into */
 	if (x->keep_newer && !S_ISDIR(e->mode) &&
@@ -570,18 +547,15 @@ int extract_entry(struct extract *x, const struct cpio_entry *e)
 		return do_node(x, d, last, e);
 	default:
 		errno = EINVAL;
-		x->step = "create (unknown file type)";
-		return -1;
+		return xfail(x, "create (unknown file type)", NULL);
 	}
 }
 
 int extract_data(struct extract *x, const void *p, size_t n)
 {
 	/* x->fd is a regular file opened blocking: EAGAIN cannot occur. */
-	if (fd_write_all(x->fd, p, n) < 0) {
-		x->step = "write";
-		return -1;
-	}
+	if (fd_write_all(x->fd, p, n) < 0)
+		return xfail(x, "write", NULL);
 	return 0;
 }
 
@@ -592,14 +566,10 @@ int extract_file_done(struct extract *x, const struct cpio_entry *e)
 
 	if (x->fd < 0)
 		return 0;
-	if (!x->no_time && futimens(x->fd, t) < 0) {
-		x->step = "set time";
-		r = -1;
-	}
-	if (close(x->fd) < 0 && !r) {
-		x->step = "close";
-		r = -1;
-	}
+	if (!x->no_time && futimens(x->fd, t) < 0)
+		r = xfail(x, "set time", NULL);
+	if (close(x->fd) < 0 && !r)
+		r = xfail(x, "close", NULL);
 	x->fd = -1;
 	return r;
 }
@@ -638,9 +608,9 @@ int extract_finish(struct extract *x)
 		n = dl->next;
 		d = parent(x, dl->name, last);
 		if (d >= 0 && dl->chmod && late_chmod(d, last, dl->mode) < 0)
-			d = -1, x->step = "change mode";
+			d = xfail(x, "change mode", NULL);
 		if (d >= 0 && set_time(x, d, last, dl->mtime) < 0)
-			d = -1, x->step = "set time";
+			d = xfail(x, "set time", NULL);
 		if (d < 0 && !r) {
 			r = -1;
 			err = errno;

@@ -172,6 +172,8 @@ size_t cmdline_module(const struct cmdline_word *w);
 struct err {
 	char what[PATH_MAX + 128];
 	int no;
+	const char *why; /* words errno cannot say ("not a regular file"),
+			  * printed instead of strerror(no); NULL if none */
 };
 
 /* Fill e; errno becomes no (EINVAL when no is 0). Returns -1, so that a
@@ -180,7 +182,7 @@ int err_set(struct err *e, int no, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int err_vset(struct err *e, int no, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
-/* "WHAT: strerror" (or "WHAT") into buf (ERR_STR_MAX holds any);
+/* "WHAT: WHY", "WHAT: strerror" or "WHAT" into buf (ERR_STR_MAX holds any);
  * returns buf. */
 enum { ERR_STR_MAX = PATH_MAX + 128 + 64 };
 const char *err_str(const struct err *e, char *buf, size_t len);

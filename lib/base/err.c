@@ -10,6 +10,7 @@ int err_vset(struct err *e, int no, const char *fmt, va_list ap)
 {
 	vsnprintf(e->what, sizeof(e->what), fmt, ap);
 	e->no = no;
+	e->why = NULL;
 	errno = no ? no : EINVAL;
 	return -1;
 }
@@ -26,7 +27,9 @@ int err_set(struct err *e, int no, const char *fmt, ...)
 
 const char *err_str(const struct err *e, char *buf, size_t len)
 {
-	if (e->no)
+	if (e->why)
+		snprintf(buf, len, "%s: %s", e->what, e->why);
+	else if (e->no)
 		snprintf(buf, len, "%s: %s", e->what, strerror(e->no));
 	else
 		snprintf(buf, len, "%s", e->what);
