@@ -125,9 +125,13 @@ static int copy_in(struct cpio *c)
 
 static _Noreturn void pack_failed(const struct cpio *c, const char *outname)
 {
-	if (c->p.step && !strcmp(c->p.where, "the archive"))
-		die_errno("write %s", outname);
-	die_errno("%s %s", c->p.step, c->p.where);
+	char buf[ERR_STR_MAX];
+
+	if (c->p.out_failed)
+		die("write %s: %s", outname, strerror(c->p.err.no));
+	if (!c->p.err.what[0])
+		die_errno("pack");
+	die("%s", err_str(&c->p.err, buf, sizeof(buf)));
 }
 
 static int copy_out(struct cpio *c)

@@ -57,13 +57,15 @@ struct cpio_pack {
 
 static _Noreturn void pack_failed(struct cpio_pack *c)
 {
-	if (c->p.step && !strcmp(c->p.step, "read list") && errno == EINVAL)
-		die("%s: %s", c->p.where, c->p.why);
+	char buf[ERR_STR_MAX];
+
 	if (c->out.err)
 		die("compress %s: %s", c->outname, c->out.err);
-	if (c->p.step && !strcmp(c->p.where, "the archive"))
-		die_errno("write %s", c->outname);
-	die_errno("%s %s", c->p.step ? c->p.step : "pack", c->p.where);
+	if (c->p.out_failed)
+		die("write %s: %s", c->outname, strerror(c->p.err.no));
+	if (!c->p.err.what[0])
+		die_errno("pack");
+	die("%s", err_str(&c->p.err, buf, sizeof(buf)));
 }
 
 /* An uncompressed segment first: a file as it is, NUL-padded to 4. */

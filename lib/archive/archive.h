@@ -341,11 +341,10 @@ struct pack {
 	bool owner_set, mtime_set, epoch_set;
 	uint32_t uid, gid, mtime; /* -R, -t */
 	int64_t epoch;		  /* SOURCE_DATE_EPOCH: mtimes clamped to it */
-	/* on failure: what failed, on what (a path, or LIST:LINE), and for
-	 * list errors (errno EINVAL) why */
-	const char *step;
-	char where[CPIO_PATH_MAX + 64];
-	char why[96];
+	/* on failure: what failed, on what ("stat PATH"), or for a list
+	 * error (errno EINVAL, err.no 0) "LIST:LINE: why" */
+	struct err err;
+	bool out_failed; /* writing the archive: err.no says why */
 };
 
 enum { PACK_BUF = 64 << 10 }; /* read size when copying file data */

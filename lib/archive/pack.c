@@ -19,45 +19,24 @@
 #include "base/base.h"
 #include "archive.h"
 
-/* Append s to the string in dst, cut to fit: a message naming a long
- * path by its start still says where. */
-static void put_cut(char *dst, size_t len, const char *s)
-{
-	size_t at = strlen(dst), n = strnlen(s, len - at - 1);
-
-	memcpy(dst + at, s, n);
-	dst[at + n] = '\0';
-}
-
 static int fail(struct pack *p, const char *step, const char *where)
 {
-	int e = errno;
-
-	p->step = step;
-	p->where[0] = '\0';
-	put_cut(p->where, sizeof(p->where), where);
-	errno = e;
-	return -1;
+	return err_set(&p->err, errno, "%s %s", step, where);
 }
 
-/* A list error: errno EINVAL, p->why says it. */
+/* Writing the archive failed: the applet names its output. */
+static int out_fail(struct pack *p)
+{
+	p->out_failed = true;
+	return err_set(&p->err, errno, "write the archive");
+}
+
+/* A list error: errno EINVAL, p->err says it all ("LIST:LINE: WHY"). */
 static int bad_line(struct pack *p, const char *list, unsigned line,
 		    const char *why, const char *what)
 {
-	char num[16];
-
-	snprintf(num, sizeof(num), ":%u", line);
-	p->where[0] = p->why[0] = '\0';
-	put_cut(p->where, sizeof(p->where) - sizeof(num), list);
-	put_cut(p->where, sizeof(p->where), num);
-	put_cut(p->why, sizeof(p->why), why);
-	if (what) {
-		put_cut(p->why, sizeof(p->why), " ");
-		put_cut(p->why, sizeof(p->why), what);
-	}
-	p->step = "read list";
-	errno = EINVAL;
-	return -1;
+	return err_set(&p->err, 0, "%.*s:%u: %s%s%.64s", CPIO_PATH_MAX, list,
+		       line, why, what ? " " : "", what ? what : "");
 }
 
 static struct pack_ent *add(struct pack *p)
@@ -105,7 +84,7 @@ static int from_stat(struct pack *p, struct pack_ent *e, const struct stat *st)
 }
 
 /* An entry for the file at PATH, named NAME in the archive: its stat,
- * and a symlink's target in src. NULL on failure (p->step). */
+ * and a symlink's target in src. NULL on failure (p->err). */
 static struct pack_ent *add_path(struct pack *p, const char *name,
 				 const char *path, struct stat *st)
 {
@@ -368,7 +347,7 @@ static int copy_data(struct pack *p, const struct pack_ent *e,
 		if (sum) {
 			*sum = cpio_sum(*sum, buf, (size_t)r);
 		} else if (cpio_out_write(o, buf, (size_t)r) < 0) {
-			fail(p, "write", "the archive");
+			out_fail(p);
 			goto err;
 		}
 		left -= (uint64_t)r;
@@ -410,7 +389,7 @@ int pack_emit(struct pack *p, struct cpio_out *o)
 		if (cpio_out_entry(o, &c, e->name) < 0 ||
 		    (S_ISLNK(e->mode) &&
 		     cpio_out_write(o, e->src, e->size) < 0)) {
-			fail(p, "write", "the archive");
+			out_fail(p);
 			goto out;
 		}
 		if (S_ISREG(e->mode) && c.filesize &&
@@ -418,7 +397,7 @@ int pack_emit(struct pack *p, struct cpio_out *o)
 			goto out;
 	}
 	if (cpio_out_trailer(o) < 0)
-		fail(p, "write", "the archive");
+		out_fail(p);
 	else
 		r = 0;
 out:

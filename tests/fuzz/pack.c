@@ -117,7 +117,7 @@ static void emit(struct pack *p)
 	if (cpio_out_init(&o, fd, CODEC_NONE, 0) < 0)
 		abort();
 	if (pack_emit(p, &o) < 0) {
-		if (!p->step)
+		if (!p->err.what[0])
 			abort();
 	} else {
 		if (cpio_out_finish(&o) < 0)
@@ -169,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!nlist)
 		(void)fgetc(f); /* fmemopen wants a size: read it empty */
 	if (pack_list(&p, f, "list") < 0) {
-		if (!p.step)
+		if (!p.err.what[0])
 			abort();
 	} else if (pack_number(&p) < 0) {
 		abort();
@@ -186,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (pack_names(&p, f, memchr(names, 0, nnames) ? 0 : '\n') <
 		    0) {
-			if (!p.step)
+			if (!p.err.what[0])
 				abort();
 		} else if (pack_gnu_order(&p) < 0) {
 			abort();
