@@ -97,17 +97,17 @@ static _Noreturn void bad_archive(struct unpack *u)
 
 	if (!u->list && !u->examine && extract_finish(&u->x) < 0)
 		warn_errno("finish %s: %s", u->archive, u->x.err.what);
-	if (in->err_errno) {
-		errno = in->err_errno;
+	if (in->err.no) {
+		errno = in->err.no;
 		die_errno("read %s at offset %llu", u->archive,
 			  (unsigned long long)in->err_off);
 	}
 	if (in->err_in_seg)
 		die("%s: offset %llu of the %s data at %llu: %s", u->archive,
 		    (unsigned long long)in->err_off, codec_name(in->seg.codec),
-		    (unsigned long long)in->seg.off, in->err);
+		    (unsigned long long)in->seg.off, in->err.what);
 	die("%s: offset %llu: %s", u->archive, (unsigned long long)in->err_off,
-	    in->err);
+	    in->err.what);
 }
 
 /* An entry that was not created, named by its header's offset: in the

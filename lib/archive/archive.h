@@ -207,13 +207,11 @@ struct cpio_in {
 	struct cpio_seg seg;
 	struct cpio_rd rd;
 	/* CPIO_ERROR: err at err_off (input offset, or the offset in the
-	 * decompressed data of seg when err_in_seg); errno is set for read
-	 * errors (err_errno). */
-	const char *err;
+	 * decompressed data of seg when err_in_seg); err.no is set for read
+	 * errors. */
+	struct err err;
 	uint64_t err_off;
 	bool err_in_seg;
-	int err_errno;
-	char errbuf[96];
 };
 
 int cpio_in_init(struct cpio_in *in, int fd);

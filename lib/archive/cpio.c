@@ -13,6 +13,7 @@
  * Unlike the kernel, truncated uncompressed input is an error.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,15 +326,30 @@ void cpio_in_free(struct cpio_in *in)
 static enum cpio_event in_fail(struct cpio_in *in, const char *why,
 			       uint64_t off, bool in_seg, int err)
 {
-	in->err = why;
+	err_set(&in->err, err, "%s", why);
 	in->err_off = off;
 	in->err_in_seg = in_seg;
-	in->err_errno = err;
 	in->rd.state = R_DEAD;
 	in->mode = IN_TOP;
 	in->eof = true;
 	in->ipos = in->ilen;
 	return CPIO_ERROR;
+}
+
+/* in_fail with words of its own, at input offset off */
+static enum cpio_event in_failf(struct cpio_in *in, uint64_t off,
+				const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static enum cpio_event in_failf(struct cpio_in *in, uint64_t off,
+				const char *fmt, ...)
+{
+	char why[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return in_fail(in, why, off, false, 0);
 }
 
 /* Keep what is unread, append what read() gives; -1 on a read error. */
@@ -405,9 +421,8 @@ static enum cpio_event in_top(struct cpio_in *in)
 		if (errno != ENOTSUP)
 			return in_fail(in, "cannot start the decoder", abs,
 				       false, errno);
-		snprintf(in->errbuf, sizeof(in->errbuf),
-			 "unsupported compression: %s", codec_name(id));
-		return in_fail(in, in->errbuf, abs, false, 0);
+		return in_failf(in, abs, "unsupported compression: %s",
+				codec_name(id));
 	}
 	in->mode = IN_CODEC;
 	in->seg.codec = id;
@@ -525,21 +540,18 @@ static enum cpio_event in_codec(struct cpio_in *in)
 			in->olen = on;
 			in->opos = 0;
 			if (r < 0) {
-				snprintf(in->errbuf, sizeof(in->errbuf),
-					 "%s: %s", codec_name(in->seg.codec),
-					 in->dec.err);
-				return in_fail(in, in->errbuf,
-					       in->ioff + in->ipos, false, 0);
+				return in_failf(in, in->ioff + in->ipos,
+						"%s: %s",
+						codec_name(in->seg.codec),
+						in->dec.err);
 			}
 			if (r == 1)
 				in->dec_done = true;
 			else if (!used && !on && in->eof &&
 				 in->ipos == in->ilen) {
-				snprintf(in->errbuf, sizeof(in->errbuf),
-					 "truncated %s data",
-					 codec_name(in->seg.codec));
-				return in_fail(in, in->errbuf,
-					       in->ioff + in->ipos, false, 0);
+				return in_failf(in, in->ioff + in->ipos,
+						"truncated %s data",
+						codec_name(in->seg.codec));
 			}
 			continue;
 		}

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ev == CPIO_DATA && in->rd.data_len == 0)
 			abort();
 	} while (ev != CPIO_END && ev != CPIO_ERROR);
-	if (ev == CPIO_ERROR && !in->err)
+	if (ev == CPIO_ERROR && !in->err.what[0])
 		abort(); /* cpio-unpack must be able to say why */
 	cpio_in_free(in);
 	free(in);

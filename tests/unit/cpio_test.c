@@ -98,7 +98,7 @@ static int unpack_buf(const void *buf, size_t len, int skipped_ok)
 			break;
 		}
 		if (ev == CPIO_ERROR) {
-			snprintf(errbuf, sizeof(errbuf), "%s@%llu", in.err,
+			snprintf(errbuf, sizeof(errbuf), "%s@%llu", in.err.what,
 				 (unsigned long long)in.err_off);
 			break;
 		}
