@@ -24,7 +24,8 @@ int insmod_main(int argc, char **argv)
 	struct {
 		char params[4096];
 		size_t len;
-		const char *step;
+		struct err err;
+		char buf[ERR_STR_MAX];
 	} s;
 	int i, n, first = 1;
 
@@ -42,11 +43,8 @@ int insmod_main(int argc, char **argv)
 			die_usage("parameters too long");
 		s.len += (size_t)n;
 	}
-	if (kmod_load(argv[first], s.params, &s.step) < 0) {
-		int e = errno;
-
-		die("load %s: %s: %s", argv[first], s.step,
-		    strcmp(s.step, "open") ? kmod_strerror(e) : strerror(e));
-	}
+	if (kmod_load(argv[first], s.params, &s.err) < 0)
+		die("load %s: %s", argv[first],
+		    err_str(&s.err, s.buf, sizeof(s.buf)));
 	return 0;
 }

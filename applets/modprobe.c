@@ -258,12 +258,13 @@ static int step(void *arg, const struct kmod_step *s)
 static int load(void *ctx, const struct kmod_job *j)
 {
 	const struct mp *m = ctx;
-	const char *st;
+	char buf[ERR_STR_MAX];
+	struct err err;
 
 	if (j->cmd)
 		return run(j->name, "install", j->path, j->params);
-	if (kmod_load(j->path, j->params, &st) < 0) {
-		int e = errno;
+	if (kmod_load(j->path, j->params, &err) < 0) {
+		int e = err.no;
 
 		/* An arch module refusing this CPU (crc32c_intel without
 		 * SSE4.2, beside crc32c_generic) where only a softdep wants
@@ -271,8 +272,7 @@ static int load(void *ctx, const struct kmod_job *j)
 		 * softdep are worth a line (a bad signature, a wrong build). */
 		if (j->optional && e == ENODEV && !m->verbose)
 			return 1;
-		warn("load %s: %s: %s%s", j->path, st,
-		     strcmp(st, "open") ? kmod_strerror(e) : strerror(e),
+		warn("load %s: %s%s", j->path, err_str(&err, buf, sizeof(buf)),
 		     j->optional ? " (a soft dependency: going on without it)" : "");
 		return 1;
 	}
@@ -334,15 +334,17 @@ static int plan_one(struct mp *m, const char *name, const char *params)
  * there are jobs to spare. */
 static int coldplug(struct mp *m)
 {
-	const char *st;
+	char buf[ERR_STR_MAX];
+	struct err err;
 	int n, rc;
 
 	m->jobs.cold = true;
 	for (;;) {
-		n = kmod_scan(m->sysfs, &m->seen, &m->fresh, &st);
+		n = kmod_scan(m->sysfs, &m->seen, &m->fresh, &err);
 		if (n < 0)
-			die_errno("read modaliases under %s: %s",
-				  m->sysfs ? m->sysfs : "/sys", st);
+			die("read modaliases under %s: %s",
+			    m->sysfs ? m->sysfs : "/sys",
+			    err_str(&err, buf, sizeof(buf)));
 		if (!n)
 			break;
 		m->jobs.loaded = 0;

@@ -153,9 +153,9 @@ void kmod_strs_free(struct kmod_strs *s);
 /* The modalias of every device under SYSFS/bus/X/devices/ (SYSFS/devices
  * walked instead where SYSFS/bus is absent), deduplicated; those not in
  * SEEN yet go to FRESH (emptied first) and into SEEN. Returns how many are
- * fresh, or -1 with errno (*step names what failed). */
+ * fresh, or -1 with errno (err names what failed). */
 int kmod_scan(const char *sysfs, struct kmod_strs *seen,
-	      struct kmod_strs *fresh, const char **step);
+	      struct kmod_strs *fresh, struct err *err);
 
 /* Whether module NAME (normalised) is loaded: /sys/module/NAME/initstate,
  * else a "NAME " line in /proc/modules. */
@@ -164,8 +164,9 @@ bool kmod_loaded(const char *name);
 /* Load the module file PATH with PARAMS: finit_module, with in-kernel
  * decompression when /sys/module/compression names the file's codec, else
  * decompressed here and init_module. EEXIST (already loaded) is success.
- * On failure *step names the failed step. */
-int kmod_load(const char *path, const char *params, const char **step);
+ * On failure err names the failed step, its why the kernel's reason in
+ * words (kmod_strerror). */
+int kmod_load(const char *path, const char *params, struct err *err);
 /* /sys/module/NAME/refcnt, or -1 when NAME is not loaded as a module. */
 int kmod_refcnt(const char *name);
 /* delete_module(NAME, O_NONBLOCK): -1 with errno (EBUSY, ENOENT). */

@@ -147,10 +147,11 @@ static enum codec_id kernel_codec(void)
 	return codec_by_name(buf);
 }
 
-int kmod_load(const char *path, const char *params, const char **step)
+int kmod_load(const char *path, const char *params, struct err *err)
 {
 	uint8_t head[8], *img = NULL;
 	enum codec_id id = CODEC_NONE;
+	const char *step = "read";
 	size_t len;
 	ssize_t n;
 	long rc;
@@ -158,11 +159,9 @@ int kmod_load(const char *path, const char *params, const char **step)
 
 	if (!params)
 		params = "";
-	*step = "open";
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
-	*step = "read";
+		return err_set(err, errno, "open");
 	n = pread(fd, head, sizeof(head), 0);
 	if (n < 0)
 		goto fail;
@@ -171,7 +170,7 @@ int kmod_load(const char *path, const char *params, const char **step)
 	if (id != CODEC_NONE && id != CODEC_GZIP && id != CODEC_XZ &&
 	    id != CODEC_ZSTD)
 		id = CODEC_NONE; /* an ELF file is never "compressed" */
-	*step = "finit_module";
+	step = "finit_module";
 	if (id == CODEC_NONE)
 		rc = syscall(SYS_finit_module, fd, params, 0);
 	else if (kernel_codec() == id)
@@ -184,9 +183,9 @@ int kmod_load(const char *path, const char *params, const char **step)
 	if (rc < 0 &&
 	    (errno == ENOSYS ||
 	     (id != CODEC_NONE && (errno == EINVAL || errno == EOPNOTSUPP)))) {
-		if (load_image(fd, id, &img, &len, step) < 0)
+		if (load_image(fd, id, &img, &len, &step) < 0)
 			goto fail;
-		*step = "init_module";
+		step = "init_module";
 		rc = syscall(SYS_init_module, img, (unsigned long)len, params);
 		e = errno;
 		free(img);
@@ -197,7 +196,10 @@ int kmod_load(const char *path, const char *params, const char **step)
 	fd_close(fd);
 	return 0;
 fail:
+	/* the kernel's reasons in words of its own (kmod_strerror) */
 	e = errno;
+	err_set(err, e, "%s", step);
+	err->why = kmod_strerror(e);
 	fd_close(fd);
 	errno = e;
 	return -1;

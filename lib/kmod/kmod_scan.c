@@ -125,9 +125,10 @@ static int scan_bus(int busfd, struct kmod_strs *all)
 }
 
 int kmod_scan(const char *sysfs, struct kmod_strs *seen,
-	      struct kmod_strs *fresh, const char **step)
+	      struct kmod_strs *fresh, struct err *err)
 {
 	struct kmod_strs all = {0};
+	const char *step;
 	char path[4200];
 	size_t i;
 	int fd, rc, e;
@@ -136,20 +137,18 @@ int kmod_scan(const char *sysfs, struct kmod_strs *seen,
 	if (!sysfs)
 		sysfs = "/sys";
 	snprintf(path, sizeof(path), "%s/bus", sysfs);
-	*step = "open bus";
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 && errno != ENOENT)
-		return -1;
+		return err_set(err, errno, "open bus");
 	if (fd >= 0) {
-		*step = "read bus";
+		step = "read bus";
 		rc = scan_bus(fd, &all);
 	} else {
 		snprintf(path, sizeof(path), "%s/devices", sysfs);
-		*step = "open devices";
 		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
-			return -1;
-		*step = "read devices";
+			return err_set(err, errno, "open devices");
+		step = "read devices";
 		rc = walk_devices(fd, 0, &all);
 	}
 	if (rc == 0 && all.n)
@@ -168,9 +167,7 @@ int kmod_scan(const char *sysfs, struct kmod_strs *seen,
 		qsort(seen->v, seen->n, sizeof(char *), cmp_str);
 	e = errno;
 	kmod_strs_free(&all);
-	if (rc < 0) {
-		errno = e;
-		return -1;
-	}
+	if (rc < 0)
+		return err_set(err, e, "%s", step);
 	return (int)fresh->n;
 }

@@ -73,7 +73,7 @@ static void sorted(const struct kmod_strs *s)
 static void scan(char *text)
 {
 	struct kmod_strs seen = {0}, fresh = {0};
-	const char *step;
+	struct err err;
 	char *line, *save;
 	int n;
 
@@ -82,13 +82,13 @@ static void scan(char *text)
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
 		sys_file(line);
-	n = kmod_scan(sys, &seen, &fresh, &step);
+	n = kmod_scan(sys, &seen, &fresh, &err);
 	if (n >= 0) {
 		if ((size_t)n != fresh.n)
 			abort();
 		sorted(&fresh);
 		sorted(&seen);
-		if (kmod_scan(sys, &seen, &fresh, &step) != 0)
+		if (kmod_scan(sys, &seen, &fresh, &err) != 0)
 			abort(); /* nothing new the second time */
 	}
 	kmod_strs_free(&seen);

@@ -189,7 +189,7 @@ static void modalias(const char *dir, const char *text)
 static void scan_returns_each_modalias_once_and_then_only_new_ones(void)
 {
 	struct kmod_strs seen = {0}, fresh = {0};
-	const char *st = "";
+	struct err err;
 	char sys[128];
 
 	snprintf(sys, sizeof(sys), "%s/sys", base);
@@ -197,13 +197,13 @@ static void scan_returns_each_modalias_once_and_then_only_new_ones(void)
 	modalias("sys/bus/pci/devices/p2", "pci:a\n");
 	modalias("sys/bus/pci/devices/p3", "pci:a\n");
 	modalias("sys/bus/virtio/devices/v0", "");
-	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 2);
+	CHECK(kmod_scan(sys, &seen, &fresh, &err) == 2);
 	CHECK(fresh.n == 2 && !strcmp(fresh.v[0], "pci:a") &&
 	      !strcmp(fresh.v[1], "pci:b"));
 	/* nothing new: the round loop ends */
-	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 0 && fresh.n == 0);
+	CHECK(kmod_scan(sys, &seen, &fresh, &err) == 0 && fresh.n == 0);
 	modalias("sys/bus/virtio/devices/v1", "virtio:d2\n");
-	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 1);
+	CHECK(kmod_scan(sys, &seen, &fresh, &err) == 1);
 	CHECK(fresh.n == 1 && !strcmp(fresh.v[0], "virtio:d2"));
 	CHECK(seen.n == 3);
 	kmod_strs_free(&seen);
@@ -211,10 +211,10 @@ static void scan_returns_each_modalias_once_and_then_only_new_ones(void)
 	modalias("sys2/devices/a/b", "x:1\n");
 	modalias("sys2/devices/a", "x:2\n");
 	snprintf(sys, sizeof(sys), "%s/sys2", base);
-	CHECK(kmod_scan(sys, &seen, &fresh, &st) == 2);
+	CHECK(kmod_scan(sys, &seen, &fresh, &err) == 2);
 	snprintf(sys, sizeof(sys), "%s/none", base);
-	CHECK(kmod_scan(sys, &seen, &fresh, &st) == -1 && errno == ENOENT &&
-	      !strcmp(st, "open devices"));
+	CHECK(kmod_scan(sys, &seen, &fresh, &err) == -1 && errno == ENOENT &&
+	      !strcmp(err.what, "open devices"));
 	kmod_strs_free(&seen);
 	kmod_strs_free(&fresh);
 }
