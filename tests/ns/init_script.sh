@@ -311,6 +311,9 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	mk -o "$T/pf2.img" -P "$T/mine2" > "$T/mk.out" 2>&1
 	t "-P FILE: a required entry the kernel lacks is an error naming it" sh -c \
 		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/pf2.img' ]"
+	t "the /run skeleton is the directories scripts/run-skeleton names" sh -c \
+		"[ \"\$('$INITBOX_HOST' cpio-unpack -t '$T/a/lib/initbox/run.cpio' | grep / | sort | tr '\\n' ' ')\" = \
+		   \"\$(grep -v '^#' '$TOP/scripts/run-skeleton' | while read -r d _; do echo \$d; done | sort | tr '\\n' ' ')\" ]"
 	mk -o "$T/m.img" -m loop -m none_such > "$T/mk.out" 2>&1
 	t "an unknown module is an error naming it" sh -c \
 		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/m.img' ]"
