@@ -19,17 +19,11 @@
  *   -i  ignore install and remove commands (--ignore-install)
  *   -r  remove the NAMEs and the dependencies they leave unused (--remove)
  *   -c  print the configuration (--showconfig)
- *   -P FILE  the entries of module profile FILE as NAMEs of -a, before
- *       the operands (--profile; repeatable): NAME, a GLOB over the
- *       tree's module names (with a '/': over their paths), ?ENTRY
- *       optional (no error when missing), !ENTRY excluded; '#' comments
- *       (docs/modprobe.md, "Profiles")
- *   --plan  print the plan, load nothing, one line a module, each once:
- *       its file as modules.dep names it (relative to the module
- *       directory), "builtin NAME", or "missing NAME" ("missing ?NAME"
- *       for an optional entry); dependencies and softdeps included,
- *       install commands ignored, loaded modules listed as any other.
- *       Operands are NAMEs as with -a
+ *   -P FILE  the NAMEs of module profile FILE, before the operands
+ *       (--profile; repeatable): NAME, GLOB, ?optional, !excluded
+ *   --plan  load nothing, print one line a module, each once: its file
+ *       as modules.dep names it, "builtin NAME" or "missing NAME"
+ *       ("missing ?NAME": optional); install commands ignored
  *   -R  print the names of the modules each NAME resolves to, one a
  *       line (--resolve-alias)
  *   --first-time  fail when a NAME is loaded already (-r: is not)
