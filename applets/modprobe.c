@@ -6,6 +6,8 @@
  *                 -C [-a NAME...]
  *        modprobe [-qnvi] [-d BASEDIR] [-S KVER] -r NAME...
  *        modprobe [-d BASEDIR] [-S KVER] -c
+ *        modprobe [-d BASEDIR] [-S KVER] --plan [-P FILE]... [NAME...]
+ *        modprobe [-q] [-d BASEDIR] [-S KVER] -R NAME...
  *   -q  quiet: no message when a module is not found (still exit 1)
  *   -a  every operand is a module or alias (no parameters)
  *   -n  dry run: resolve, print the plan, load nothing (--dry-run)
@@ -17,6 +19,13 @@
  *   -i  ignore install and remove commands (--ignore-install)
  *   -r  remove the NAMEs and the dependencies they leave unused (--remove)
  *   -c  print the configuration (--showconfig)
+ *   -P FILE  the NAMEs of module profile FILE, before the operands
+ *       (--profile; repeatable): NAME, GLOB, ?optional, !excluded
+ *   --plan  load nothing, print one line a module, each once: its file
+ *       as modules.dep names it, "builtin NAME" or "missing NAME"
+ *       ("missing ?NAME": optional); install commands ignored
+ *   -R  print the names of the modules each NAME resolves to, one a
+ *       line (--resolve-alias)
  *   --first-time  fail when a NAME is loaded already (-r: is not)
  *   --config PATH  the configuration from PATH, a directory or file
  *       (repeatable), not /etc /run /lib ... modprobe.d (kmod's -C)
@@ -51,7 +60,7 @@
  *
  * exit: 0 loaded (or nothing to do; a softdep that did not load fails
  * nothing), 1 not found, a file's name, or a module asked for (or one it
- * needs) did not load, 2 usage
+ * needs) did not load (--plan: a "missing NAME" line), 2 usage
  *
  * Notes: the kernel runs /sbin/modprobe -q -- ALIAS for request_module()
  * (fs-squashfs, char-major-10-237, ...), which works with this applet
@@ -76,10 +85,16 @@
 
 struct mp {
 	bool quiet, all, dry, verbose, show, coldplug, first, remove;
+	bool plan, resolve; /* --plan, -R */
+	bool optional;	    /* the name being planned is a profile's ?ENTRY */
 	bool missing; /* a configured alias named a module the tree lacks */
+	int rc;	      /* a profile's entries so far */
 	const char *asked; /* the NAME being planned */
 	const char *basedir, *kver, *sysfs;
-	const char *confs[9]; /* --config PATH..., NULL-terminated */
+	const char *confs[9];	 /* --config PATH..., NULL-terminated */
+	const char *profiles[9]; /* -P FILE..., NULL-terminated */
+	char **said;		 /* --plan's lines so far: each said once */
+	size_t n_said, cap_said;
 	struct kmod_ctx k;
 	struct kmod_jobs jobs;
 	struct kmod_strs seen, fresh; /* the coldplug's modaliases */
@@ -186,11 +201,73 @@ static int rm_module(struct mp *m, const struct kmod_step *s)
 	return 0;
 }
 
+/* --plan: LINE, unless said already */
+static void plan_line(struct mp *m, const char *line)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_said; i++)
+		if (!strcmp(m->said[i], line))
+			return;
+	if (array_grow(&m->said, &m->cap_said, m->n_said, sizeof(*m->said)))
+		die_errno("plan");
+	m->said[m->n_said] = strdup(line);
+	if (!m->said[m->n_said])
+		die_errno("plan");
+	m->n_said++;
+	printf("%s\n", line);
+}
+
+/* --plan: "missing NAME" for a name the tree lacks, "missing ?NAME" for
+ * an optional one; 1 when that fails the run */
+static int plan_missing(struct mp *m, const char *name)
+{
+	char line[600];
+
+	snprintf(line, sizeof(line), "missing %s%s", m->optional ? "?" : "",
+		 name);
+	plan_line(m, line);
+	return m->optional ? 0 : 1;
+}
+
+/* --plan's line for a step: the module's file as modules.dep lists it
+ * (relative to the module directory), or "builtin NAME"; -R: the names
+ * the lookup found */
+static int plan_step(struct mp *m, const struct kmod_step *s)
+{
+	size_t n = strlen(m->k.dir);
+	const char *p = s->path;
+	char line[600];
+
+	if (m->resolve) {
+		if (s->top)
+			plan_line(m, s->name);
+		return 0;
+	}
+	if (s->what == KMOD_MISSING) {
+		/* a softdep the tree lacks is planned by no one */
+		if (s->top && plan_missing(m, s->name))
+			m->missing = true;
+		return 0;
+	}
+	if (s->what == KMOD_BUILTIN) {
+		snprintf(line, sizeof(line), "builtin %s", s->name);
+		plan_line(m, line);
+		return 0;
+	}
+	if (!strncmp(p, m->k.dir, n) && p[n] == '/')
+		p += n + 1;
+	plan_line(m, p);
+	return 0;
+}
+
 static int step(void *arg, const struct kmod_step *s)
 {
 	struct mp *m = arg;
 	struct kmod_job *j;
 
+	if (m->plan || m->resolve)
+		return plan_step(m, s);
 	if (s->what == KMOD_MISSING) {
 		/* As kmod: -n plans it silently (exit 0), its load fails, -r
 		 * finds it not loaded. A softdep's or a device's is skipped. */
@@ -312,6 +389,10 @@ static int plan_one(struct mp *m, const char *name, const char *params)
 			warn("%s is a file, not a module name: insmod loads a file", name);
 		return 1;
 	}
+	if (rc == -1 && errno == ENOENT && m->plan)
+		return plan_missing(m, name);
+	if (rc == -1 && errno == ENOENT && m->optional)
+		return 0;
 	if (rc == -1 && errno == ENOENT) {
 		if (!m->quiet)
 			warn("module %s not found in modules.dep (%s)", name,
@@ -323,6 +404,43 @@ static int plan_one(struct mp *m, const char *name, const char *params)
 		return 1;
 	}
 	return rc ? 1 : 0;
+}
+
+/* A profile's entry: planned as a NAME of -a */
+static int want(void *arg, const struct kmod_want *w)
+{
+	struct mp *m = arg;
+
+	m->optional = w->optional;
+	if (w->none && m->plan) {
+		m->rc |= plan_missing(m, w->name);
+	} else if (w->none && !w->optional) {
+		if (!m->quiet)
+			warn("no module matches %s", w->name);
+		m->rc = 1;
+	} else if (!w->none) {
+		/* each entry planned whole, as each NAME of -a */
+		if (!m->coldplug)
+			kmod_plan_reset(&m->k);
+		m->rc |= plan_one(m, w->name, NULL);
+	}
+	m->optional = false;
+	return 0;
+}
+
+/* -P FILE: its entries planned in order; 0 or 1 */
+static int profile(struct mp *m, const char *path)
+{
+	struct kmod_buf b;
+	size_t line;
+
+	if (kmod_read(path, 1 << 20, &b) < 0)
+		die_errno("read profile %s", path);
+	m->rc = 0;
+	if (kmod_profile_each(&m->k, b.p, want, m, &line) < 0)
+		die("read profile %s: line %zu: not an entry", path, line);
+	free(b.p);
+	return m->rc;
 }
 
 /* Drivers for the devices present: a round reads the modalias of every
@@ -457,6 +575,9 @@ int modprobe_main(int argc, char **argv)
 	    {"ignore-remove", OPT_NONE, 'i'},
 	    {"config", OPT_ARG, 'K'},
 	    {"watch", OPT_ARG, 'w'},
+	    {"profile", OPT_ARG, 'P'},
+	    {"plan", OPT_NONE, 'L'},
+	    {"resolve-alias", OPT_NONE, 'R'},
 	    {NULL, 0, 0},
 	};
 	struct mp m;
@@ -464,7 +585,7 @@ int modprobe_main(int argc, char **argv)
 	sigset_t term;
 	size_t len = 0;
 	uint64_t v, secs = 0;
-	int c, i, rc = 0, nconf = 0, tfd = -1;
+	int c, i, rc = 0, nconf = 0, nprof = 0, tfd = -1;
 	bool config = false, bl = false, nocmd = false;
 
 	memset(&m, 0, sizeof(m));
@@ -477,7 +598,7 @@ int modprobe_main(int argc, char **argv)
 	 * exec) would make the kernel reap them and lose their results */
 	(void)signal(SIGCHLD, SIG_DFL);
 	opt_init(&o);
-	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brciw:", longs)) != -1) {
+	while ((c = opt_next(&o, argc, argv, "qanvDd:S:Cj:brciw:P:R", longs)) != -1) {
 		switch (c) {
 		case 'q':
 			m.quiet = true;
@@ -526,6 +647,18 @@ int modprobe_main(int argc, char **argv)
 				die_usage("too many --config");
 			m.confs[nconf++] = o.arg;
 			break;
+		case 'P':
+			if (nprof == (int)ARRAY_SIZE(m.profiles) - 1)
+				die_usage("too many -P");
+			m.profiles[nprof++] = o.arg;
+			m.all = true;
+			break;
+		case 'L': /* long only: --plan */
+			m.plan = m.all = true;
+			break;
+		case 'R':
+			m.resolve = m.all = true;
+			break;
 		case 'j':
 			if (num_u64(o.arg, 64, &v) < 0 || !v)
 				die_usage("bad number of jobs '%s'", o.arg);
@@ -539,11 +672,15 @@ int modprobe_main(int argc, char **argv)
 			die_opt(&o, c);
 		}
 	}
+	if ((m.plan || m.resolve) && (m.remove || m.coldplug || config || secs))
+		die_usage("--plan and -R exclude -r, -C, -c and -w");
+	if (m.plan && m.resolve)
+		die_usage("--plan and -R exclude each other");
 	if (m.coldplug && !m.all && o.ind != argc)
 		die_usage("-C takes operands only with -a");
 	if (m.remove && m.coldplug)
 		die_usage("-r and -C exclude each other");
-	if (!m.coldplug && !config && o.ind == argc)
+	if (!m.coldplug && !config && !nprof && o.ind == argc)
 		die_usage("missing NAME");
 	if (secs && !m.coldplug)
 		die_usage("-w needs -C");
@@ -567,13 +704,16 @@ int modprobe_main(int argc, char **argv)
 		return show_config(&m);
 	m.k.bl_off = m.remove;
 	m.k.bl_names = bl;
-	m.k.no_cmds = nocmd;
+	/* a plan names files: an install command's would be its own */
+	m.k.no_cmds = nocmd || m.plan || m.resolve;
 	/* The named modules are queued first but load after the devices'
 	 * drivers, which /init needs first to find the medium; with jobs to
 	 * spare they load alongside. */
 	if (m.coldplug && (m.dry || m.show))
 		rc |= coldplug(&m);
 	if (m.all) {
+		for (i = 0; i < nprof; i++)
+			rc |= profile(&m, m.profiles[i]);
 		for (i = o.ind; i < argc; i++) {
 			/* after -C: its last round's modules are not shown
 			 * again by -n */
@@ -592,6 +732,9 @@ int modprobe_main(int argc, char **argv)
 		kmod_strs_free(&m.fresh);
 		kmod_jobs_free(&m.jobs);
 		kmod_close(&m.k);
+		while (m.n_said)
+			free(m.said[--m.n_said]);
+		free(m.said);
 		return out_done(rc || m.jobs.failed || m.missing ? 1 : 0);
 	}
 	for (i = o.ind + 1; i < argc; i++) {

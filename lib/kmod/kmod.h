@@ -143,6 +143,30 @@ void kmod_plan_reset(struct kmod_ctx *k);
 int kmod_plan_aliases(struct kmod_ctx *k, char *const *aliases, size_t n,
 		      kmod_step_fn fn, void *arg);
 
+/* kmod_profile.c: a module profile (config/modules/, docs/modprobe.md),
+ * one entry a line, '#' comment lines and blank lines skipped:
+ *   NAME   a module name or alias, planned as kmod_plan plans it
+ *   GLOB   a pattern ('*', '?', [...]) over the module names of
+ *          modules.dep, or with a '/' over their paths as listed there
+ *          (kernel/drivers/ata/ and a star: '*' matches '/' too): each match
+ *   ?ENTRY optional: a tree without it is no error
+ *   !ENTRY excluded: no NAME or GLOB of the profile yields a module it
+ *          names, wherever the line stands (a dependency still may)
+ * '-' and '_' are alike in names and name patterns. */
+struct kmod_want {
+	const char *name; /* as written; a glob's match: the module's name */
+	bool optional;    /* a ?ENTRY */
+	bool none;        /* a GLOB that names no module of the tree */
+};
+typedef int (*kmod_want_fn)(void *arg, const struct kmod_want *w);
+/* fn for each name the profile TEXT (NUL-terminated) asks for, in its
+ * order, a GLOB's matches in modules.dep's order. Returns 0, fn's non-zero
+ * result, or -1 with EINVAL and *LINE the number of a line that is no
+ * entry (blanks inside a word, a mark alone, a word over 511 bytes),
+ * before any call of fn. */
+int kmod_profile_each(const struct kmod_ctx *k, const char *text,
+		      kmod_want_fn fn, void *arg, size_t *line);
+
 /* A sorted set of strings (modalias values). */
 struct kmod_strs {
 	char **v;

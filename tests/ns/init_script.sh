@@ -299,7 +299,21 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 	t "-P and -m combine" sh -c \
 		"find '$T/pm/lib/modules' -name ata_piix.ko | grep -q . && find '$T/pm/lib/modules' -name virtio_blk.ko | grep -q ."
 	mk -o "$T/px.img" -P desktop > "$T/mk.out" 2>&1
-	t "-P with an unknown profile is a usage error" sh -c "grep -q 'takes virt, pc or host' '$T/mk.out' && [ ! -e '$T/px.img' ]"
+	t "-P with an unknown profile is a usage error naming the profiles of config/modules" sh -c \
+		"grep -q -- '-P takes host, a file or one of pc virt' '$T/mk.out' && [ ! -e '$T/px.img' ]"
+	printf '# mine\nloop\n?none_such\n?nls_*\n!nls_[!a]*\n' > "$T/mine"
+	mk -o "$T/pf.img" -P "$T/mine" -v -c none > "$T/mk.out" 2>&1
+	mkdir "$T/pf" && "$INITBOX_HOST" cpio-unpack -C "$T/pf" "$T/pf.img" 2> /dev/null
+	t "-P FILE: a profile of one's own, its glob less the excluded, its optional entry the kernel lacks said with -v" sh -c \
+		"[ \"\$(cd '$T/pf/lib/modules' && find . -name '*.ko' | sed 's|.*/||' | sort | tr '\\n' ' ')\" = 'loop.ko nls_ascii.ko ' ] &&
+		 grep -q '^mkinitramfs: profile $T/mine: none_such is not in this kernel' '$T/mk.out'"
+	printf 'loop\nnone_such\n' > "$T/mine2"
+	mk -o "$T/pf2.img" -P "$T/mine2" > "$T/mk.out" 2>&1
+	t "-P FILE: a required entry the kernel lacks is an error naming it" sh -c \
+		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/pf2.img' ]"
+	t "the /run skeleton is the directories scripts/run-skeleton names" sh -c \
+		"[ \"\$('$INITBOX_HOST' cpio-unpack -t '$T/a/lib/initbox/run.cpio' | grep / | sort | tr '\\n' ' ')\" = \
+		   \"\$(grep -v '^#' '$TOP/scripts/run-skeleton' | while read -r d _; do echo \$d; done | sort | tr '\\n' ' ')\" ]"
 	mk -o "$T/m.img" -m loop -m none_such > "$T/mk.out" 2>&1
 	t "an unknown module is an error naming it" sh -c \
 		"grep -q 'unknown module none_such' '$T/mk.out' && [ ! -e '$T/m.img' ]"

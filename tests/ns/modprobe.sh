@@ -66,6 +66,62 @@ builtin ext9" ] && pass "a built-in module is success (said by -D only, as kmod)
 got=$(plan -a mid lonely)
 [ "$got" = "insmod base.ko insmod mid.ko insmod fs/lonely.ko.zst " ] &&
 	pass "-a takes several modules" || fail "-a" "$got"
+
+# --plan and -P: the machine-readable plan mkinitramfs builds images from
+got=$(mp --plan top-mod mid ext9 nosuch 2>&1; echo "rc=$?")
+[ "$got" = "kernel/base.ko
+kernel/mid.ko
+kernel/top-mod.ko
+builtin ext9
+missing nosuch
+rc=1" ] && pass "--plan: each module's file once as modules.dep names it, builtin and missing lines, exit 1 for a missing name" ||
+	fail "--plan lines" "$got"
+cat > "$T/prof" <<'EOF'
+# a profile: names, globs, optional and excluded entries
+?nosuch
+top_mod
+kernel/fs/*
+  !lonely
+crc*
+?zz*
+EOF
+got=$(mp --plan -P "$T/prof" 2>&1; echo "rc=$?")
+[ "$got" = "missing ?nosuch
+kernel/base.ko
+kernel/mid.ko
+kernel/top-mod.ko
+kernel/crc.ko
+kernel/crcgen.ko
+kernel/fs/sqfs.ko.xz
+kernel/fs/lonely.ko.zst
+missing ?zz*
+rc=0" ] && pass "-P: entries in order, a path glob, an excluded entry still brought by a softdep, optional ones missing without failing" ||
+	fail "-P --plan" "$got"
+printf 'mid\nnone_such\n' > "$T/prof2"
+got=$(mp --plan -P "$T/prof2" lonely 2>&1; echo "rc=$?")
+[ "$got" = "kernel/base.ko
+kernel/mid.ko
+missing none_such
+kernel/fs/lonely.ko.zst
+rc=1" ] && pass "-P: a required entry the tree lacks fails the plan; operands come after the profile" ||
+	fail "-P required entry" "$got"
+got=$(mp -n -P "$T/prof" 2>&1; echo "rc=$?")
+want=$(mp -n -a top_mod sqfs crc crcgen 2>&1; echo "rc=$?")
+[ "$got" = "$want" ] && pass "-P without --plan loads the entries as -a loads its NAMEs (dry run here), an optional one missing silently" ||
+	fail "-P -n" "$got"
+printf 'mid\n# two words\nmid top\n' > "$T/prof3"
+t "-P: a line that is no entry is refused naming the file and the line, exit 1" sh -c \
+	"'$INITBOX' modprobe -d '$T' -S $K --config '$T/noconf' --plan -P '$T/prof3' > $T/out 2> $T/err; [ \$? = 1 ] &&
+	 [ \"\$(cat $T/err)\" = 'modprobe: read profile $T/prof3: line 3: not an entry' ] && [ ! -s $T/out ]"
+got=$(mp -R crypto-crc fs-sqfs ext9 2>&1; echo "rc=$?")
+[ "$got" = "crcgen
+crc
+sqfs
+ext9
+rc=0" ] && pass "-R prints the modules each name resolves to, built-in ones too" ||
+	fail "-R" "$got"
+t "--plan with -C is a usage error" sh -c \
+	"'$INITBOX' modprobe -d '$T' -S $K --plan -C > /dev/null 2>&1; [ \$? = 2 ]"
 t "a missing module: exit 1, one clear line naming the kernel version" sh -c \
 	"'$INITBOX' modprobe -d '$T' -S $K nosuch 2> $T/err; [ \$? = 1 ] &&
 	 [ \"\$(cat $T/err)\" = 'modprobe: module nosuch not found in modules.dep ($K)' ]"
