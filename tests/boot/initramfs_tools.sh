@@ -1,5 +1,5 @@
 # initramfs_tools.sh - Debian's initramfs-tools as a client of initbox:
-# Debian's own mkinitramfs, run in a cached Debian root (lib_debroot.sh) for the
+# Debian's own mkinitramfs, run in a cached Debian root (scripts/lib/debroot.sh) for the
 # test kernel, builds the image as Debian ships it (the control) and with
 # scripts/initramfs-tools installed by its recipe (initbox's run-init),
 # once as Debian's default (BUSYBOX=auto with busybox installed: the
@@ -13,11 +13,12 @@
 # the hook but no binary and after "install -r" (Debian's files).
 # The root is of the KERNEL suite (bookworm by default); ITOOLS_SUITE=trixie
 # takes trixie's initramfs-tools with the same test kernel.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need initramfs_tools
 boot_kernel || { echo "FAIL: initramfs_tools: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
-. "$TOP/tests/boot/lib_debroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
+. "$TOP/scripts/lib/debroot.sh"
 suite=${ITOOLS_SUITE:-$KERNEL}
 tn=initramfs_tools-$suite
 command -v unshare >/dev/null && command -v mkfs.ext4 >/dev/null ||

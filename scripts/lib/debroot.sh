@@ -1,6 +1,6 @@
-# lib_debroot.sh - Debian root directories for the boot tests, built once with
-# mmdebstrap from the Debian archive and cached under build/debroot/.
-# Sourced after tests/boot/lib.sh (BUILD, TOP).
+# debroot.sh - Debian root directories for the boot tests, the demo and the
+# benches, built once with mmdebstrap from the Debian archive and cached
+# under build/debroot/. Sourced after boot.sh (BUILD, TOP).
 #
 # debian_root NAME SUITE "PACKAGES" [MMDEBSTRAP-ARGS...]
 #   sets DEBROOT to build/debroot/NAME/root: a minbase root of SUITE with
@@ -9,7 +9,7 @@
 #   them); anything else rebuilds it. The root is made as root, in a
 #   directory of its own; nothing on the host changes.
 #   The mirror is deb.debian.org, the only archive this project may reach
-#   (tests/boot/lib.sh kernel_sources says the same for kernels).
+#   (boot.sh kernel_sources says the same for kernels).
 
 debian_root() {
 	dr_name=$1 dr_suite=$2 dr_pkgs=$(echo "$3" | tr ', ' '\n\n' | sed '/^$/d' | sort -u | paste -sd, -)
