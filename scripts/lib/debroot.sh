@@ -10,6 +10,18 @@
 #   directory of its own; nothing on the host changes.
 #   The mirror is deb.debian.org, the only archive this project may reach
 #   (boot.sh kernel_sources says the same for kernels).
+#
+# debroot ROOT OUT SCRIPT [ARG...]
+#   runs the shell text SCRIPT (with set -eu) in a mount namespace of its
+#   own, where ROOT (a debian_root) is the lower layer of an overlay on a
+#   tmpfs, so that the cache is never written; the test kernel's modules
+#   (boot_kernel: KROOT, KVER) are bound read-only at /usr/lib/modules/KVER
+#   and its config is in /boot; /proc, /sys, /dev and a tmpfs /tmp are
+#   mounted, and the host's directory OUT is bound at /out. In SCRIPT, $r
+#   is the root's path on the host, $KVER the kernel, "$@" the ARGs, and
+#   `in_root CMD...` runs CMD chrooted in the root with a clean
+#   environment. Every mount goes with the namespace. For Debian's own
+#   initramfs builders: tests/boot/initramfs_tools.sh, scripts/bench-live.
 
 debian_root() {
 	dr_name=$1 dr_suite=$2 dr_pkgs=$(echo "$3" | tr ', ' '\n\n' | sed '/^$/d' | sort -u | paste -sd, -)
@@ -45,4 +57,34 @@ debian_root() {
 DEBIAN_SYSTEMD_PKGS="systemd-sysv udev dbus kmod procps"
 debian_systemd_root() {
 	debian_root systemd bookworm "$DEBIAN_SYSTEMD_PKGS"
+}
+
+debroot() {
+	dr_root=$1 dr_out=$2 dr_script=$3
+	shift 3
+	mkdir -p "$BUILD/debroot" && dr_ns=$(mktemp -d "$BUILD/debroot/ns.XXXXXX") || return 1
+	unshare --mount --fork sh -c '
+		set -eu
+		ns=$1 lower=$2 out=$3 kroot=$4 KVER=$5 script=$6
+		shift 6
+		# the upper layer takes what the builders write (their staging
+		# trees of modules): a bound, not an estimate
+		mount -t tmpfs -o size=2g debroot "$ns"
+		mkdir "$ns/upper" "$ns/work" "$ns/root"
+		mount -t overlay -o "lowerdir=$lower,upperdir=$ns/upper,workdir=$ns/work" debroot "$ns/root"
+		r=$ns/root
+		mkdir -p "$r/usr/lib/modules/$KVER" "$r/out" "$r/boot"
+		mount --bind "$kroot/lib/modules/$KVER" "$r/usr/lib/modules/$KVER"
+		mount -o remount,bind,ro "$r/usr/lib/modules/$KVER"
+		cp "$kroot/boot/config-$KVER" "$r/boot/"
+		mount -t proc proc "$r/proc"
+		mount -t sysfs sys "$r/sys"
+		mount --rbind /dev "$r/dev"
+		mount -t tmpfs tmp "$r/tmp"
+		mount --bind "$out" "$r/out"
+		in_root() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$r" "$@"; }
+		eval "$script"' sh "$dr_ns" "$dr_root" "$dr_out" "$KROOT" "$KVER" "$dr_script" "$@"
+	dr_rc=$?
+	rmdir "$dr_ns"
+	return $dr_rc
 }
