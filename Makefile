@@ -217,7 +217,7 @@ KERNELS ?= $(KERNEL)
 export KERNEL
 kernel: test-tools
 	$(Q)for k in $(KERNELS); do \
-		KERNEL=$$k TOP=$(CURDIR) sh -c '. tests/boot/lib.sh && boot_kernel' || exit 1; \
+		KERNEL=$$k TOP=$(CURDIR) sh -c '. scripts/lib/boot.sh && boot_kernel' || exit 1; \
 	done
 
 BOOT_LAYERS = $(if $(filter-out $(KERNEL),$(KERNELS)),$(KERNELS:%=boot@%),boot)

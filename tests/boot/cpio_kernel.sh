@@ -3,7 +3,8 @@
 # cpio -o wrote by the initrd document's command (find . | cpio --quiet -H
 # newc -o | gzip -9 -n, after the same early segment); /init checks
 # contents, modes, owners, mtimes, symlinks, hardlinks and nodes.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need cpio_kernel
 H=${INITBOX_HOST:-}
 [ -x "$H" ] || { echo "FAIL: cpio_kernel: no host-profile binary at INITBOX_HOST (make CONFIG=host)"; exit 1; }

@@ -1,6 +1,7 @@
 # harness.sh - the boot harness itself: a PASS line passes, anything else
 # (a FAIL line, a panic, silence) fails, and fails fast.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need harness
 boot_kernel || { echo "FAIL: harness: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/harness

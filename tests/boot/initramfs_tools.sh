@@ -1,5 +1,5 @@
 # initramfs_tools.sh - Debian's initramfs-tools as a client of initbox:
-# Debian's own mkinitramfs, run in a cached Debian root (lib_debroot.sh) for the
+# Debian's own mkinitramfs, run in a cached Debian root (scripts/lib/debroot.sh) for the
 # test kernel, builds the image as Debian ships it (the control) and with
 # scripts/initramfs-tools installed by its recipe (initbox's run-init),
 # once as Debian's default (BUSYBOX=auto with busybox installed: the
@@ -13,11 +13,12 @@
 # the hook but no binary and after "install -r" (Debian's files).
 # The root is of the KERNEL suite (bookworm by default); ITOOLS_SUITE=trixie
 # takes trixie's initramfs-tools with the same test kernel.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need initramfs_tools
 boot_kernel || { echo "FAIL: initramfs_tools: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
-. "$TOP/tests/boot/lib_debroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
+. "$TOP/scripts/lib/debroot.sh"
 suite=${ITOOLS_SUITE:-$KERNEL}
 tn=initramfs_tools-$suite
 command -v unshare >/dev/null && command -v mkfs.ext4 >/dev/null ||
@@ -27,28 +28,14 @@ command -v unshare >/dev/null && command -v mkfs.ext4 >/dev/null ||
 debian_root "itools-$suite" "$suite" "initramfs-tools busybox udev kmod zstd" ||
 	{ echo "FAIL: $tn: cannot build the Debian root"; exit 1; }
 w=$BUILD/boot-work/$tn
-rm -rf "$w" && mkdir -p "$w/out" "$w/ns" || exit 1
+rm -rf "$w" && mkdir -p "$w/out" || exit 1
 
-# In a mount namespace of its own (every mount goes with it): the cached
-# root under an overlay on a tmpfs, so the cache stays as it was, the test
-# kernel's modules bound in, /proc /sys /dev for mkinitramfs, and $w/out
-# as /out for the images.
-cat > "$w/build.sh" <<'EOS'
-set -eu
-w=$1 root=$2 kroot=$3 kver=$4 recipe=$5 bin=$6
-mount -t tmpfs -o size=1g itools "$w/ns"
-mkdir "$w/ns/upper" "$w/ns/work" "$w/ns/root"
-mount -t overlay -o "lowerdir=$root,upperdir=$w/ns/upper,workdir=$w/ns/work" itools "$w/ns/root"
-r=$w/ns/root
-mkdir -p "$r/usr/lib/modules/$kver" "$r/out"
-mount --bind "$kroot/lib/modules/$kver" "$r/usr/lib/modules/$kver"
-mount -o remount,bind,ro "$r/usr/lib/modules/$kver"
-cp "$kroot/boot/config-$kver" "$r/boot/"
-mount -t proc proc "$r/proc"
-mount -t sysfs sys "$r/sys"
-mount --bind /dev "$r/dev"
-mount --bind "$w/out" "$r/out"
-mkinit() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$r" mkinitramfs -o "/out/$1.img" "$kver"; }
+# In a chroot of the cached root (scripts/lib/debroot.sh debroot: an
+# overlay, so the cache stays as it was, the test kernel's modules bound
+# in), $w/out as /out for the images.
+build=$(cat <<'EOS'
+recipe=$1 bin=$2
+mkinit() { in_root mkinitramfs -o "/out/$1.img" "$KVER"; }
 mkinit plain
 "$recipe" -D "$r" -b "$bin"
 mkinit hooked
@@ -70,8 +57,9 @@ mkinit klibc
 "$recipe" -D "$r" -b "$bin"
 mkinit klibc-hooked
 EOS
-if ! unshare --mount --fork sh "$w/build.sh" "$w" "$DEBROOT" "$KROOT" "$KVER" \
-	"$TOP/scripts/initramfs-tools/install" "$INITBOX_MINIMAL" > "$w/build.log" 2>&1; then
+)
+if ! debroot "$DEBROOT" "$w/out" "$build" "$TOP/scripts/initramfs-tools/install" \
+	"$INITBOX_MINIMAL" > "$w/build.log" 2>&1; then
 	echo "FAIL: $tn: Debian's mkinitramfs in the $suite root failed; the end of $w/build.log:"
 	tail -n 15 "$w/build.log" | sed 's/^/    | /'
 	exit 1

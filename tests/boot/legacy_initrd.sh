@@ -10,10 +10,11 @@
 #      /dev/ram0, brd loaded by /init) becomes the root, its /sbin/init
 #      does pivot_root . initrd + exec chroot . /sbin/init with initbox;
 #      the real init unmounts /initrd and runs blockdev --flushbufs.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need legacy_initrd
 boot_kernel || { echo "FAIL: legacy_initrd: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
 command -v mkfs.ext2 >/dev/null || { echo "FAIL: legacy_initrd: needs mkfs.ext2 (e2fsprogs)"; exit 1; }
 w=$BUILD/boot-work/legacy_initrd
 M=$KROOT/lib/modules/$KVER

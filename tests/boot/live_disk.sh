@@ -1,7 +1,8 @@
 # live_disk.sh - scenario 4: a normal disk boot, root=UUID= on an ext4
 # virtio disk, through the same /init.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_disk
 boot_kernel || { echo "FAIL: live_disk: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_disk

@@ -7,8 +7,9 @@
 # drive while /init waits is found: findmedia rescans at least once a
 # second and asks the drive again (its open makes the kernel re-read the
 # disc's size), with no block uevent needed.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_emptycd
 boot_kernel || { echo "FAIL: live_emptycd: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_emptycd

@@ -19,8 +19,9 @@
 #               after the switch; the live system reads its whole root
 # Prints "HW: NAME wall W s, /init from S0 s to the switch at S1 s (uptime)"
 # lines for docs/live-boot.md (in build/test-logs/boot-live_hw.log).
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_hw
 for c in xorriso mkfs.vfat mcopy; do
 	command -v $c > /dev/null || { echo "FAIL: live_hw: needs $c (scripts/deps.sh tools)"; exit 1; }

@@ -3,8 +3,9 @@
 # medium for /live/rootfs.squashfs. Two boots: a virtio-scsi CD-ROM
 # (sr_mod, the default module set) and qemu's -cdrom, an IDE CD-ROM (with
 # mkinitramfs -m ... ata_piix).
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_iso
 command -v xorriso > /dev/null || { echo "FAIL: live_iso: needs xorriso (scripts/deps.sh tools)"; exit 1; }
 boot_kernel || { echo "FAIL: live_iso: cannot fetch the test kernel"; exit 1; }

@@ -6,11 +6,12 @@
 # real-root-dev; the real root on the virtio disk is mounted and its init
 # runs as PID 1 with the initrd moved to /initrd. Then an /initrd.image
 # that is no filesystem: /init's rescue shell, the image left as it was.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_legacy
 boot_kernel || { echo "FAIL: live_legacy: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
 command -v mkfs.ext2 > /dev/null || { echo "FAIL: live_legacy: needs mkfs.ext2 (e2fsprogs)"; exit 1; }
 w=$BUILD/boot-work/live_legacy
 M=$KROOT/lib/modules/$KVER

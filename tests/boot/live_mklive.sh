@@ -4,12 +4,13 @@
 # menu's default entry, which boots the busybox test root on Debian's
 # generic kernel (-P pc) to BOOT-RESULT: PASS. Also: two runs with the
 # same SOURCE_DATE_EPOCH give the same bytes, mklive's refusals, and the
-# Debian systemd root (tests/boot/live/debian.sh) from mklive's ISO on
+# Debian systemd root (scripts/lib/live_debian.sh) from mklive's ISO on
 # SeaBIOS at 128 MiB, its check unit's checks passing.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
-. "$TOP/tests/boot/lib_debroot.sh"
-. "$TOP/tests/boot/live/debian.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
+. "$TOP/scripts/lib/debroot.sh"
+. "$TOP/scripts/lib/live_debian.sh"
 boot_need live_mklive
 boot_kernel generic || { echo "FAIL: live_mklive: cannot fetch the generic kernel"; exit 1; }
 w=$BUILD/boot-work/live_mklive

@@ -3,8 +3,9 @@
 # on the console; the kernel does not panic. The shell is driven through
 # the serial console: it must run what is typed, and a new shell must come
 # up after `exit` (PID 1 never exits).
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_nomedium
 boot_kernel || { echo "FAIL: live_nomedium: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_nomedium

@@ -7,8 +7,9 @@
 # crypto-crc32c" names beside crc32c_generic. ext4 must load anyway, and
 # the persistent overlay mount. One kernel only (bookworm): the modules'
 # names and softdeps are 6.1's.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_pc_oldcpu
 if [ "$KERNEL" != bookworm ]; then
 	echo "SKIP: live_pc_oldcpu: Debian 12's generic kernel only (KERNEL=$KERNEL)"

@@ -1,8 +1,9 @@
 # live_persist.sh - scenario 6: live.cow=LABEL=INITBOX_COW keeps the
 # overlay's upper layer on an ext4 device: a file written in one boot is
 # there in the next.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_persist
 boot_kernel || { echo "FAIL: live_persist: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_persist

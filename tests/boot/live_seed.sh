@@ -3,8 +3,9 @@
 # scripts/mkinitramfs. The live root comes up as an overlay, the mounts
 # /init made under /run/initbox are visible in it, and the initramfs is
 # freed entirely.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_seed
 boot_kernel || { echo "FAIL: live_seed: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_seed

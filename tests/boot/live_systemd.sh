@@ -1,9 +1,9 @@
 # live_systemd.sh - a real distribution, live, at 128 MiB: Debian 12
-# minbase with systemd as init (tests/boot/lib_debroot.sh, cached), as the
+# minbase with systemd as init (scripts/lib/debroot.sh, cached), as the
 # squashfs of an ISO 9660 image; Debian's generic kernel (every storage
 # driver a module) with mkinitramfs -P pc. Booted as a CD in qemu pc's IDE
 # drive (-cdrom) and as a USB stick on qemu-xhci. The root's
-# initbox-check.service (tests/boot/live/debian.sh) checks, once systemd
+# initbox-check.service (scripts/lib/live_debian.sh) checks, once systemd
 # has finished: multi-user.target reached, no failed unit, /run the tmpfs
 # /init made and moved (not mounted again), the /run/initbox mounts,
 # Shmem within 1 MiB of the live system's tmpfs files; and records
@@ -12,10 +12,11 @@
 # Under TCG a systemd boot takes 30 s to 2 min (more on a loaded machine):
 # BOOT_TIMEOUT defaults to 600 s here. SYSTEMD_MEM (default 128M) sets the
 # memory of both boots.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/lib_debroot.sh"
-. "$TOP/tests/boot/live/lib.sh"
-. "$TOP/tests/boot/live/debian.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/debroot.sh"
+. "$TOP/scripts/lib/live.sh"
+. "$TOP/scripts/lib/live_debian.sh"
 boot_need live_systemd
 command -v xorriso > /dev/null || { echo "FAIL: live_systemd: needs xorriso (scripts/deps.sh tools)"; exit 1; }
 boot_kernel generic || { echo "FAIL: live_systemd: cannot fetch Debian's generic kernel"; exit 1; }
@@ -23,7 +24,7 @@ mem=${SYSTEMD_MEM:-128M}
 w=$BUILD/boot-work/live_systemd
 rm -rf "$w" && mkdir -p "$w" || exit 1
 live_debian_rootfs "$w/rootfs" ||
-	{ echo "FAIL: live_systemd: cannot build the systemd root (tests/boot/lib_debroot.sh)"; exit 1; }
+	{ echo "FAIL: live_systemd: cannot build the systemd root (scripts/lib/debroot.sh)"; exit 1; }
 live_debian_iso "$w/rootfs" "$w/live.iso" INITBOX_DEB ||
 	{ echo "FAIL: live_systemd: cannot build the ISO"; exit 1; }
 rm -rf "$w/rootfs"

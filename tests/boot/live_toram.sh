@@ -2,8 +2,9 @@
 # its own, releases the medium (unmounted; no loop device left on it) and
 # boots from the copy. The medium's label has a blank: the kernel keeps
 # live.media=LABEL="INITBOX TORAM" one word, and so must /init.
-. "$TOP/tests/boot/lib.sh"
-. "$TOP/tests/boot/live/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
+. "$TOP/scripts/lib/live.sh"
 boot_need live_toram
 boot_kernel || { echo "FAIL: live_toram: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_toram

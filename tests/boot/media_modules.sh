@@ -14,7 +14,8 @@
 #   vde  a UDF disc with an ISO 9660 bridge (genisoimage -udf)
 # Each check prints "CHECK PASS: ..." or "CHECK FAIL: ...: why" on the
 # console; BOOT-RESULT: PASS only if every check passed.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need media_modules
 boot_kernel || { echo "FAIL: media_modules: cannot fetch the test kernel"; exit 1; }
 for c in depmod sfdisk mkfs.ext4 mksquashfs xorriso genisoimage; do

@@ -15,7 +15,8 @@
 #   vdd  GPT whose primary entry array fails its CRC (finding 5): as vdc
 #   vde  MBR whose primary 1 and logical 5 have type 0 and a size
 #        (finding 6): partitions all the same
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need media_parts
 boot_kernel || { echo "FAIL: media_parts: cannot fetch the test kernel"; exit 1; }
 command -v sfdisk >/dev/null 2>&1 ||

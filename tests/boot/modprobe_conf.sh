@@ -8,7 +8,8 @@
 # kernel command line sets loop.max_loop=4 and modprobe.blacklist=squashfs.
 # Each check prints "CHECK PASS: ..." or "CHECK FAIL: ...: why"; the last
 # line is BOOT-RESULT: PASS only if every check passed.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need modprobe_conf
 boot_kernel || { echo "FAIL: modprobe_conf: cannot fetch the test kernel"; exit 1; }
 for c in depmod mksquashfs; do

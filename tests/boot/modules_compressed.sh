@@ -10,10 +10,11 @@
 # header" in its log). Modules are the kernel's own files; on a kernel
 # that ships plain .ko (6.1) the test compresses copies with xz (CRC32,
 # as the kernel's build does) and zstd.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need modules_compressed
 boot_kernel || { echo "FAIL: modules_compressed: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
 for c in strace xz zstd; do
 	command -v $c > /dev/null || { echo "FAIL: modules_compressed: needs $c (scripts/deps.sh test-tools)"; exit 1; }
 done

@@ -3,10 +3,11 @@
 # boot without padding, and switch_root reports >= 40 MiB freed, and how
 # it switched: move + chroot before Linux 7.0 (rootfs cannot be pivoted),
 # pivot_root and a detach of the old root on 7.x's nullfs root.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need switch_root_free
 boot_kernel || { echo "FAIL: switch_root_free: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
 w=$BUILD/boot-work/switch_root_free
 mkdir -p "$w"
 sr_newroot "$w/root" "$SR_MEMINIT

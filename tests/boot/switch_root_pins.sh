@@ -3,10 +3,11 @@
 # process, its pid and the bytes; /image is visible and unmountable in the
 # new root. (c) init=/nonexistent falls back to /sbin/init, no panic; and
 # pivot_root on the real rootfs names the cause.
-. "$TOP/tests/boot/lib.sh"
+. "$TOP/scripts/lib/boot.sh"
+. "$TOP/tests/boot/lib_report.sh"
 boot_need switch_root_pins
 boot_kernel || { echo "FAIL: switch_root_pins: cannot fetch the test kernel"; exit 1; }
-. "$TOP/tests/boot/lib_switchroot.sh"
+. "$TOP/scripts/lib/switchroot.sh"
 w=$BUILD/boot-work/switch_root_pins
 mkdir -p "$w"
 rc=0

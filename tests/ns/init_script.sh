@@ -209,7 +209,7 @@ done
 # suffix of its module files (.ko; .ko.xz on 6.12 and 7.x) and its hash
 # module for signatures (none on 7.x).
 kroot= suf= hashmod=
-if kinfo=$(. "$TOP/tests/boot/lib.sh" && boot_kernel > /dev/null 2>&1 &&
+if kinfo=$(. "$TOP/scripts/lib/boot.sh" && boot_kernel > /dev/null 2>&1 &&
 	echo "$KROOT" && kmod_file loop | sed 's/.*\(\.ko[.a-z]*\)$/\1/' && kmod_hash_module); then
 	kroot=$(echo "$kinfo" | sed -n 1p)
 	suf=$(echo "$kinfo" | sed -n 2p)

@@ -13,7 +13,7 @@ ns_tmp
 need /sbin/modprobe
 /sbin/modprobe --version 2>/dev/null | grep -q '^kmod version' ||
 	{ fail "kmod's modprobe" "/sbin/modprobe is not kmod"; ns_done; exit; }
-kinfo=$(. "$TOP/tests/boot/lib.sh" && boot_kernel > /dev/null 2>&1 &&
+kinfo=$(. "$TOP/scripts/lib/boot.sh" && boot_kernel > /dev/null 2>&1 &&
 	echo "$KROOT $KVER") ||
 	{ fail "the test kernel's module tree" "make kernel fetches it"; ns_done; exit; }
 R=${kinfo% *} K=${kinfo#* }

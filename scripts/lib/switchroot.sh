@@ -1,6 +1,7 @@
-# lib_switchroot.sh - images for the switch_root boot scenarios (sourced by
-# tests/boot/switch_root_*.sh and scripts/bench-switchroot after lib.sh and
-# boot_kernel).
+# switchroot.sh - images for the switch_root boot scenarios (sourced by
+# tests/boot/switch_root_*.sh, legacy_initrd.sh, live_legacy.sh,
+# modules_compressed.sh, initramfs_tools.sh and scripts/bench-switchroot
+# after boot.sh and boot_kernel).
 #
 # sr_initramfs DIR SWITCH  an initramfs tree in DIR: static busybox, initbox,
 #                          the modules virtio_pci and virtio_blk need

@@ -1,4 +1,7 @@
-# lib.sh - the qemu boot harness, sourced by tests/boot/*.sh and scripts/.
+# boot.sh - the test kernel and the qemu boot harness, for tests/boot/*.sh,
+# the ns tests that read the kernel's tree, `make kernel`, scripts/demo,
+# demo-iso and bench-*. Needs TOP (scripts/lib/common.sh or tests/run set
+# it).
 #
 # boot_kernel        fetch the KERNEL suite's cloud kernel and modules once
 #                    (bookworm, trixie or sid; cached under build/kernel/);
@@ -28,13 +31,15 @@
 # boot_firmware NAME bios|uefi [QEMU_ARGS...]
 #                    boot_run without -kernel: SeaBIOS or OVMF boots the
 #                    media QEMU_ARGS give (below)
-# boot_report NAME   after boot_run: the PASS/FAIL line for tests/run
+#
+# The tests' PASS/FAIL lines (boot_report, live_expect ...) are in
+# tests/boot/lib_report.sh.
 #
 # A scenario's /init prints "BOOT-RESULT: PASS" (or FAIL: why) and then
 # powers off or exits; the kernel is booted with panic=-1 so a dying PID 1
 # ends qemu at once instead of hanging.
 
-: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TOP:?boot.sh: TOP unset (source scripts/lib/common.sh, or run under tests/run)}"
 BUILD=$TOP/build
 LOGS=$BUILD/test-logs/${KERNEL:-bookworm}
 mkdir -p "$LOGS"
@@ -365,18 +370,6 @@ mon_after() { # REGEX [SECONDS]
 }
 mon() { # COMMAND...
 	echo "$*" > "$mon_log.mon.in"
-}
-
-boot_report() { # NAME [TEST-NAME]
-	log=$LOGS/boot-$1.serial
-	if grep -q '^BOOT-RESULT: PASS' "$log"; then
-		echo "PASS: ${2:-$1}"
-	else
-		why=$(grep -m1 '^BOOT-RESULT:' "$log" | sed 's/^BOOT-RESULT: //')
-		[ -n "$why" ] || why=$(grep -m1 -E 'Kernel panic|timed out' "$log")
-		echo "FAIL: ${2:-$1}: ${why:-no BOOT-RESULT line} (serial log: $log)"
-		tail -n 15 "$log" | sed 's/^/    | /'
-	fi
 }
 
 # boot_cpio DIR OUT: pack DIR as a gzip-compressed newc initramfs, owned

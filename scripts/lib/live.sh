@@ -1,6 +1,6 @@
-# live/lib.sh - building blocks of the live-boot scenarios (tests/boot/
-# live_*.sh), `make demo` (scripts/demo) and scripts/bench-boot. Sourced
-# after tests/boot/lib.sh and boot_kernel.
+# live.sh - building blocks of the live-boot scenarios (tests/boot/
+# live_*.sh), `make demo` (scripts/demo), demo-iso and bench-boot. Sourced
+# after boot.sh and boot_kernel.
 #
 # live_rootfs DIR          a small busybox-static root filesystem whose
 #                          /sbin/init is the live check script below
@@ -10,7 +10,6 @@
 # live_initramfs OUT [mkinitramfs args]
 #                          scripts/mkinitramfs for the test kernel
 # live_meminfo LOG KEY     a "LIVE: KEY: N kB" value printed by the live init
-# live_log_has LOG REGEX   the serial log holds a line matching REGEX
 #
 # The live init (the new root's /sbin/init) prints "LIVE: ..." lines:
 # uptime at its start, /init's own start and switch times
@@ -158,47 +157,10 @@ live_ext4() { # OUT LABEL SIZE_MB [SRCDIR]
 live_initramfs() { # OUT [mkinitramfs args]
 	o=$1
 	shift
-	INITBOX=${INITBOX:-$TOP/build/initbox} sh "$TOP/scripts/mkinitramfs" \
+	sh "$TOP/scripts/mkinitramfs" \
 		-o "$o" -b "$KROOT" -k "$KVER" "$@"
 }
 
 live_meminfo() { # LOG KEY
 	sed -n "s/^LIVE: $2: \([0-9]*\) kB.*/\1/p" "$1" | tail -n 1
 }
-
-live_log_has() { # LOG REGEX
-	grep -qE "$2" "$1"
-}
-
-# live_expect NAME LOG REGEX: PASS when the serial log has a matching line
-live_expect() {
-	if grep -qE "$3" "$2"; then
-		echo "PASS: $1"
-	else
-		echo "FAIL: $1: no line matching '$3' in $2"
-		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
-	fi
-}
-# live_refute NAME LOG REGEX: PASS when no line matches; a missing or
-# empty LOG (the boot never ran, the console was lost) is a FAIL
-live_refute() {
-	if [ ! -s "$2" ]; then
-		echo "FAIL: $1: no serial output in $2"
-		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
-	elif grep -E "$3" "$2" > /dev/null; then
-		echo "FAIL: $1: $(grep -m1 -E "$3" "$2")"
-		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
-	else
-		echo "PASS: $1"
-	fi
-}
-# live_boot NAME TEST-NAME INITRD APPEND [QEMU...]: boot_run + its result
-live_boot() {
-	n=$1 tn=$2
-	shift 2
-	boot_run "$n" "$@"
-	boot_report "$n" "$tn"
-	grep -q '^BOOT-RESULT: PASS' "$LOGS/boot-$n.serial" ||
-		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
-}
-live_done() { [ "${LIVE_FAILS:-0}" -eq 0 ]; }

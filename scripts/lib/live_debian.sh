@@ -1,7 +1,6 @@
-# live/debian.sh - the live root users boot: Debian 12 minbase with systemd
-# as init (tests/boot/lib_debroot.sh), for tests/boot/live_systemd.sh and
-# `make demo ROOT=debian`. Sourced after tests/boot/lib.sh,
-# tests/boot/lib_debroot.sh and tests/boot/live/lib.sh.
+# live_debian.sh - the live root users boot: Debian 12 minbase with systemd
+# as init (debroot.sh), for tests/boot/live_systemd.sh, live_mklive.sh and
+# `make demo ROOT=debian`. Sourced after boot.sh, debroot.sh and live.sh.
 #
 # live_debian_rootfs DIR   the cached root (debian_systemd_root) copied to
 #                          DIR, plus initbox-check.service: once the boot
@@ -51,7 +50,7 @@ EOF
 # with "LIVE:".
 report() {
 	# when systemd started, for the same "init started" line as the busybox
-	# root's (tests/boot/live/lib.sh)
+	# root's (scripts/lib/live.sh)
 	us=$(systemctl show -P UserspaceTimestampMonotonic)
 	echo "LIVE: init started at $(awk -v u="$us" 'BEGIN { printf "%.2f", u / 1e6 }') s"
 	state=$(systemctl is-system-running --wait)
