@@ -39,11 +39,12 @@
 /* Say what media_scan met on the way, once per failure seen. */
 static void scan_warn(const struct media *m, char *last, size_t len)
 {
-	if (!m->warn[0] || !strcmp(last, m->warn))
+	char buf[ERR_STR_MAX];
+
+	if (!m->warn.what[0] || !strcmp(last, m->warn.what))
 		return;
-	errno = m->warn_err;
-	warn_errno("%s", m->warn);
-	snprintf(last, len, "%s", m->warn);
+	warn("%s", err_str(&m->warn, buf, sizeof(buf)));
+	snprintf(last, len, "%s", m->warn.what);
 }
 
 /* blkid's safe_print: bytes >= 0x80 as M- and the low 7 bits, control
@@ -136,7 +137,7 @@ int findmedia_main(int argc, char **argv)
 	struct devs_wait w;
 	struct opt o;
 	const char *found, *probe = NULL, *mount_dir = NULL;
-	char last[sizeof(f->warn)] = "";
+	char last[sizeof(f->warn.what)] = "";
 	uint64_t deadline, timeout = 0;
 	bool list = false, said = false, rw = false;
 	int c;

@@ -259,8 +259,8 @@ int mount_main(int argc, char **argv)
 			break;
 		case 'o':
 			if (mntopt_parse(&m.o, o.arg) < 0)
-				die_usage("bad option '%s': %s", m.o.bad,
-					  strerror(errno));
+				die_usage("bad option '%s': %s", m.o.err.what,
+					  strerror(m.o.err.no));
 			break;
 		case 'r':
 			(void)mntopt_parse(&m.o, "ro");

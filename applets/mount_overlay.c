@@ -247,8 +247,8 @@ int mount_overlay_main(int argc, char **argv)
 			break;
 		case 'o':
 			if (mntopt_parse(&s.extra, o.arg) < 0)
-				die_usage("bad option '%s': %s", s.extra.bad,
-					  strerror(errno));
+				die_usage("bad option '%s': %s", s.extra.err.what,
+					  strerror(s.extra.err.no));
 			break;
 		default:
 			die_opt(&o, c);

@@ -92,8 +92,8 @@ void die_usage(const char *fmt, ...)
 void die_opt(const struct opt *o, int c)
 {
 	if (c == ':')
-		die_usage("option %s needs an argument", o->bad);
-	die_usage("unknown option %s", o->bad);
+		die_usage("option %s needs an argument", o->err.what);
+	die_usage("unknown option %s", o->err.what);
 }
 
 int out_done(int code)

@@ -212,7 +212,7 @@ struct opt {
 	const char *arg;	/* the option's argument, or the operand */
 	bool mixed;		/* options may follow operands (set after opt_init) */
 	bool rest;		/* after "--" with mixed: operands only */
-	char bad[64];		/* the offending option, for messages */
+	struct err err;		/* what: the offending option, for messages */
 };
 void opt_init(struct opt *o);
 /* Returns the option (its char, or opt_long.val), -1 at the end of the

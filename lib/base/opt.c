@@ -17,8 +17,7 @@ static void set_bad(struct opt *o, const char *prefix, const char *s,
 		    size_t n)
 {
 	/* the option as given, cut to fit: it is only shown */
-	snprintf(o->bad, sizeof(o->bad), "%s%.*s", prefix,
-		 n > INT_MAX ? INT_MAX : (int)n, s);
+	err_set(&o->err, 0, "%s%.*s", prefix, n > 64 ? 64 : (int)n, s);
 }
 
 static int long_opt(struct opt *o, int argc, char **argv,

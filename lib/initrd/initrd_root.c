@@ -235,7 +235,7 @@ int initrd_root_mount(struct initrd_root *q)
 	mntopt_init(&mo);
 	if (mntopt_parse(&mo, q->rw ? "rw" : "ro") < 0 ||
 	    (q->opts && mntopt_parse(&mo, q->opts) < 0)) {
-		return err_set(&q->err, 0, "bad option %s", mo.bad);
+		return err_set(&q->err, 0, "bad option %s", mo.err.what);
 	}
 	memset(&m, 0, sizeof(m));
 	m.source = q->path;

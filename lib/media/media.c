@@ -27,11 +27,10 @@ static void note(struct media *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (m->warn[0])
+	if (m->warn.what[0])
 		return;
-	m->warn_err = errno;
 	va_start(ap, fmt);
-	vsnprintf(m->warn, sizeof(m->warn), fmt, ap);
+	err_vset(&m->warn, errno, fmt, ap);
 	va_end(ap);
 }
 
@@ -231,7 +230,7 @@ const char *media_scan(struct media *m, struct blkid_info *bi)
 	struct stat st;
 	size_t i;
 
-	m->warn[0] = '\0';
+	m->warn.what[0] = '\0';
 	if (m->key == MEDIA_PATH) {
 		if (stat(m->val, &st) < 0 ||
 		    (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)))

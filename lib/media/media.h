@@ -131,10 +131,9 @@ struct media {
 		char type[16], uuid[64];
 	} seen[MEDIA_MAX_DEVS];
 	size_t n_seen;
-	/* A failure on the way that did not end the search (media_scan):
-	 * what (with errno warn_err), "" if none. */
-	char warn[320];
-	int warn_err;
+	/* A failure on the way that did not end the search (media_scan);
+	 * warn.what "" if none. */
+	struct err warn;
 };
 
 /* Set m->key and m->val from SPEC; -1 with EINVAL when it is none of the

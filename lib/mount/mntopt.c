@@ -84,12 +84,8 @@ static bool is(const char *s, size_t n, const char *name)
 
 static int refuse(struct mntopt *m, const char *s, size_t n, int err)
 {
-	if (n > sizeof(m->bad) - 1)
-		n = sizeof(m->bad) - 1;
-	memcpy(m->bad, s, n);
-	m->bad[n] = '\0';
-	errno = err;
-	return -1;
+	/* the option as given, cut to fit: it is only shown */
+	return err_set(&m->err, err, "%.*s", n > 64 ? 64 : (int)n, s);
 }
 
 static int size_value(struct mntopt *m, const char *s, size_t n,

@@ -75,7 +75,7 @@ struct mntopt {
 	char loop_dev[64];	    /* DEV of loop=DEV, "" for a free one */
 	bool has_offset, has_sizelimit;
 	uint64_t offset, sizelimit;
-	char bad[64]; /* the option mntopt_parse refused */
+	struct err err; /* what: the option mntopt_parse refused */
 };
 
 void mntopt_init(struct mntopt *m);
@@ -83,7 +83,7 @@ void mntopt_init(struct mntopt *m);
  * Later options win over earlier ones. x-* and X-* options and the
  * fstab-only ones (defaults, noauto, nofail, user, _netdev, ...) are
  * dropped. -1 with errno EINVAL (bad value, unterminated quote) or E2BIG
- * (data longer than a page), the option copied into m->bad. */
+ * (data longer than a page), the option named in m->err. */
 int mntopt_parse(struct mntopt *m, const char *opts);
 /* MS_* flags of a mounted filesystem from statvfs()'s f_flag, so that a
  * remount can keep what it does not change. */

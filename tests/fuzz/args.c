@@ -74,7 +74,7 @@ static void options(int argc, char **argv, const char *shorts, bool mixed)
 			abort();
 		if (takes_arg(c, shorts) && !o.arg)
 			abort();
-		if ((c == '?' || c == ':') && !o.bad[0])
+		if ((c == '?' || c == ':') && !o.err.what[0])
 			abort(); /* the message would name nothing */
 	}
 	if (o.ind > argc)

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (line = strtok_r(s, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (mntopt_parse(m, line) < 0 &&
-		    !memchr(m->bad, '\0', sizeof(m->bad)))
+		    !memchr(m->err.what, '\0', sizeof(m->err.what)))
 			abort();
 		if (!memchr(m->data, '\0', sizeof(m->data)) ||
 		    !memchr(m->loop_dev, '\0', sizeof(m->loop_dev)))

@@ -80,10 +80,10 @@ static void bad_sizes_name_the_option(void)
 	mntopt_init(&m);
 	CHECK(mntopt_parse(&m, "ro,offset=12Q") == -1);
 	CHECK(errno == EINVAL);
-	CHECK_STR(m.bad, "offset=12Q");
+	CHECK_STR(m.err.what, "offset=12Q");
 	mntopt_init(&m);
 	CHECK(mntopt_parse(&m, "offset=") == -1);
-	CHECK_STR(m.bad, "offset=");
+	CHECK_STR(m.err.what, "offset=");
 	mntopt_init(&m);
 	CHECK(mntopt_parse(&m, "loop=") == -1);
 }
@@ -123,7 +123,7 @@ static void data_longer_than_a_page_is_refused(void)
 	mntopt_init(&m);
 	CHECK(mntopt_parse(&m, big) == -1);
 	CHECK(errno == E2BIG);
-	CHECK(strncmp(m.bad, "lowerdir=aaa", 12) == 0);
+	CHECK(strncmp(m.err.what, "lowerdir=aaa", 12) == 0);
 }
 
 static void propagation_and_bind(void)

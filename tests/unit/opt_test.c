@@ -60,9 +60,9 @@ static void long_options_with_and_without_equals(void)
 	CHECK(opt_next(&o, 7, argv, "", longs) == 'L');
 	CHECK_STR(o.arg, "9");
 	CHECK(opt_next(&o, 7, argv, "", longs) == '?');
-	CHECK_STR(o.bad, "--nope");
+	CHECK_STR(o.err.what, "--nope");
 	CHECK(opt_next(&o, 7, argv, "", longs) == '?');
-	CHECK_STR(o.bad, "--show");
+	CHECK_STR(o.err.what, "--show");
 }
 
 static void reports_unknown_and_missing_arguments(void)
@@ -72,9 +72,9 @@ static void reports_unknown_and_missing_arguments(void)
 
 	opt_init(&o);
 	CHECK(opt_next(&o, 3, argv, "o:", NULL) == '?');
-	CHECK_STR(o.bad, "-z");
+	CHECK_STR(o.err.what, "-z");
 	CHECK(opt_next(&o, 3, argv, "o:", NULL) == ':');
-	CHECK_STR(o.bad, "-o");
+	CHECK_STR(o.err.what, "-o");
 	CHECK(opt_next(&o, 3, argv, "o:", NULL) == -1);
 }
 
