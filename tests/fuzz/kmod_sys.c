@@ -35,7 +35,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void sys_file(char *line)
 {
 	char path[600], *eq = strchr(line, '='), *c;
-	int depth = 0;
+	int depth = 0, fd;
+	size_t n;
 
 	if (!eq || eq == line)
 		return;
@@ -58,7 +59,14 @@ static void sys_file(char *line)
 		(void)mkdir(path, 0755);
 		*c = '/';
 	}
-	fz_write(path, eq + 1, strlen(eq + 1));
+	/* an earlier line may have made a file where this one wants a
+	 * directory, or the other way round: that line is dropped */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	n = strlen(eq + 1);
+	if ((n && write(fd, eq + 1, n) != (ssize_t)n) || close(fd) < 0)
+		abort();
 }
 
 static void sorted(const struct kmod_strs *s)
