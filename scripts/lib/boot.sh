@@ -317,8 +317,15 @@ boot_qemu() {
 		(mon_log=$log mon_limit=$limit "$BOOT_MONITOR") > /dev/null 2>&1 &
 		monpid=$!
 	fi
+	# No network unless the boot asks for one (a network test's own
+	# -netdev/-nic): qemu adds a user-net NIC by default, and firmware
+	# whose boot fails would fall back to network boot through it.
+	nonet=1
+	for a; do
+		case $a in -nic | -netdev | -net) nonet= ;; esac
+	done
 	qemu-system-x86_64 -nographic -no-reboot -m "${BOOT_MEM:-256M}" \
-		-cpu "${BOOT_CPU:-max}" -smp 1 "$@" < "$in" > "$log" 2>&1 &
+		-cpu "${BOOT_CPU:-max}" -smp 1 ${nonet:+-nic none} "$@" < "$in" > "$log" 2>&1 &
 	qpid=$!
 	t=0 seen= t0=$(date +%s%N) until_ns=
 	# Poll the log: qemu ends by itself on poweroff or panic; a boot that

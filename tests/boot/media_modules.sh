@@ -206,7 +206,7 @@ for d in vda vdb vdc vdd vde; do
 	disks="$disks -drive file=$w/$d,if=virtio,format=raw"
 done
 # shellcheck disable=SC2086
-boot_run media_modules "$w/initrd.img" "quiet" -nic none $disks
+boot_run media_modules "$w/initrd.img" "quiet" $disks
 log=$LOGS/boot-media_modules.serial
 grep -a '^CHECK \(PASS\|FAIL\): ' "$log" | sed 's/^CHECK //'
 [ "$(grep -ac '^CHECK PASS: ' "$log")" -ge 21 ] ||

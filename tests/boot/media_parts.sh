@@ -98,7 +98,7 @@ check() { # NAME APPEND EXPECTED...
 	n=$1 append=$2
 	shift 2
 	# shellcheck disable=SC2086
-	boot_run "$n" "$w/initrd.img" "quiet $append" -nic none $disks
+	boot_run "$n" "$w/initrd.img" "quiet $append" $disks
 	log=$LOGS/boot-$n.serial
 	got=$(grep -a '^PART ' "$log" | tr -d '\r' | LC_ALL=C sort)
 	want=$(printf '%s\n' "$@" | LC_ALL=C sort)

@@ -116,7 +116,7 @@ EOT
 chmod +x "$r/init"
 boot_cpio "$r" "$w/initrd.img"
 boot_run modprobe_conf "$w/initrd.img" "quiet loop.max_loop=4 modprobe.blacklist=squashfs" \
-	-nic none -drive "file=$w/vda,if=virtio,format=raw"
+	-drive "file=$w/vda,if=virtio,format=raw"
 log=$LOGS/boot-modprobe_conf.serial
 grep -a '^CHECK \(PASS\|FAIL\): ' "$log" | sed 's/^CHECK //'
 [ "$(grep -ac '^CHECK PASS: ' "$log")" -ge 10 ] ||

@@ -117,7 +117,7 @@ busybox poweroff -f
 EOT
 chmod +x "$r/init"
 boot_cpio "$r" "$w/initrd.img" || { echo "FAIL: modules_compressed: cpio"; exit 1; }
-boot_run modules_compressed "$w/initrd.img" "quiet" -nic none
+boot_run modules_compressed "$w/initrd.img" "quiet"
 log=$LOGS/boot-modules_compressed.serial
 echo "modules as the kernel ships them: $shipped; $(grep -ao -m1 'KERNEL-DECOMPRESS: .*' "$log")"
 grep -a '^STRACE' "$log"
