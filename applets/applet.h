@@ -13,6 +13,7 @@
 #include "kmod/kmod.h"
 #include "switch/switch.h"
 #include "initrd/initrd.h"
+#include "verity/verity.h"
 
 /* Messages read "applet: action object: why",
  * are built whole and written with one write(2). */

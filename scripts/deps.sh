@@ -69,6 +69,7 @@ xz:xz-utils
 gzip:gzip
 dash:dash
 strace:strace
+veritysetup:cryptsetup-bin
 /usr/lib/klibc/bin/run-init:klibc-utils
 mmdebstrap:mmdebstrap
 mformat:mtools

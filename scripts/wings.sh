@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 below() {
 	case $1 in
 	base) echo "" ;;
-	archive | mount) echo "base" ;;
+	archive | mount | verity) echo "base" ;;
 	media | switch) echo "base mount" ;;
 	kmod) echo "base archive" ;;
 	initrd) echo "base archive mount media" ;;
