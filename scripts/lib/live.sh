@@ -14,7 +14,8 @@
 # The live init (the new root's /sbin/init) prints "LIVE: ..." lines:
 # uptime at its start, /init's own start and switch times
 # (/run/initbox/times), MemTotal/MemFree/MemAvailable/Shmem, then runs the checks
-# named by livecheck=a,b on the kernel command line and prints
+# named by livecheck=a,b on the kernel command line (live medium freed
+# toram unplugged disk verity verity-eio persist-write persist-read) and prints
 # "BOOT-RESULT: PASS" or "BOOT-RESULT: FAIL: why", and powers off.
 
 live_rootfs() { # DIR
@@ -122,6 +123,24 @@ for c in $checks; do
 		t=$(fstype /)
 		[ "$t" = ext4 ] && ok "/ is ext4" || bad "/ is $t, not ext4"
 		[ -f /etc/disk-root ] && ok "/ is the disk's filesystem" || bad "/etc/disk-root missing" ;;
+	verity)
+		# the image's lower layer is the dm-verity mapping, and all of
+		# it reads (every block verified on the way)
+		src=$(awk '$5 == "/run/initbox/rootfs" { for (i = 7; $i != "-"; i++); print $(i + 2) }' /proc/self/mountinfo)
+		[ "$src" = /dev/mapper/live-root ] && [ -b /dev/mapper/live-root ] &&
+			ok "the lower layer is $src" || bad "the lower layer is ${src:-nothing}, not /dev/mapper/live-root"
+		find /run/initbox/rootfs -xdev -type f -print0 | xargs -0 cat > /dev/null 2> /tmp/verity.err &&
+			ok "every file of the image reads through verity" ||
+			bad "reading the image through verity failed: $(head -n 2 /tmp/verity.err)" ;;
+	verity-eio)
+		# a byte of /data/blob was flipped on the medium: its read fails
+		if cat /data/blob > /dev/null 2> /tmp/verity.err; then
+			bad "/data/blob read without error on a damaged medium"
+		elif grep -q 'I/O error\|Input/output error' /tmp/verity.err; then
+			ok "/data/blob fails with EIO: $(cat /tmp/verity.err)"
+		else
+			bad "/data/blob failed otherwise: $(cat /tmp/verity.err)"
+		fi ;;
 	persist-write)
 		echo "written in boot 1" > /var/persist-marker && sync &&
 			ok "wrote /var/persist-marker" || bad "cannot write /var/persist-marker" ;;

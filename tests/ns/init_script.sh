@@ -124,6 +124,30 @@ b\" quiet -- live.image=/nope"
 		"run: umount /run/initbox/medium" \
 		"run: mount -r -o loop /run/initbox/toram/rootfs.squashfs /run/initbox/rootfs"
 
+	H=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	plan live.verity=$H
+	check "live.verity= maps the image through dm-verity and mounts the mapping" \
+		has_in_order "verity=$H" "verity.on_corruption=eio" "run: modprobe -q dm-verity" \
+		"run: verity open /run/initbox/medium/live/rootfs.squashfs live-root /run/initbox/medium/live/rootfs.squashfs $H" \
+		"run: mount -r /dev/mapper/live-root /run/initbox/rootfs"
+	plan roothash=$H live.verity.hash=/live/rootfs.verity live.verity.on_corruption=restart live.check
+	check "roothash=, a separate tree, restart on corruption, and live.check through a mapping of its own" \
+		has_in_order "run: verity open /run/initbox/medium/live/rootfs.squashfs live-check /run/initbox/medium/live/rootfs.verity $H" \
+		"run: verity check /dev/mapper/live-check" "run: verity close live-check" \
+		"run: verity open --restart-on-corruption /run/initbox/medium/live/rootfs.squashfs live-root /run/initbox/medium/live/rootfs.verity $H" \
+		"run: mount -r /dev/mapper/live-root /run/initbox/rootfs"
+	plan live.verity=$H live.verity.on_corruption=reboot
+	check "an unknown live.verity.on_corruption is said and eio used" \
+		has_in_order "initbox: ignoring live.verity.on_corruption=reboot (eio, restart or panic); using eio" \
+		"verity.on_corruption=eio" "run: verity open /run/initbox/medium/live/rootfs.squashfs live-root /run/initbox/medium/live/rootfs.squashfs $H"
+	plan live.verity=$H live.verity.hash=/live/t.verity live.toram
+	check "live.toram copies a separate tree with the image" \
+		has "run: verity open /run/initbox/toram/rootfs.squashfs live-root /run/initbox/toram/t.verity $H"
+	plan rd.live.check
+	check "live.check without verity reads the image once before the loop mount" \
+		has_in_order "run: verity check /run/initbox/medium/live/rootfs.squashfs" \
+		"run: mount -r -o loop /run/initbox/medium/live/rootfs.squashfs /run/initbox/rootfs"
+
 	plan live.cow=512M
 	check "live.cow=SIZE sizes the tmpfs upper" \
 		has "run: mount-overlay -s 512M -c /run/initbox/cow /run/initbox/rootfs /new_root"
