@@ -28,7 +28,7 @@ static uint32_t ror(uint32_t x, unsigned n)
 
 static void block(uint32_t h[8], const uint8_t *p)
 {
-	uint32_t w[64], s[8], t1, t2;
+	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
 	unsigned i;
 
 	for (i = 0; i < 16; i++)
@@ -38,18 +38,20 @@ static void block(uint32_t h[8], const uint8_t *p)
 		w[i] = w[i - 16] + w[i - 7] +
 		       (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3) +
 		       (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10);
-	memcpy(s, h, sizeof(s));
+	a = h[0], b = h[1], c = h[2], d = h[3];
+	e = h[4], f = h[5], g = h[6], k = h[7];
+	/* The working variables in registers: shifting an array each
+	 * round made this loop 20 times slower than sha256sum. */
 	for (i = 0; i < 64; i++) {
-		t1 = s[7] + (ror(s[4], 6) ^ ror(s[4], 11) ^ ror(s[4], 25)) +
-		     ((s[4] & s[5]) ^ (~s[4] & s[6])) + K[i] + w[i];
-		t2 = (ror(s[0], 2) ^ ror(s[0], 13) ^ ror(s[0], 22)) +
-		     ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
-		memmove(s + 1, s, 7 * sizeof(s[0]));
-		s[4] += t1;
-		s[0] = t1 + t2;
+		t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
+		     ((e & f) ^ (~e & g)) + K[i] + w[i];
+		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
+		     ((a & b) ^ (a & c) ^ (b & c));
+		k = g, g = f, f = e, e = d + t1;
+		d = c, c = b, b = a, a = t1 + t2;
 	}
-	for (i = 0; i < 8; i++)
-		h[i] += s[i];
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+	h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
 void sha256_init(struct sha256 *c)
