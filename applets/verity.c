@@ -1,31 +1,25 @@
-/* verity - dm-verity over an image, without libdevmapper or veritysetup
+/* verity - dm-verity without libdevmapper or veritysetup
  *
  * usage: verity open [OPTION]... DATA NAME HASH ROOTHASH
- *        verity close NAME
- *        verity status NAME
- *        verity check [--sha256=FILE] DEV|FILE
- *   open     map DATA, checked block by block against the hash tree in
- *            HASH (the same file for a tree appended by veritysetup
- *            format), read-only, as /dev/mapper/NAME
- *   close    remove the mapping (its loop devices go with it)
- *   status   "NAME: verified" or "NAME: corrupted blocks seen"
- *   check    read all of DEV once, with a progress line; name each byte
- *            range that does not read (through verity: does not verify);
- *            with --sha256, also compare the digest with FILE's first word
- *   --hash-offset=BYTES      the tree's superblock is at BYTES of HASH
- *                            (default: 0 for a separate HASH; after the
- *                            squashfs or erofs filesystem for DATA's own)
- *   --restart-on-corruption  reboot at a corrupted block
- *   --panic-on-corruption    panic at a corrupted block
- *   --ignore-corruption      log corrupted blocks and read them anyway
- * Files are attached to read-only loop devices that vanish with the
- * mapping. The tree is checked against the devices before anything is
- * mapped, and the root hash by reading the first block afterwards: a
- * wrong root hash leaves nothing mapped.
+ *        verity close NAME | status NAME
+ *        verity check [--sha256=FILE] DEV
+ *   open    map DATA as /dev/mapper/NAME, read-only, each block checked
+ *           against the tree in HASH (DATA again for an appended one)
+ *   close   remove the mapping and its loop devices
+ *   status  say whether corrupted blocks were seen
+ *   check   read all of DEV once, naming each byte range that does not
+ *           read (or verify); --sha256: compare with FILE's digest
+ *   --hash-offset=N          the tree's superblock is at byte N of HASH
+ *                            (default 0, or after DATA's squashfs/erofs)
+ *   --restart-on-corruption, --panic-on-corruption, --ignore-corruption
  *
  * exit: 0 ok; 1 failed, or corruption found (check, status); 2 usage
  *
- * Notes: the table is the one "veritysetup open" loads (format 1 or 0,
+ * Notes: files are attached to read-only loop devices that vanish with
+ * the mapping. The tree is checked against the devices before anything
+ * is mapped, and the root hash by reading the first block afterwards: a
+ * wrong root hash leaves nothing mapped. The table is the one
+ * "veritysetup open" loads (format 1 or 0,
  * sha256, sha1 or sha512, 512 B to 64 KiB blocks, salt up to 256 bytes);
  * without a udev /dev/mapper/NAME is made here, and close removes it. By
  * default a corrupted block fails its read with EIO and the kernel logs
@@ -185,19 +179,15 @@ static int do_open(const struct open_args *a, char **v)
 		    h->path, (unsigned long long)off, sb.hash_bsize);
 	t.hash_start = off / sb.hash_bsize + 1;
 	end = (t.hash_start + verity_tree_blocks(&sb)) * sb.hash_bsize;
-	if (sb.data_blocks * sb.data_bsize > data.size)
-		die("%s: %llu bytes, but the tree covers %llu (truncated image?)",
-		    data.path, (unsigned long long)data.size,
-		    (unsigned long long)(sb.data_blocks * sb.data_bsize));
-	if (end > h->size)
-		die("%s: the hash tree ends at %llu, past the device's %llu bytes",
-		    h->path, (unsigned long long)end,
-		    (unsigned long long)h->size);
-	if (h == &data && sb.data_blocks * sb.data_bsize > off)
-		die("%s: the data (%llu bytes) runs into the hash tree at %llu",
+	/* The data, and the tree after the superblock, inside their
+	 * devices; an appended tree after the data. */
+	if (sb.data_blocks * sb.data_bsize > data.size || end > h->size ||
+	    (h == &data && sb.data_blocks * sb.data_bsize > off))
+		die("%s: the tree covers %llu bytes and ends at %llu; %s holds %llu (truncated image?)",
 		    data.path,
 		    (unsigned long long)(sb.data_blocks * sb.data_bsize),
-		    (unsigned long long)off);
+		    (unsigned long long)end, h->path,
+		    (unsigned long long)h->size);
 	t.sb = &sb;
 	t.data = data.rdev;
 	t.hash = h->rdev;
@@ -247,17 +237,14 @@ static int do_open(const struct open_args *a, char **v)
 static int do_close(const char *name)
 {
 	char node[160];
-	struct stat st;
 	struct err e;
-	dev_t dev;
-	int ctl, open_count;
+	int ctl;
 
-	if ((ctl = dm_open(&e)) < 0 || dm_info(ctl, name, &dev, &open_count, &e) < 0 ||
-	    dm_remove(ctl, name, &e) < 0)
+	if ((ctl = dm_open(&e)) < 0 || dm_remove(ctl, name, &e) < 0)
 		die_err("", &e);
+	/* the node open made (udev removes its own) */
 	snprintf(node, sizeof(node), "/dev/mapper/%s", name);
-	if (stat(node, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == dev)
-		(void)unlink(node);
+	(void)unlink(node);
 	fd_close(ctl);
 	return 0;
 }
@@ -374,18 +361,12 @@ static int do_check(const char *path, const char *sumfile)
 	char want[80] = "", got[65];
 	uint8_t d[32];
 	uint64_t ms;
-	unsigned i;
 
 	c.path = path;
 	if (sumfile) {
 		/* sha256sum's format: the digest, blanks, the file's name */
-		int fd = open(sumfile, O_RDONLY | O_CLOEXEC);
-		ssize_t r = fd < 0 ? -1 : read(fd, want, sizeof(want) - 1);
-
-		if (r < 0)
+		if (fd_read_small(sumfile, want, sizeof(want)) < 0)
 			die_errno("read %s", sumfile);
-		fd_close(fd);
-		want[r] = 0;
 		want[strcspn(want, " \t\n")] = 0;
 		if (strlen(want) != 64 || strspn(want, "0123456789abcdefABCDEF") != 64)
 			die("%s: no sha256 digest (64 hex digits) at its start", sumfile);
@@ -434,8 +415,7 @@ static int do_check(const char *path, const char *sumfile)
 	if (!sumfile)
 		return 0;
 	sha256_final(&c.sha, d);
-	for (i = 0; i < 32; i++)
-		snprintf(got + 2 * i, 3, "%02x", d[i]);
+	verity_hex(got, d, sizeof(d));
 	if (strcasecmp(got, want))
 		die("%s: sha256 %s, but %s says %s: the image is damaged; rewrite the medium",
 		    path, got, sumfile, want);

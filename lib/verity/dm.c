@@ -137,20 +137,6 @@ int dm_remove(int ctl, const char *name, struct err *e)
 	return 0;
 }
 
-int dm_info(int ctl, const char *name, dev_t *dev, int *open_count,
-	    struct err *e)
-{
-	struct dm_ioctl io;
-
-	if (dm_init(&io, sizeof(io), name) < 0)
-		return err_set(e, ENAMETOOLONG, "device-mapper name %s", name);
-	if (dm_call(ctl, DM_DEV_STATUS, &io, e, "status of") < 0)
-		return -1;
-	*dev = dev_decode((uint32_t)io.dev);
-	*open_count = io.open_count;
-	return 0;
-}
-
 int dm_status(int ctl, const char *name, bool table, char *type,
 	      size_t tlen, char *buf, size_t len, struct err *e)
 {

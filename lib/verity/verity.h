@@ -46,9 +46,6 @@ int dm_activate(int ctl, const char *name, const struct dm_target *t,
 		dev_t *dev, struct err *e);
 /* Remove NAME; EBUSY while it is open (mounted). */
 int dm_remove(int ctl, const char *name, struct err *e);
-/* NAME's device number and open count. ENXIO when there is no NAME. */
-int dm_info(int ctl, const char *name, dev_t *dev, int *open_count,
-	    struct err *e);
 /* NAME's first target: its type and its status line (table: the table
  * line instead), into buf. */
 int dm_status(int ctl, const char *name, bool table, char *type,
@@ -90,6 +87,9 @@ struct verity_table {
 /* The dm-verity table line into buf; its length, 0 if it does not fit. */
 size_t verity_table_line(const struct verity_table *t, char *buf,
 			 size_t len);
+
+/* n bytes at p as 2n lowercase hex digits and a NUL into out; 2n. */
+size_t verity_hex(char *out, const uint8_t *p, size_t n);
 
 /* The size in bytes of the squashfs or erofs filesystem whose first 4 KiB
  * are at p, 0 for neither: an appended tree starts there, rounded up to

@@ -58,30 +58,30 @@ int verity_sb_parse(const void *p, size_t len, struct verity_sb *sb,
 	unsigned ds;
 
 	if (len < VERITY_SB_SIZE || memcmp(b, "verity\0\0", 8) != 0)
-		return bad(e, "none there (no \"verity\" signature)");
+		return bad(e, "no \"verity\" signature");
 	if (le32(b + 8) != 1)
 		return bad(e, "version is not 1");
 	memset(sb, 0, sizeof(*sb));
 	sb->hash_type = le32(b + 12);
 	memcpy(sb->uuid, b + 16, 16);
 	if (!memchr(b + 32, 0, 32))
-		return bad(e, "algorithm name not terminated");
+		return bad(e, "algorithm not terminated");
 	memcpy(sb->alg, b + 32, 32);
 	sb->data_bsize = le32(b + 64);
 	sb->hash_bsize = le32(b + 68);
 	sb->data_blocks = le64(b + 72);
 	sb->salt_size = (uint16_t)(b[80] | b[81] << 8);
 	if (sb->hash_type > 1)
-		return bad(e, "hash type is neither 0 nor 1");
+		return bad(e, "hash type not 0 or 1");
 	ds = verity_digest_size(sb->alg);
 	if (ds == 0)
-		return bad(e, "unknown hash algorithm (sha256, sha1, sha512)");
+		return bad(e, "unknown hash algorithm");
 	/* The kernel's bounds: 512 bytes to a page; 64 KiB pages exist. */
 	if (!pow2_in(sb->data_bsize, 512, 65536) ||
 	    !pow2_in(sb->hash_bsize, 512, 65536))
-		return bad(e, "block size not a power of two from 512 to 65536");
+		return bad(e, "block size not a power of two in 512..65536");
 	if (sb->hash_bsize < 2 * ds)
-		return bad(e, "hash block too small for two digests");
+		return bad(e, "hash block under two digests");
 	if (sb->data_blocks == 0 ||
 	    sb->data_blocks > UINT64_MAX / sb->data_bsize / 2)
 		return bad(e, "data block count out of range");
@@ -132,7 +132,7 @@ int verity_root_check(const struct verity_sb *sb, const char *root,
 	return 0;
 }
 
-static size_t hex(char *out, const uint8_t *p, size_t n)
+size_t verity_hex(char *out, const uint8_t *p, size_t n)
 {
 	static const char d[] = "0123456789abcdef";
 	size_t i;
@@ -152,7 +152,7 @@ size_t verity_table_line(const struct verity_table *t, char *buf, size_t len)
 	int n;
 
 	if (sb->salt_size)
-		hex(salt, sb->salt, sb->salt_size);
+		verity_hex(salt, sb->salt, sb->salt_size);
 	n = snprintf(buf, len, "%u %u:%u %u:%u %u %u %llu %llu %s %s %s%s%s",
 		     sb->hash_type, major(t->data), minor(t->data),
 		     major(t->hash), minor(t->hash), sb->data_bsize,

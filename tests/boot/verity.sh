@@ -131,7 +131,7 @@ clean || no "bad.sfs closed" "left mapped"
 refuse "a wrong root hash" "does not verify" \$V verity open \$M/good.sfs x \$M/good.sfs $wrong
 refuse "a root hash of the wrong length" "not 64 hex digits" \$V verity open \$M/good.sfs x \$M/good.sfs ${root%?}
 refuse "a root hash not hex" "not hexadecimal" \$V verity open \$M/good.sfs x \$M/good.sfs ${root%?}g
-refuse "a tree cut short" "past the device" \$V verity open \$M/trunc.sfs x \$M/trunc.sfs $root
+refuse "a tree cut short" "truncated image" \$V verity open \$M/trunc.sfs x \$M/trunc.sfs $root
 refuse "an image without its tree" "no hash tree at $size" \$V verity open \$M/plain.sfs x \$M/plain.sfs $root
 refuse "a tree offset past the end" "no hash tree at 99999744" \$V verity open --hash-offset=99999744 \$M/good.sfs x \$M/good.sfs $root
 refuse "a superblock that is no superblock" "no \"verity\" signature" \$V verity open --hash-offset=0 \$M/good.sfs x \$M/good.sfs $root
