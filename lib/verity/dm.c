@@ -85,18 +85,26 @@ int dm_open(struct err *e)
 	return fd;
 }
 
-int dm_create(int ctl, const char *name, struct err *e)
+/* A call that passes only NAME; busy: the words for its EBUSY. */
+static int dm_named(int ctl, unsigned long req, const char *name,
+		    const char *what, const char *busy, struct err *e)
 {
 	struct dm_ioctl io;
 
 	if (dm_init(&io, sizeof(io), name) < 0)
 		return err_set(e, ENAMETOOLONG, "device-mapper name %s", name);
-	if (dm_call(ctl, DM_DEV_CREATE, &io, e, "create device-mapper device") < 0) {
+	if (dm_call(ctl, req, &io, e, what) < 0) {
 		if (e->no == EBUSY)
-			e->why = "a device of that name exists";
+			e->why = busy;
 		return -1;
 	}
 	return 0;
+}
+
+int dm_create(int ctl, const char *name, struct err *e)
+{
+	return dm_named(ctl, DM_DEV_CREATE, name, "create device-mapper device",
+			"a device of that name exists", e);
 }
 
 int dm_activate(int ctl, const char *name, const struct dm_target *t,
@@ -125,16 +133,8 @@ int dm_activate(int ctl, const char *name, const struct dm_target *t,
 
 int dm_remove(int ctl, const char *name, struct err *e)
 {
-	struct dm_ioctl io;
-
-	if (dm_init(&io, sizeof(io), name) < 0)
-		return err_set(e, ENAMETOOLONG, "device-mapper name %s", name);
-	if (dm_call(ctl, DM_DEV_REMOVE, &io, e, "remove") < 0) {
-		if (e->no == EBUSY)
-			e->why = "in use (mounted or open)";
-		return -1;
-	}
-	return 0;
+	return dm_named(ctl, DM_DEV_REMOVE, name, "remove",
+			"in use (mounted or open)", e);
 }
 
 int dm_status(int ctl, const char *name, bool table, char *type,
