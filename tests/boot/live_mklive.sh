@@ -2,7 +2,7 @@
 # SeaBIOS from an IDE CD-ROM and from a USB stick on xhci (the ISO's bytes
 # as a disk, as dd writes them), OVMF from the same two. Each picks the
 # menu's default entry, which boots the busybox test root on Debian's
-# generic kernel (-P pc) to BOOT-RESULT: PASS. Also: two runs with the
+# generic kernel (-P pc), verified (mklive -V), to BOOT-RESULT: PASS. Also: two runs with the
 # same SOURCE_DATE_EPOCH give the same bytes, mklive's refusals, and the
 # Debian systemd root (scripts/lib/live_debian.sh) from mklive's ISO on
 # SeaBIOS at 128 MiB, its check unit's checks passing.
@@ -23,12 +23,12 @@ fi
 boot_kernel generic || { echo "FAIL: live_mklive: cannot fetch the generic kernel"; exit 1; }
 w=$BUILD/boot-work/live_mklive
 rm -rf "$w" && mkdir -p "$w"
-label=INITBOX_MKLIVE
+label=INITBOX_MKLIVE vcheck=
 mk() { # OUT ROOT [mklive args]: the test build (serial console)
 	o=$1 r=$2
 	shift 2
 	SOURCE_DATE_EPOCH=1700000000 sh "$TOP/scripts/mklive" -o "$o" -L "$label" \
-		-k "$VMLINUZ" -b "$KROOT" -s -a "panic=-1 livecheck=live,medium" "$@" "$r"
+		-k "$VMLINUZ" -b "$KROOT" -s -a "panic=-1 livecheck=live,medium$vcheck" "$@" "$r"
 }
 
 # --- refusals: each a clear message and exit 1 (2 for usage) --------------
@@ -65,12 +65,15 @@ refuses "a missing tool, naming its package" "xorriso not found \(apt-get instal
 	{ echo "FAIL: mklive writes nothing when it refuses: $w/x.iso exists"; LIVE_FAILS=$((${LIVE_FAILS:-0} + 1)); }
 
 # --- the image, twice --------------------------------------------------------
-mk "$w/live.iso" "$w/rootfs" > "$w/mklive.out" 2>&1 ||
+# -V: the four firmware boots are of a verified image (its lower layer
+# /dev/mapper/live-root, every file read through it); reproducible too
+vcheck=,verity
+mk "$w/live.iso" "$w/rootfs" -V > "$w/mklive.out" 2>&1 ||
 	{ echo "FAIL: live_mklive: mklive failed: $(tail -n 3 "$w/mklive.out")"; exit 1; }
 echo "    $(cat "$w/mklive.out")"
 # the same inputs made again from scratch, a second later
 sleep 1
-live_rootfs "$w/rootfs" && mk "$w/again.iso" "$w/rootfs" > /dev/null 2>&1 ||
+live_rootfs "$w/rootfs" && mk "$w/again.iso" "$w/rootfs" -V > /dev/null 2>&1 ||
 	{ echo "FAIL: live_mklive: the second mklive run failed"; exit 1; }
 if cmp -s "$w/live.iso" "$w/again.iso"; then
 	echo "PASS: two mklive runs with the same SOURCE_DATE_EPOCH give the same ISO bytes ($(stat -c %s "$w/live.iso") B)"
@@ -79,6 +82,7 @@ else
 	LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
 fi
 rm -f "$w/again.iso"
+vcheck=
 # A stick is written with dd: the same bytes as a disk; a copy, as the
 # boots write nothing but must not share the file with the CD boots.
 cp "$w/live.iso" "$w/stick.img"
