@@ -98,7 +98,7 @@ test-tools:
 $(O)/gen/applets.h: scripts/applets.sh $(wildcard config/*.mk) \
 		    $(APPLETS:%=applets/%.c)
 	@mkdir -p $(dir $@)
-	$(Q)sh scripts/applets.sh $(APPLETS) > $@.tmp && mv $@.tmp $@
+	$(Q)sh scripts/applets.sh $(if $(filter gzip,$(CODECS)),-z) $(APPLETS) > $@.tmp && mv $@.tmp $@
 
 $(O)/obj/%.o: %.c | $(DEPS_DONE)
 	@mkdir -p $(dir $@)

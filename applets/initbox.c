@@ -25,24 +25,52 @@
 struct applet {
 	const char *name;
 	int (*main)(int argc, char **argv);
-	const char *help;
+	unsigned help, help_len; /* the usage text's place in HELP_TEXT */
 };
 
-#define APPLET(name, fn, help) int fn(int argc, char **argv);
+#define APPLET(name, fn, off, len) int fn(int argc, char **argv);
 #include "applets.h"
 #undef APPLET
 
 static const struct applet applets[] = {
-#define APPLET(name, fn, help) { name, fn, help },
+#define APPLET(name, fn, off, len) { name, fn, off, len },
 #include "applets.h"
 #undef APPLET
 };
+
+#define APPLET(name, fn, off, len)
+#define HELP_TEXT_HERE
+#include "applets.h"
+#undef APPLET
 
 static const char self_help[] =
 	"initbox - tools for a Linux initramfs in one static binary\n"
 	"usage: initbox APPLET [ARGS...]\n"
 	"       initbox --list | --install [-s] DIR | --help\n"
 	"       APPLET --help\n";
+
+/* An applet's usage text. In a profile with the gzip decoder all of them
+ * are one gzip stream (scripts/applets.sh -z): 8 KiB in the binary where
+ * the text is 20 KiB, unpacked only for --help. */
+static int help(const struct applet *a)
+{
+#ifdef HELP_Z
+	uint8_t *text = malloc(HELP_SIZE);
+	const uint8_t *in = HELP_TEXT;
+	size_t inlen = sizeof(HELP_TEXT), outlen = HELP_SIZE;
+	struct codec_dec d;
+
+	if (!text || codec_dec_init(&d, CODEC_GZIP) < 0 ||
+	    codec_dec_run(&d, &in, &inlen, text, &outlen) != 1 ||
+	    outlen != HELP_SIZE)
+		die("--help: the built-in text does not unpack");
+	codec_dec_end(&d);
+#else
+	const char *text = HELP_TEXT;
+#endif
+	fwrite(text + a->help, 1, a->help_len, stdout);
+	return out_done(0);
+}
 
 static const struct applet *find(const char *name)
 {
@@ -130,9 +158,7 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	prog = a->name;
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		fputs(a->help, stdout);
-		return out_done(0);
-	}
+	if (argc == 2 && !strcmp(argv[1], "--help"))
+		return help(a);
 	return out_done(a->main(argc, argv));
 }
