@@ -14,6 +14,7 @@
 #include "switch/switch.h"
 #include "initrd/initrd.h"
 #include "verity/verity.h"
+#include "shutdown/shutdown.h"
 
 /* Messages read "applet: action object: why",
  * are built whole and written with one write(2). */

@@ -19,7 +19,7 @@ below() {
 	case $1 in
 	base) echo "" ;;
 	archive | mount | verity) echo "base" ;;
-	media | switch) echo "base mount" ;;
+	media | switch | shutdown) echo "base mount" ;;
 	kmod) echo "base archive" ;;
 	initrd) echo "base archive mount media" ;;
 	*) return 1 ;;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/loop.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,22 @@ static int note_ino(struct pins *p, ino_t ino, uint64_t bytes)
 	return 1;
 }
 
+/* What a scan looks for: files on device dev, or (prefix set) files
+ * whose path, as this process sees it, is prefix or lies below it. */
+struct match {
+	dev_t dev;
+	const char *prefix;
+};
+
+static bool path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (n == 1 && prefix[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
+}
+
 static void read_link(const char *link, char *out, size_t len)
 {
 	ssize_t n = readlink(link, out, len - 1);
@@ -106,20 +123,23 @@ static int add_item(struct pin_proc *pp, const char *what, const char *path,
 	return 0;
 }
 
-static int check_link(struct pin_proc *pp, dev_t dev, const char *pdir,
-		      const char *name, const char *what)
+static int check_link(struct pin_proc *pp, const struct match *m,
+		      const char *pdir, const char *name, const char *what)
 {
 	char link[PATH_MAX], path[256];
 	struct stat st;
 
 	snprintf(link, sizeof(link), "%s/%s", pdir, name);
-	if (stat(link, &st) < 0 || st.st_dev != dev)
+	if (stat(link, &st) < 0 || (!m->prefix && st.st_dev != m->dev))
 		return 0;
 	read_link(link, path, sizeof(path));
+	if (m->prefix && !path_under(path, m->prefix))
+		return 0;
 	return add_item(pp, what, path, &st);
 }
 
-static int scan_fds(struct pin_proc *pp, dev_t dev, const char *pdir)
+static int scan_fds(struct pin_proc *pp, const struct match *m,
+		    const char *pdir)
 {
 	char dir[PATH_MAX + 8], name[PATH_MAX], what[24];
 	struct dirent *de;
@@ -135,7 +155,7 @@ static int scan_fds(struct pin_proc *pp, dev_t dev, const char *pdir)
 			continue;
 		snprintf(name, sizeof(name), "fd/%s", de->d_name);
 		snprintf(what, sizeof(what), "fd %.16s", de->d_name);
-		r = check_link(pp, dev, pdir, name, what);
+		r = check_link(pp, m, pdir, name, what);
 	}
 	dir_close(d);
 	return r;
@@ -174,7 +194,8 @@ static const char *maps_line(const char *l, uint64_t *start, uint64_t *end,
 	return l;
 }
 
-static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
+static int scan_maps(struct pin_proc *pp, const struct match *m,
+		     const char *pdir)
 {
 	char file[PATH_MAX + 128], line[PATH_MAX + 128], range[64], path[256];
 	uint64_t start, end, ino, maj, min;
@@ -191,13 +212,16 @@ static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 		rest = maps_line(line, &start, &end, &maj, &min, &ino);
 		if (!rest || ino == 0)
 			continue;
-		if (maj != major(dev) || min != minor(dev))
+		if (!m->prefix &&
+		    (maj != major(m->dev) || min != minor(m->dev)))
 			continue;
 		snprintf(path, sizeof(path), "%s", rest);
 		path[strcspn(path, "\n")] = '\0';
 		if (strlen(path) > 10 &&
 		    !strcmp(path + strlen(path) - 10, " (deleted)"))
 			path[strlen(path) - 10] = '\0';
+		if (m->prefix && !path_under(path, m->prefix))
+			continue;
 		snprintf(range, sizeof(range), "map_files/%llx-%llx",
 			 (unsigned long long)start, (unsigned long long)end);
 		snprintf(file, sizeof(file), "%s/%s", pdir, range);
@@ -206,7 +230,7 @@ static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 			 * without a size rather than miss it. */
 			memset(&st, 0, sizeof(st));
 			st.st_ino = (ino_t)ino;
-			st.st_dev = dev;
+			st.st_dev = makedev(maj, min);
 		}
 		r = add_item(pp, "map", path, &st);
 	}
@@ -214,7 +238,8 @@ static int scan_maps(struct pin_proc *pp, dev_t dev, const char *pdir)
 	return r;
 }
 
-static int scan_proc(struct pins *p, const char *proc, pid_t pid, dev_t dev)
+static int scan_proc(struct pins *p, const char *proc, pid_t pid,
+		     const struct match *m)
 {
 	char pdir[128], file[PATH_MAX], tgt[8];
 	struct pin_proc pp;
@@ -230,10 +255,10 @@ static int scan_proc(struct pins *p, const char *proc, pid_t pid, dev_t dev)
 	snprintf(file, sizeof(file), "%s/exe", pdir);
 	if (readlink(file, tgt, sizeof(tgt)) < 0 && errno == ENOENT)
 		return 0;
-	if (check_link(&pp, dev, pdir, "exe", "exe") < 0 ||
-	    check_link(&pp, dev, pdir, "root", "root") < 0 ||
-	    check_link(&pp, dev, pdir, "cwd", "cwd") < 0 ||
-	    scan_fds(&pp, dev, pdir) < 0 || scan_maps(&pp, dev, pdir) < 0)
+	if (check_link(&pp, m, pdir, "exe", "exe") < 0 ||
+	    check_link(&pp, m, pdir, "root", "root") < 0 ||
+	    check_link(&pp, m, pdir, "cwd", "cwd") < 0 ||
+	    scan_fds(&pp, m, pdir) < 0 || scan_maps(&pp, m, pdir) < 0)
 		goto nomem;
 	if (pp.nitems == 0)
 		return 0;
@@ -316,8 +341,8 @@ nomem:
 	return -1;
 }
 
-int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
-	      struct pins *p)
+static int scan_procs(const char *proc, const struct match *m, pid_t self,
+		      struct pins *p)
 {
 	struct dirent *de;
 	uint64_t v;
@@ -330,7 +355,7 @@ int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
 	while ((de = readdir(d))) {
 		if (num_u64(de->d_name, INT_MAX, &v) < 0 || (pid_t)v == self)
 			continue;
-		if (scan_proc(p, proc, (pid_t)v, dev) < 0) {
+		if (scan_proc(p, proc, (pid_t)v, m) < 0) {
 			dir_close(d);
 			pins_free(p);
 			errno = ENOMEM;
@@ -338,12 +363,30 @@ int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
 		}
 	}
 	dir_close(d);
+	return 0;
+}
+
+int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
+	      struct pins *p)
+{
+	struct match m = {dev, NULL};
+
+	if (scan_procs(proc, &m, self, p) < 0)
+		return -1;
 	if (scan_loops(p, sys, dev) < 0) {
 		pins_free(p);
 		errno = ENOMEM;
 		return -1;
 	}
 	return 0;
+}
+
+int pins_scan_under(const char *proc, const char *prefix, pid_t self,
+		    struct pins *p)
+{
+	struct match m = {0, prefix};
+
+	return scan_procs(proc, &m, self, p);
 }
 
 void pins_free(struct pins *p)

@@ -72,6 +72,11 @@ uint64_t pins_file_bytes(const struct stat *st);
  * unreadable process is skipped, it may just have exited). */
 int pins_scan(const char *proc, const char *sys, dev_t dev, pid_t self,
 	      struct pins *p);
+/* The processes other than SELF with anything at PREFIX or below it, as
+ * this process's root sees paths ("/oldroot": what a root moved there
+ * still holds). No loop devices. 0, or -1 with errno. */
+int pins_scan_under(const char *proc, const char *prefix, pid_t self,
+		    struct pins *p);
 void pins_free(struct pins *p);
 /* Bytes pinned of inode INO, 0 if it is not pinned. */
 uint64_t pins_bytes_of(const struct pins *p, ino_t ino);

@@ -190,6 +190,19 @@ b\" quiet -- live.image=/nope"
 		has "run: mount -o ro /dev/vda2 /new_root"
 	check "a disk boot loads no image" sh -c "! grep -q 'loop\\|mount-overlay' '$T/out'"
 
+	plan live.media=LABEL=L
+	check "a live boot leaves the hand-back in /run/initramfs before the switch" \
+		has_in_order "handback=/run/initramfs/shutdown" \
+		"run: cpio-pack -s - <<< file bin/initbox /bin/initbox 0755 0 0" \
+		"slink shutdown bin/initbox 0777 0 0 | cpio-unpack -C /run/initramfs" \
+		"run: switch_root /new_root /sbin/init"
+	plan live.media=LABEL=L initbox.handback=no
+	check "initbox.handback=no leaves none" sh -c "! grep -q 'handback\\|/run/initramfs' '$T/out'"
+	plan root=/dev/vda2
+	check "a disk boot leaves no hand-back by default" sh -c "! grep -q 'handback' '$T/out'"
+	plan root=/dev/vda2 initbox.handback=yes
+	check "a disk boot leaves one on request" has "handback=/run/initramfs/shutdown"
+
 	plan break=premount live.media=LABEL=L
 	check "break=premount stops before the medium is searched" \
 		has_in_order "break: premount" "run: findmedia -t 30 -m /run/initbox/medium LABEL=L"
