@@ -146,6 +146,10 @@ static void own_mounts(void)
 	if (access("/dev/null", F_OK) < 0 &&
 	    mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755") < 0)
 		warn_errno("mount devtmpfs on /dev");
+	/* what the caller left open (a shell's script, an init's log) may
+	 * lie on the old root; we need none of it */
+	for (i = 3; i < 1024; i++)
+		(void)close(i);
 	for (i = 0; i < 3; i++) {
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", i);
 		n = readlink(link, path, sizeof(path) - 1);
@@ -260,7 +264,8 @@ static void stop_processes(struct sd *s)
 
 /* --- the mounts ----------------------------------------------------------- */
 
-/* Who holds TARGET, in one line. */
+/* Who holds TARGET: a line a process, or that none does (then the
+ * kernel does: a loop device's backing file, an overlay's layer). */
 static void name_holders(const char *target)
 {
 	struct pins p;
@@ -269,9 +274,11 @@ static void name_holders(const char *target)
 	if (pins_scan_under("/proc", target, getpid(), &p) < 0)
 		return;
 	for (i = 0; i < p.nprocs && i < 8; i++)
-		warn("  pid %d (%s) holds %s (%s)", (int)p.procs[i].pid,
-		     p.procs[i].comm, p.procs[i].items[0].path,
-		     p.procs[i].items[0].what);
+		warn("  %s: pid %d (%s) holds %s (%s)", target,
+		     (int)p.procs[i].pid, p.procs[i].comm,
+		     p.procs[i].items[0].path, p.procs[i].items[0].what);
+	if (p.nprocs == 0)
+		warn("  %s: no process holds it", target);
 	pins_free(&p);
 }
 
@@ -302,6 +309,47 @@ static int umount_pass(const struct sd *s, size_t *left)
 	return gone;
 }
 
+/* A leaf mount busy though no process holds anything on it is held by
+ * the kernel: the medium under the loop device whose image the overlay
+ * still uses. It blocks its parents (the overlay itself, through /run)
+ * until the overlay goes: a cycle that only a detach breaks. Detached
+ * (MNT_DETACH), it ends when its holder does; the devices' report says
+ * whether it did. How many were detached. */
+static int detach_kernel_held(void)
+{
+	struct mountinfo_list l;
+	size_t *idx, n, i, j;
+	struct pins p;
+	bool leaf;
+	int k = 0;
+
+	if (mountinfo_read(NULL, &l) < 0)
+		return 0;
+	idx = calloc(l.n ? l.n : 1, sizeof(*idx));
+	if (!idx) {
+		mountinfo_free(&l);
+		return 0;
+	}
+	n = sd_order(&l, "/oldroot", idx);
+	for (i = 0; i < n; i++) {
+		const struct mountinfo *m = &l.v[idx[i]];
+
+		for (leaf = true, j = 0; j < l.n && leaf; j++)
+			leaf = l.v[j].parent != m->id || &l.v[j] == m;
+		if (!leaf || pins_scan_under("/proc", m->target, getpid(), &p) < 0)
+			continue;
+		if (p.nprocs == 0 && umount2(m->target, MNT_DETACH) == 0) {
+			warn("%s: held by the kernel alone (a loop device's file, "
+			     "an overlay's layer): detached", m->target);
+			k++;
+		}
+		pins_free(&p);
+	}
+	free(idx);
+	mountinfo_free(&l);
+	return k;
+}
+
 /* Every mount under top still there: read-only (so that the disk holds
  * what was written), and who keeps it; children first. */
 static int remount_ro(struct sd *s, bool quiet_ok)
@@ -326,6 +374,8 @@ static int remount_ro(struct sd *s, bool quiet_ok)
 		    !strcmp(m->fstype, "devtmpfs") || !strcmp(m->fstype, "devpts") ||
 		    !strncmp(m->fstype, "cgroup", 6) || !strcmp(m->fstype, "tmpfs"))
 			continue;
+		if (!quiet_ok)
+			name_holders(m->target);
 		if (mount(NULL, m->target, NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0) {
 			ro++;
 			if (!quiet_ok)
@@ -334,7 +384,8 @@ static int remount_ro(struct sd *s, bool quiet_ok)
 			continue;
 		}
 		warn_errno("%s (%s) stays writable", m->target, m->fstype);
-		name_holders(m->target);
+		if (quiet_ok)
+			name_holders(m->target);
 		s->failures++;
 	}
 	free(idx);
@@ -370,8 +421,10 @@ static void take_apart(struct sd *s)
 			break;
 		}
 		/* busy: a process that just got its SIGKILL, an fd a
-		 * dying process still closes */
+		 * dying process still closes; or the kernel's own hold */
 		signal_all(s, SIGKILL, ms == 0);
+		if (detach_kernel_held() > 0)
+			continue;
 		nap_ms(100);
 		reap(s);
 		ms += 100;
@@ -430,9 +483,20 @@ static void release(struct sd *s)
 static void report(struct sd *s, struct sd_devs *d)
 {
 	char holder[64];
+	unsigned ms;
 	size_t i;
 	int r;
 
+	/* a detached filesystem ends when its last holder lets go, which
+	 * the kernel may finish in a work item of its own */
+	for (ms = 0; ms < 2000; ms += 50) {
+		for (i = 0; i < d->n; i++)
+			if (sd_dev_held(&d->v[i], holder, sizeof(holder)) > 0)
+				break;
+		if (i == d->n)
+			break;
+		nap_ms(50);
+	}
 	for (i = 0; i < d->n; i++) {
 		r = sd_dev_held(&d->v[i], holder, sizeof(holder));
 		if (r == 0) {

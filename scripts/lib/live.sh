@@ -15,7 +15,8 @@
 # uptime at its start, /init's own start and switch times
 # (/run/initbox/times), MemTotal/MemFree/MemAvailable/Shmem, then runs the checks
 # named by livecheck=a,b on the kernel command line (live medium freed
-# toram unplugged disk verity verity-eio persist-write persist-read) and prints
+# toram unplugged disk verity verity-eio persist-write persist-read
+# persist-big persist-count handback hook powercut) and prints
 # "BOOT-RESULT: PASS" or "BOOT-RESULT: FAIL: why", and powers off.
 
 live_rootfs() { # DIR
@@ -26,7 +27,7 @@ live_rootfs() { # DIR
 	bb=$(command -v busybox) || return 1
 	cp "$bb" "$d/bin/busybox"
 	for a in sh cat grep sed awk mount umount sync poweroff ls stat df dd \
-		readlink sleep head tr wc basename find xargs; do
+		readlink sleep head tr wc basename find xargs md5sum du cut mkdir; do
 		ln -s busybox "$d/bin/$a"
 	done
 	cat > "$d/sbin/init" <<'EOF'
@@ -147,6 +148,23 @@ for c in $checks; do
 	persist-read)
 		[ "$(cat /var/persist-marker 2>/dev/null)" = "written in boot 1" ] &&
 			ok "/var/persist-marker from boot 1 is there" || bad "/var/persist-marker from boot 1 is missing" ;;
+	persist-big)
+		# 16 MiB on the persistent layer, its digest for the host
+		dd if=/dev/urandom of=/var/big bs=1M count=16 2> /dev/null &&
+			echo "LIVE: md5 /var/big $(md5sum < /var/big | cut -c 1-32)" ||
+			bad "cannot write /var/big" ;;
+	persist-count)
+		# one more file each boot: /var/cycle/N
+		mkdir -p /var/cycle
+		n=$(ls /var/cycle | wc -l)
+		echo "boot $((n + 1))" > /var/cycle/$((n + 1)) &&
+			echo "LIVE: cycle files: $((n + 1))" || bad "cannot write /var/cycle/$((n + 1))" ;;
+	handback | hook)
+		# /init's hand-back: initbox and the shutdown link
+		[ -x /run/initramfs/shutdown ] && [ -x /run/initramfs/bin/initbox ] &&
+			ok "/run/initramfs holds the hand-back ($(du -sk /run/initramfs | cut -f 1) kB)" ||
+			bad "no hand-back in /run/initramfs" ;;
+	powercut) ;;
 	*) bad "unknown check $c" ;;
 	esac
 done
@@ -156,6 +174,19 @@ else
 	echo "BOOT-RESULT: FAIL:${fails#;}"
 fi
 sync
+case " $checks " in
+*" powercut "*)
+	# what was synced is on the disk; then writes until qemu is killed
+	echo "LIVE: writing /var/B until the power is cut"
+	while :; do dd if=/dev/zero of=/var/B bs=1M count=32 2> /dev/null; done ;;
+*" handback "*)
+	# the last step a busybox-style init takes: the hand-back as PID 1
+	exec /run/initramfs/shutdown poweroff ;;
+*" hook "*)
+	# the hook of an init that stays PID 1 (docs/live-boot.md)
+	/run/initramfs/shutdown
+	echo "LIVE: the hook exited $?" ;;
+esac
 poweroff -f
 EOF
 	chmod 0755 "$d/sbin/init"
