@@ -6,7 +6,9 @@
 #                          DIR, plus initbox-check.service: once the boot
 #                          has finished it prints "LIVE: ..." lines and
 #                          "BOOT-RESULT: PASS|FAIL: why" on the console,
-#                          then powers the system off
+#                          writes /var/big (16 MiB, its md5 printed) when
+#                          the upper layer is a live.cow= device, then
+#                          powers the system off (systemctl poweroff)
 # live_debian_iso DIR OUT LABEL
 #                          DIR as live/rootfs.squashfs on an ISO 9660
 #                          image (xorriso), the layout of a live CD; the
@@ -99,7 +101,10 @@ report() {
 	*,size=*) ok "/run keeps /init's options ($(mi /run opts))" ;;
 	*) bad "/run has no size=: $(mi /run opts)" ;;
 	esac
-	for m in medium rootfs cow; do
+	# the writable layer: the cow tmpfs, or the live.cow= device
+	cowm=cow
+	[ "$(mi /run/initbox/persist count)" -ge 1 ] && cowm=persist
+	for m in medium rootfs $cowm; do
 		if [ "$(mi /run/initbox/$m count)" -ge 1 ]; then
 			ok "/run/initbox/$m is visible: $(awk -v m=/run/initbox/$m '$5 == m { for (i = 7; $i != "-"; i++); print $(i + 1), $(i + 2) }' /proc/self/mountinfo)"
 		else
@@ -135,8 +140,15 @@ report() {
 	fi
 }
 out=$(report 2>&1)
+# With persistence: a file for the host to find after the poweroff
+if [ -d /run/initbox/persist/upper ]; then
+	dd if=/dev/urandom of=/var/big bs=1M count=16 2> /dev/null
+	out="$out
+LIVE: md5 /var/big $(md5sum < /var/big | cut -c 1-32)"
+fi
 systemctl stop 'serial-getty@*.service'
-printf '\n%s\n' "$out" > /dev/console
+read -r up _ < /proc/uptime
+printf '\n%s\nLIVE: poweroff requested at %s s\n' "$out" "$up" > /dev/console
 systemctl --no-block poweroff
 EOF
 	chmod 0755 "$d/usr/local/sbin/initbox-check"

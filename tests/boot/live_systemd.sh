@@ -65,4 +65,71 @@ BOOT_MEM=$mem BOOT_TIMEOUT=${BOOT_TIMEOUT:-600} BOOT_INPUT=$w/input \
 	-drive "if=none,id=stick,file=$w/live.iso,format=raw,readonly=on" \
 	-device usb-storage,bus=xhci.0,drive=stick
 check systemd-usb
+
+# --- persistence on an IDE disk, and systemd-shutdown's hand-back --------
+# systemctl poweroff: systemd-shutdown switches to /run/initramfs and runs
+# /shutdown poweroff, which unmounts the overlay and the persistence
+# below it. On the host then: e2fsck -fn clean, no journal to recover, the
+# file written before the poweroff whole. Side by side: the same boot
+# with initbox.handback=no (measured, not asserted), and the time from
+# the poweroff request to the kernel's "reboot: Power down" for both.
+# One kernel: systemd's protocol and /shutdown do not change with it
+# (tests/boot/live_handback.sh runs the hand-back on every kernel).
+if [ "$KERNEL" = bookworm ]; then
+	cow=$w/cow.img
+	features() { dumpe2fs -h "$cow" 2> /dev/null | sed -n 's/^Filesystem features: *//p'; }
+	# kernel timestamps: from the poweroff request to the power going
+	off_time() { # LOG
+		awk '/^LIVE: poweroff requested at/ { r = $5 }
+			/reboot: Power down/ { p = $0; sub(/^\[ */, "", p); sub(/\].*/, "", p) }
+			END { if (r != "" && p != "") printf "%.2f s", p - r; else print "?" }' "$1"
+	}
+	live_ext4 "$cow" INITBOX_COW 128 || exit 1
+	BOOT_MEM=$mem BOOT_TIMEOUT=${BOOT_TIMEOUT:-600} BOOT_INPUT=$w/input \
+		BOOT_INPUT_AFTER='^initbox: boot stopped; rescue shell' \
+		BOOT_UNTIL='^shutdown: poweroff after|reboot: Power down' live_boot systemd-persist \
+		"Debian 12 with systemd, persistence on an IDE disk, systemctl poweroff hands back" \
+		"$w/initrd.img" "live.media=LABEL=INITBOX_DEB live.cow=LABEL=INITBOX_COW" -M pc \
+		-cdrom "$w/live.iso" -drive "file=$cow,format=raw,if=ide,index=0"
+	log=$LOGS/boot-systemd-persist.serial
+	live_refute "systemd-persist: no kernel panic" "$log" 'Kernel panic'
+	live_expect "systemd-persist: the upper layer is the persistence disk" "$log" '^LIVE: check passed: /run/initbox/persist is visible'
+	live_expect "systemd-persist: systemd-shutdown hands back to /run/initramfs/shutdown" "$log" '^shutdown: poweroff: taking apart /oldroot$'
+	live_expect "systemd-persist: the persistence disk is released" "$log" '^shutdown: /dev/sda released$'
+	live_expect "systemd-persist: the CD is released" "$log" '^shutdown: /dev/sr0 released$'
+	live_refute "systemd-persist: nothing is still held" "$log" '^shutdown: .*(still held|still busy|stays writable)'
+	if e2fsck -fn "$cow" > "$w/fsck.out" 2>&1; then
+		echo "PASS: systemd-persist: e2fsck -fn is clean after systemctl poweroff"
+	else
+		echo "FAIL: systemd-persist: e2fsck -fn after systemctl poweroff: $(tail -n 4 "$w/fsck.out" | tr '\n' '|')"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	fi
+	case " $(features) " in
+	*" needs_recovery "*) echo "FAIL: systemd-persist: needs_recovery is set after systemctl poweroff"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1)) ;;
+	*) echo "PASS: systemd-persist: no journal left to recover" ;;
+	esac
+	want=$(sed -n 's/^LIVE: md5 \/var\/big \([0-9a-f]*\).*/\1/p' "$log")
+	got=$(debugfs -R "dump /upper/var/big $w/big" "$cow" > /dev/null 2>&1 && md5sum < "$w/big" | cut -c 1-32)
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		echo "PASS: systemd-persist: the 16 MiB file written before the poweroff holds its bytes"
+	else
+		echo "FAIL: systemd-persist: the 16 MiB file: guest ${want:-?}, disk ${got:-?}"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	fi
+	grep '^shutdown: ' "$log" | sed 's/^/    /'
+	echo "    poweroff request to power-off, with the hand-back: $(off_time "$log")"
+	live_ext4 "$cow" INITBOX_COW 128 || exit 1
+	BOOT_MEM=$mem BOOT_TIMEOUT=${BOOT_TIMEOUT:-600} BOOT_INPUT=$w/input \
+		BOOT_INPUT_AFTER='^initbox: boot stopped; rescue shell' \
+		BOOT_UNTIL='reboot: Power down' live_boot systemd-persist-off \
+		"Debian 12 with systemd, persistence, initbox.handback=no (the comparison)" \
+		"$w/initrd.img" "live.media=LABEL=INITBOX_DEB live.cow=LABEL=INITBOX_COW initbox.handback=no" -M pc \
+		-cdrom "$w/live.iso" -drive "file=$cow,format=raw,if=ide,index=0"
+	echo "    poweroff request to power-off, without it: $(off_time "$LOGS/boot-systemd-persist-off.serial")"
+	case " $(features) " in
+	*" needs_recovery "*) echo "    without the hand-back: needs_recovery set; e2fsck -fn: $(e2fsck -fn "$cow" 2>&1 | grep -ci 'wrong\|differ') count(s) wrong" ;;
+	*) echo "    without the hand-back: the filesystem happened to be clean" ;;
+	esac
+fi
 live_done
