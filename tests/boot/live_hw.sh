@@ -110,4 +110,30 @@ live_expect "toram-usb: the live system ran on after it" "$log" '^LIVE: check pa
 live_refute "toram-usb: no I/O error on the stick or the loop device" "$log" 'I/O error, dev (sd|loop)'
 live_refute "toram-usb: no kernel panic" "$log" 'Kernel panic'
 hw_times toram-usb "$log"
+
+# The medium on an IDE CD, the persistence on a USB stick, which
+# enumerates after the CD is found: the driver watch goes on until the
+# persistence is found too (sd_mod binds the stick's disk), and the
+# hand-back leaves its ext4 clean at poweroff. On xHCI and on EHCI.
+command -v e2fsck > /dev/null || { echo "FAIL: live_hw: needs e2fsck (e2fsprogs)"; exit 1; }
+for hc in xhci:qemu-xhci ehci:usb-ehci; do
+	hc_n=${hc%%:*}
+	live_ext4 "$w/cow.img" INITBOXCOW 32 || exit 1
+	log=$LOGS/boot-live-hw-cd-$hc_n-persist.serial
+	BOOT_MEM=128M BOOT_UNTIL='^shutdown: poweroff after|reboot: Power down' live_boot "live-hw-cd-$hc_n-persist" \
+		"the medium on an IDE CD, the persistence on a USB stick ($hc_n) that comes later" \
+		"$w/initrd.img" "live.media=LABEL=$L live.cow=LABEL=INITBOXCOW livecheck=live,persist-write,handback" \
+		-M pc -cdrom "$w/live.iso" -device "${hc#*:},id=hc" \
+		-drive "if=none,id=cow,format=raw,file=$w/cow.img" -device usb-storage,bus=hc.0,drive=cow
+	live_expect "cd-$hc_n-persist: the medium is the CD" "$log" '^initbox: medium /dev/sr0 holds /live/rootfs.squashfs'
+	live_expect "cd-$hc_n-persist: the stick's disk is released at poweroff" "$log" '^shutdown: /dev/sda released$'
+	if e2fsck -fn "$w/cow.img" > /dev/null 2>&1 &&
+		! dumpe2fs -h "$w/cow.img" 2> /dev/null | grep -q '^Filesystem features:.*needs_recovery'; then
+		echo "PASS: cd-$hc_n-persist: the stick's ext4 is clean after the poweroff"
+	else
+		echo "FAIL: cd-$hc_n-persist: the stick's ext4 is not clean after the poweroff: $(e2fsck -fn "$w/cow.img" 2>&1 | tail -n 2 | tr '\n' '|')"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	fi
+	hw_times "cd-$hc_n-persist" "$log"
+done
 live_done

@@ -159,6 +159,10 @@ b\" quiet -- live.image=/nope"
 		has_in_order "cow=persistent:LABEL=PERSIST" \
 		"run: findmedia -t 30 -m /run/initbox/persist -w LABEL=PERSIST" \
 		"run: mount-overlay -p /run/initbox/persist /run/initbox/rootfs /new_root"
+	check "with live.cow=SPEC the image's modules load in the foreground: the driver watch goes on until the persistence is found" \
+		has_in_order "run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
+		"run: modprobe -q -a loop squashfs overlay" \
+		"run: findmedia -t 30 -m /run/initbox/persist -w LABEL=PERSIST"
 
 	plan archisolabel=ARCH_202601 archisobasedir=arch copytoram cow_spacesize=1G
 	a=x86_64
