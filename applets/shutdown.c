@@ -460,12 +460,12 @@ static void gather_devs(const struct sd *s, struct sd_devs *d)
 	}
 }
 
-static void release(struct sd *s)
+static void release(struct sd *s, const struct sd_loops *loops)
 {
 	struct err e = {"", 0, NULL};
 	int n, ctl;
 
-	n = sd_loops_detach(s->top, &e);
+	n = sd_loops_detach(loops, &e);
 	if (n > 0)
 		warn("detached %d loop device%s", n, n == 1 ? "" : "s");
 	if (e.no) {
@@ -550,6 +550,7 @@ int shutdown_main(int argc, char **argv)
 {
 	struct sd s = {"/oldroot", getpid() == 1, 10, {0, 0}, 0};
 	struct sd_devs d = {NULL, 0, 0};
+	struct sd_loops loops = {NULL, 0, 0};
 	const char *verb = NULL;
 	uint64_t v;
 	struct opt o;
@@ -606,11 +607,13 @@ int shutdown_main(int argc, char **argv)
 	}
 	warn("%s: taking apart %s", verb ? verb : "remount", s.top);
 	gather_devs(&s, &d);
+	if (s.pid1 && sd_loops_under(s.top, &loops) < 0)
+		warn_errno("cannot list the loop devices");
 	stop_processes(&s);
 	sync();
 	if (s.pid1) {
 		take_apart(&s);
-		release(&s);
+		release(&s, &loops);
 		sync();
 		report(&s, &d);
 	} else {
@@ -620,6 +623,7 @@ int shutdown_main(int argc, char **argv)
 		     s.failures ? " but the ones above" : "");
 	}
 	sd_devs_free(&d);
+	sd_loops_free(&loops);
 	if (cmd >= 0)
 		finish(&s, verb, cmd);
 	return s.failures ? 1 : 0;

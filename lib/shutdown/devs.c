@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,35 +131,65 @@ int sd_dev_held(const struct sd_dev *dev, char *holder, size_t len)
 	return -1;
 }
 
-struct detach {
+struct under {
 	const char *top;
-	int n;
-	struct err *e;
+	struct sd_loops *l;
 };
 
-static int detach_one(const struct loop_state *st, void *arg)
+static int note_loop(const struct loop_state *st, void *arg)
 {
-	struct detach *a = arg;
+	struct under *a = arg;
 
 	if (!sd_under(st->backing, a->top))
 		return 0;
-	if (loop_detach(st->name) < 0) {
-		if (a->e->no == 0)
-			err_set(a->e, errno, "detach %s (%s)", st->name,
-				st->backing);
-		return 0;
-	}
-	a->n++;
+	if (array_grow(&a->l->v, &a->l->cap, a->l->n, sizeof(*a->l->v)) < 0)
+		return -1;
+	a->l->v[a->l->n].num = st->num;
+	a->l->v[a->l->n].back_dev = st->back_dev;
+	a->l->v[a->l->n].back_ino = st->back_ino;
+	a->l->n++;
 	return 0;
 }
 
-int sd_loops_detach(const char *top, struct err *e)
+int sd_loops_under(const char *top, struct sd_loops *l)
 {
-	struct detach a = {top, 0, e};
+	struct under a = {top, l};
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	r = loop_each(note_loop, &a);
+	if (r < 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int sd_loops_detach(const struct sd_loops *l, struct err *e)
+{
+	struct loop_state st;
+	size_t i;
+	int n = 0;
 
 	e->no = 0;
 	e->what[0] = '\0';
-	if (loop_each(detach_one, &a) < 0 && errno != ENOENT)
-		return -1;
-	return a.n;
+	for (i = 0; i < l->n; i++) {
+		/* unbound (autoclear), or bound to another file since */
+		if (loop_state(l->v[i].num, &st) < 0 ||
+		    st.back_dev != l->v[i].back_dev ||
+		    st.back_ino != l->v[i].back_ino)
+			continue;
+		if (loop_detach(st.name) < 0) {
+			if (e->no == 0)
+				err_set(e, errno, "detach %s (%s)", st.name,
+					st.backing);
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+void sd_loops_free(struct sd_loops *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

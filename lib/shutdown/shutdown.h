@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/base.h"
@@ -53,10 +54,24 @@ void sd_devs_free(struct sd_devs *d);
  * cannot be told (the device is gone: ENXIO/ENOENT). */
 int sd_dev_held(const struct sd_dev *dev, char *holder, size_t len);
 
-/* Detach every bound loop device whose backing file lies at or under
- * TOP (as this process sees paths), a loop device without autoclear
- * that a teardown leaves bound. Returns how many, or -1 with errno; the
- * first it could not detach is named in E. */
-int sd_loops_detach(const char *top, struct err *e);
+/* The bound loop devices whose backing file lies at or under TOP (as this
+ * process sees paths), recorded before a teardown: once the filesystem
+ * holding the file is detached its path no longer says where it was. */
+struct sd_loop {
+	unsigned num;
+	uint64_t back_dev, back_ino;
+};
+
+struct sd_loops {
+	struct sd_loop *v;
+	size_t n, cap;
+};
+
+int sd_loops_under(const char *top, struct sd_loops *l);
+/* Detach those of L still bound to the same file (the ones without
+ * autoclear a teardown leaves bound). Returns how many, or -1 with
+ * errno; the first it could not detach is named in E. */
+int sd_loops_detach(const struct sd_loops *l, struct err *e);
+void sd_loops_free(struct sd_loops *l);
 
 #endif

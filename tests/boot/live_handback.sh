@@ -19,13 +19,22 @@
 . "$TOP/tests/boot/lib_report.sh"
 . "$TOP/scripts/lib/live.sh"
 boot_need live_handback
-for c in e2fsck dumpe2fs debugfs; do
+for c in e2fsck dumpe2fs debugfs mkfs.vfat fsck.vfat mcopy ldd; do
 	command -v $c > /dev/null || { echo "FAIL: live_handback: needs $c (e2fsprogs)"; exit 1; }
 done
 boot_kernel || { echo "FAIL: live_handback: cannot fetch the test kernel"; exit 1; }
 w=$BUILD/boot-work/live_handback
 rm -rf "$w" && mkdir -p "$w/medium/live"
-live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
+# the root carries the host's e2fsck with its libraries: /init checks
+# the persistence with the live root's own fsck
+with_e2fsck() { # ROOT
+	mkdir -p "$1/sbin" && cp /sbin/e2fsck "$1/sbin/e2fsck" || return 1
+	for l in $(ldd /sbin/e2fsck | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+		mkdir -p "$1$(dirname "$l")" && cp -L "$l" "$1$l" || return 1
+	done
+}
+live_rootfs "$w/rootfs" && with_e2fsck "$w/rootfs" &&
+	live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
 	live_ext4 "$w/medium.img" INITBOX_LIVE 16 "$w/medium" ||
 	{ echo "FAIL: live_handback: cannot build the media"; exit 1; }
 live_initramfs "$w/initrd.img" > /dev/null ||
@@ -105,7 +114,84 @@ echo "    after the cut: features $(features)"
 BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot powercut-2 "boot 2 after the cut finds the synced file" \
 	"$w/initrd.img" "$args livecheck=persist-read,handback" $drives
 live_refute "boot 2: no kernel panic" "$LOGS/boot-powercut-2.serial" 'Kernel panic'
+live_expect "boot 2: /init checked the persistence with the root's e2fsck first" "$LOGS/boot-powercut-2.serial" \
+	'^initbox: /dev/vdb \(ext4\) checked: (clean|errors fixed)'
 clean "after the cut and boot 2's hand-back"
+
+# --- a persistence e2fsck -p cannot repair: not used, not written --------------
+fresh_cow || exit 1
+# the root directory cleared, the superblock marked as the kernel marks a
+# filesystem it found damaged (state 2, errors): e2fsck -p checks it and
+# stops with UNEXPECTED INCONSISTENCY (exit 4)
+debugfs -w -R "clri <2>" "$cow" > /dev/null 2>&1 &&
+	debugfs -w -R "ssv state 2" "$cow" > /dev/null 2>&1
+mounts() { dumpe2fs -h "$cow" 2> /dev/null | sed -n 's/^\(Mount count\|Last mount time\): *//p' | tr '\n' ' '; }
+m0=$(mounts)
+# shellcheck disable=SC2086
+BOOT_MEM=128M live_boot broken-cow "a persistence that fails its check: the boot goes on with a tmpfs upper layer" \
+	"$w/initrd.img" "$args livecheck=live" $drives
+live_expect "broken-cow: the check's failure is said, and what the session does instead" "$LOGS/boot-broken-cow.serial" \
+	'^initbox: persistence not used: /dev/vdb: /sbin/e2fsck left errors \(exit [4-9]'
+# e2fsck -p may have made its safe fixes; the filesystem was never mounted
+if [ -n "$m0" ] && [ "$(mounts)" = "$m0" ]; then
+	echo "PASS: broken-cow: the damaged persistence was never mounted (mount count and time unchanged: $m0)"
+else
+	echo "FAIL: broken-cow: the damaged persistence was mounted: before $m0, after $(mounts)"
+	LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+fi
+
+# --- persistence in a file on a FAT stick (live.cow=SPEC:/PATH) -----------------
+stick=$w/stick.img
+fresh_stick() {
+	rm -f "$stick" "$w/persist.img"
+	mkfs.vfat -C -n INITBOXFAT "$stick" 65536 > /dev/null &&
+		live_ext4 "$w/persist.img" INITBOX_PF 32 && mcopy -i "$stick" "$w/persist.img" ::/persist.img
+}
+fat_clean() { # NAME: no dirty bit; the file's ext4 clean
+	if fsck.vfat -n "$stick" > "$w/fsckfat.out" 2>&1 && ! grep -qi 'dirty bit' "$w/fsckfat.out"; then
+		echo "PASS: $1: the FAT stick is clean (fsck.vfat -n: no dirty bit)"
+	else
+		echo "FAIL: $1: fsck.vfat -n: $(head -n 3 "$w/fsckfat.out" | tr '\n' '|')"
+		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+	fi
+	rm -f "$w/persist.out" && mcopy -i "$stick" ::/persist.img "$w/persist.out" &&
+		e2fsck -fn "$w/persist.out" > /dev/null 2>&1 &&
+		! dumpe2fs -h "$w/persist.out" 2> /dev/null | grep -q '^Filesystem features:.*needs_recovery' &&
+		echo "PASS: $1: the persistence file's ext4 is clean" ||
+		{ echo "FAIL: $1: the persistence file's ext4 is not clean"; LIVE_FAILS=$((${LIVE_FAILS:-0} + 1)); }
+}
+sdrives="-drive file=$w/medium.img,format=raw,if=virtio -drive file=$stick,format=raw,if=virtio"
+sargs="live.media=LABEL=INITBOX_LIVE live.cow=LABEL=INITBOXFAT:/persist.img"
+fresh_stick || { echo "FAIL: live_handback: cannot build the FAT stick"; exit 1; }
+# shellcheck disable=SC2086
+BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot fat-file "persistence in a file on a FAT stick, handed back at poweroff" \
+	"$w/initrd.img" "$sargs livecheck=live,persist-write,persist-big,handback" $sdrives
+log=$LOGS/boot-fat-file.serial
+live_expect "fat-file: the file is checked through its loop device" "$log" '^initbox: /dev/loop[0-9]+ \(ext4\) checked: clean'
+live_expect "fat-file: the stick is released at poweroff" "$log" '^shutdown: /dev/vdb released$'
+live_refute "fat-file: nothing is still held" "$log" '^shutdown: .*(still held|still busy|stays writable)'
+fat_clean "fat-file"
+want=$(sed -n 's/^LIVE: md5 \/var\/big \([0-9a-f]*\).*/\1/p' "$log")
+got=$(debugfs -R "dump /upper/var/big $w/big" "$w/persist.out" > /dev/null 2>&1 && md5sum < "$w/big" | cut -c 1-32)
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	echo "PASS: fat-file: the 16 MiB file holds its bytes in the persistence file"
+else
+	echo "FAIL: fat-file: the 16 MiB file: guest ${want:-?}, file ${got:-?}"
+	LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
+fi
+# shellcheck disable=SC2086
+BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot fat-file-2 "the next boot finds the file in the FAT stick's persistence" \
+	"$w/initrd.img" "$sargs livecheck=persist-read,handback" $sdrives
+fat_clean "fat-file-2"
+fresh_stick || exit 1
+# shellcheck disable=SC2086
+BOOT_MEM=128M live_boot fat-file-off "the FAT stick without the hand-back (initbox.handback=no)" \
+	"$w/initrd.img" "$sargs initbox.handback=no livecheck=persist-write" $sdrives
+if fsck.vfat -n "$stick" 2>&1 | grep -qi 'dirty bit'; then
+	echo "    FAT without the hand-back: the dirty bit is set (fsck.vfat -n)"
+else
+	echo "    FAT without the hand-back: no dirty bit"
+fi
 
 # --- poweroff cycles -------------------------------------------------------------------
 n=${HANDBACK_CYCLES:-3}

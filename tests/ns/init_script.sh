@@ -157,12 +157,22 @@ b\" quiet -- live.image=/nope"
 	plan live.cow=LABEL=PERSIST
 	check "live.cow=SPEC keeps the upper on that device" \
 		has_in_order "cow=persistent:LABEL=PERSIST" \
-		"run: findmedia -t 30 -m /run/initbox/persist -w LABEL=PERSIST" \
+		"run: findmedia -t 30 LABEL=PERSIST" \
+		"run: chroot /run/initbox/rootfs fsck LABEL=PERSIST" \
+		"run: findmedia -m /run/initbox/persist -w LABEL=PERSIST" \
 		"run: mount-overlay -p /run/initbox/persist /run/initbox/rootfs /new_root"
 	check "with live.cow=SPEC the image's modules load in the foreground: the driver watch goes on until the persistence is found" \
 		has_in_order "run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
 		"run: modprobe -q -a loop squashfs overlay" \
-		"run: findmedia -t 30 -m /run/initbox/persist -w LABEL=PERSIST"
+		"run: findmedia -t 30 LABEL=PERSIST"
+	plan live.cow=LABEL=STICK:/live/persist.img
+	check "live.cow=SPEC:/PATH: the file on that device, through a loop device, checked first" \
+		has_in_order "cow=persistent:LABEL=STICK:/live/persist.img" \
+		"run: findmedia -t 30 LABEL=STICK" \
+		"run: findmedia -m /run/initbox/cowdev -w LABEL=STICK" \
+		"run: losetup -f --show /run/initbox/cowdev/live/persist.img" \
+		"run: chroot /run/initbox/rootfs fsck /dev/loopN" \
+		"run: mount-overlay -p /dev/loopN -c /run/initbox/persist /run/initbox/rootfs /new_root"
 
 	plan archisolabel=ARCH_202601 archisobasedir=arch copytoram cow_spacesize=1G
 	a=x86_64
@@ -313,9 +323,9 @@ if [ -n "${INITBOX_HOST:-}" ] && [ -x "$INITBOX_HOST" ] && [ -d "$kroot/lib/modu
 		"n=\$(find '$md/kernel' -name '*.ko' | wc -l) && [ \$(wc -l < '$md/modules.dep') = \$n ] &&
 		 ! grep -q 'e1000' '$md/modules.alias' && grep -q ' virtio_blk\$' '$md/modules.alias' &&
 		 [ -f '$md/modules.builtin' ] && ! ls '$md'/*.bin 2>/dev/null | grep -q ."
-	t "the /run skeleton holds the mount points /init uses" sh -c \
+	t "the /run skeleton holds the mount points /init uses and the hand-back's root" sh -c \
 		"'$INITBOX_HOST' cpio-unpack -t '$T/a/lib/initbox/run.cpio' | sort | tr '\\n' ' ' |
-		 grep -q 'initbox initbox/cow initbox/medium initbox/persist initbox/rootfs initbox/toram'"
+		 grep -q 'initbox initbox/cow initbox/cowdev initbox/medium initbox/persist initbox/rootfs initbox/toram initramfs initramfs/bin initramfs/dev initramfs/oldroot initramfs/proc initramfs/sys'"
 	mk -o "$T/c2.img" -m ata_piix -c none > "$T/mk.out" 2>&1
 	mkdir "$T/c2" && "$INITBOX_HOST" cpio-unpack -C "$T/c2" "$T/c2.img" 2> /dev/null
 	t "a storage controller (ata_piix) brings the class drivers sd_mod and sr_mod" sh -c \
