@@ -286,26 +286,19 @@ static void name_holders(const char *target)
  * *left: how many are still there. */
 static int umount_pass(const struct sd *s, size_t *left)
 {
-	struct mountinfo_list l;
-	size_t *idx, n, i;
+	struct sd_mounts m;
+	size_t i;
 	int gone = 0;
 
 	*left = 0;
-	if (mountinfo_read(NULL, &l) < 0)
+	if (sd_mounts_read(s->top, &m) < 0)
 		return -1;
-	idx = calloc(l.n ? l.n : 1, sizeof(*idx));
-	if (!idx) {
-		mountinfo_free(&l);
-		return -1;
-	}
-	n = sd_order(&l, s->top, idx);
-	for (i = 0; i < n; i++)
-		if (umount2(l.v[idx[i]].target, UMOUNT_NOFOLLOW) == 0)
+	for (i = 0; i < m.n; i++)
+		if (umount2(m.l.v[m.idx[i]].target, UMOUNT_NOFOLLOW) == 0)
 			gone++;
 		else
 			(*left)++;
-	free(idx);
-	mountinfo_free(&l);
+	sd_mounts_free(&m);
 	return gone;
 }
 
@@ -317,25 +310,19 @@ static int umount_pass(const struct sd *s, size_t *left)
  * whether it did. How many were detached. */
 static int detach_kernel_held(void)
 {
-	struct mountinfo_list l;
-	size_t *idx, n, i, j;
+	struct sd_mounts ms;
 	struct pins p;
+	size_t i, j;
 	bool leaf;
 	int k = 0;
 
-	if (mountinfo_read(NULL, &l) < 0)
+	if (sd_mounts_read("/oldroot", &ms) < 0)
 		return 0;
-	idx = calloc(l.n ? l.n : 1, sizeof(*idx));
-	if (!idx) {
-		mountinfo_free(&l);
-		return 0;
-	}
-	n = sd_order(&l, "/oldroot", idx);
-	for (i = 0; i < n; i++) {
-		const struct mountinfo *m = &l.v[idx[i]];
+	for (i = 0; i < ms.n; i++) {
+		const struct mountinfo *m = &ms.l.v[ms.idx[i]];
 
-		for (leaf = true, j = 0; j < l.n && leaf; j++)
-			leaf = l.v[j].parent != m->id || &l.v[j] == m;
+		for (leaf = true, j = 0; j < ms.l.n && leaf; j++)
+			leaf = ms.l.v[j].parent != m->id || &ms.l.v[j] == m;
 		if (!leaf || pins_scan_under("/proc", m->target, getpid(), &p) < 0)
 			continue;
 		if (p.nprocs == 0 && umount2(m->target, MNT_DETACH) == 0) {
@@ -345,8 +332,7 @@ static int detach_kernel_held(void)
 		}
 		pins_free(&p);
 	}
-	free(idx);
-	mountinfo_free(&l);
+	sd_mounts_free(&ms);
 	return k;
 }
 
@@ -354,20 +340,14 @@ static int detach_kernel_held(void)
  * what was written), and who keeps it; children first. */
 static int remount_ro(struct sd *s, bool quiet_ok)
 {
-	struct mountinfo_list l;
-	size_t *idx, n, i;
+	struct sd_mounts ms;
+	size_t i;
 	int ro = 0;
 
-	if (mountinfo_read(NULL, &l) < 0)
+	if (sd_mounts_read(s->top, &ms) < 0)
 		return -1;
-	idx = calloc(l.n ? l.n : 1, sizeof(*idx));
-	if (!idx) {
-		mountinfo_free(&l);
-		return -1;
-	}
-	n = sd_order(&l, s->top, idx);
-	for (i = 0; i < n; i++) {
-		const struct mountinfo *m = &l.v[idx[i]];
+	for (i = 0; i < ms.n; i++) {
+		const struct mountinfo *m = &ms.l.v[ms.idx[i]];
 
 		/* the kernel's own filesystems hold nothing to write */
 		if (!strcmp(m->fstype, "proc") || !strcmp(m->fstype, "sysfs") ||
@@ -388,8 +368,7 @@ static int remount_ro(struct sd *s, bool quiet_ok)
 			name_holders(m->target);
 		s->failures++;
 	}
-	free(idx);
-	mountinfo_free(&l);
+	sd_mounts_free(&ms);
 	return ro;
 }
 

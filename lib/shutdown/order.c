@@ -6,6 +6,7 @@
  * path, decides: a mount moved to a shorter path, or one stacked on
  * another at the same path, keeps its place in the tree.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -53,4 +54,25 @@ size_t sd_order(const struct mountinfo_list *l, const char *top, size_t *idx)
 		n++;
 	}
 	return n;
+}
+
+int sd_mounts_read(const char *top, struct sd_mounts *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (mountinfo_read(NULL, &m->l) < 0)
+		return -1;
+	m->idx = calloc(m->l.n ? m->l.n : 1, sizeof(*m->idx));
+	if (!m->idx) {
+		mountinfo_free(&m->l);
+		return -1;
+	}
+	m->n = sd_order(&m->l, top, m->idx);
+	return 0;
+}
+
+void sd_mounts_free(struct sd_mounts *m)
+{
+	free(m->idx);
+	mountinfo_free(&m->l);
+	memset(m, 0, sizeof(*m));
 }

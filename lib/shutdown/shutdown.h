@@ -27,6 +27,18 @@ bool sd_under(const char *path, const char *top);
  * returns how many it holds. */
 size_t sd_order(const struct mountinfo_list *l, const char *top, size_t *idx);
 
+/* This process's mounts at or under TOP, read now and ordered as
+ * sd_order does: the i-th to go is l.v[idx[i]], i < n. */
+struct sd_mounts {
+	struct mountinfo_list l;
+	size_t *idx;
+	size_t n;
+};
+
+/* 0, or -1 with errno (the mount table unreadable, ENOMEM). */
+int sd_mounts_read(const char *top, struct sd_mounts *m);
+void sd_mounts_free(struct sd_mounts *m);
+
 /* --- devs.c: the block devices a teardown must leave free. */
 
 struct sd_dev {

@@ -10,6 +10,11 @@
 # live_boot NAME TEST-NAME INITRD APPEND [QEMU...]
 #                          boot_run and its boot_report
 # live_done                true when none of the live_* above failed
+# ext4_clean NAME IMG      e2fsck -fn finds nothing in IMG and its journal
+#                          is closed (no needs_recovery): two PASS/FAIL lines
+# ext4_features IMG        its feature words (dumpe2fs -h)
+# big_file NAME LOG IMG    the file /upper/var/big in IMG has the md5 the
+#                          guest printed ("LIVE: md5 /var/big SUM" in LOG)
 
 boot_report() { # NAME [TEST-NAME]
 	log=$LOGS/boot-$1.serial
@@ -55,3 +60,27 @@ live_boot() {
 		LIVE_FAILS=$((${LIVE_FAILS:-0} + 1))
 }
 live_done() { [ "${LIVE_FAILS:-0}" -eq 0 ]; }
+live_fail() { echo "FAIL: $1"; LIVE_FAILS=$((${LIVE_FAILS:-0} + 1)); }
+
+ext4_features() { dumpe2fs -h "$1" 2> /dev/null | sed -n 's/^Filesystem features: *//p'; }
+ext4_clean() { # NAME IMG
+	if e2fsck -fn "$2" > "$2.fsck" 2>&1; then
+		echo "PASS: $1: e2fsck -fn is clean"
+	else
+		live_fail "$1: e2fsck -fn: $(tail -n 4 "$2.fsck" | tr '\n' '|')"
+	fi
+	case " $(ext4_features "$2") " in
+	*" needs_recovery "*) live_fail "$1: needs_recovery is set (the journal was never closed)" ;;
+	*) echo "PASS: $1: no journal left to recover" ;;
+	esac
+}
+big_file() { # NAME LOG IMG
+	bf_want=$(sed -n 's/^LIVE: md5 \/var\/big \([0-9a-f]*\).*/\1/p' "$2")
+	bf_got=$(debugfs -R "dump /upper/var/big $3.big" "$3" > /dev/null 2>&1 && md5sum < "$3.big" | cut -c 1-32)
+	rm -f "$3.big"
+	if [ -n "$bf_want" ] && [ "$bf_want" = "$bf_got" ]; then
+		echo "PASS: $1: the 16 MiB file written before the poweroff holds its bytes"
+	else
+		live_fail "$1: the 16 MiB file: guest ${bf_want:-?}, disk ${bf_got:-?}"
+	fi
+}

@@ -85,6 +85,14 @@ vboot lv-plain "the same ISO without -V (the baseline)" \
 	"$w/plain.iso" "$w/plain.initrd" "livecheck=live"
 echo "    initramfs phase: verity $(ph lv-verity), without $(ph lv-plain)"
 
+# the hand-back takes the verified root apart: the squashfs, the table
+# live-root (which holds the image's loop devices), the medium
+BOOT_UNTIL='^shutdown: poweroff after|reboot: Power down' vboot lv-handback \
+	"a verified live root handed back at poweroff" "$w/verity.iso" "$w/verity.initrd" "livecheck=live,handback"
+live_expect "handback: the table live-root is removed" "$(log lv-handback)" '^shutdown: removed the device-mapper table live-root$'
+live_expect "handback: the medium is released" "$(log lv-handback)" '^shutdown: /dev/vda released$'
+live_refute "handback: nothing is still held" "$(log lv-handback)" '^shutdown: .*(still held|still busy|stays writable)'
+
 vboot lv-check "live.check on a good verity image: every block read, the rate, then the boot" \
 	"$w/verity.iso" "$w/verity.initrd" "live.check livecheck=live,verity"
 live_expect "live.check says the rate" "$(log lv-check)" "^verity: /dev/mapper/live-check: [0-9]+ MiB read in [0-9.]+ s \([0-9.]+ MB/s\)"
