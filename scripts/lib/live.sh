@@ -16,7 +16,7 @@
 # (/run/initbox/times), MemTotal/MemFree/MemAvailable/Shmem, then runs the checks
 # named by livecheck=a,b on the kernel command line (live medium freed
 # toram unplugged disk verity verity-eio persist-write persist-read
-# persist-big persist-count handback hook powercut) and prints
+# persist-big persist-count handback handback-reboot hook powercut) and prints
 # "BOOT-RESULT: PASS" or "BOOT-RESULT: FAIL: why", and powers off.
 
 live_rootfs() { # DIR
@@ -159,7 +159,7 @@ for c in $checks; do
 		n=$(ls /var/cycle | wc -l)
 		echo "boot $((n + 1))" > /var/cycle/$((n + 1)) &&
 			echo "LIVE: cycle files: $((n + 1))" || bad "cannot write /var/cycle/$((n + 1))" ;;
-	handback | hook)
+	handback | handback-reboot | hook)
 		# /init's hand-back: initbox and the shutdown link
 		[ -x /run/initramfs/shutdown ] && [ -x /run/initramfs/bin/initbox ] &&
 			ok "/run/initramfs holds the hand-back ($(du -sk /run/initramfs | cut -f 1) kB)" ||
@@ -182,6 +182,9 @@ case " $checks " in
 *" handback "*)
 	# the last step a busybox-style init takes: the hand-back as PID 1
 	exec /run/initramfs/shutdown poweroff ;;
+*" handback-reboot "*)
+	# the same for a reboot (qemu -no-reboot ends there)
+	exec /run/initramfs/shutdown reboot ;;
 *" hook "*)
 	# the hook of an init that stays PID 1 (docs/live-boot.md)
 	/run/initramfs/shutdown

@@ -3,6 +3,7 @@
 #  - its init execs /run/initramfs/shutdown poweroff as its last step:
 #    the console shows the hand-back's lines, and on the host e2fsck -fn
 #    is clean with no journal to recover, a 16 MiB file holds its bytes;
+#  - the same with reboot, and the next boot finds the file;
 #  - side by side, the same boot without it (initbox.handback=no,
 #    poweroff -f): the journal the kernel leaves (measured, not asserted);
 #  - the hook of an init that stays PID 1: everything read-only, clean;
@@ -63,6 +64,19 @@ clean "after the hand-back"
 big_file "after the hand-back" "$log" "$cow"
 sed -n 's/^LIVE: check passed: \/run\/initramfs holds the hand-back (\([0-9]*\) kB)/    hand-back in \/run: \1 kB/p' "$log"
 grep '^shutdown: poweroff after' "$log" | sed 's/^/    /'
+
+# --- a reboot: the same hand-back, and the next boot finds the file ---------------
+fresh_cow || exit 1
+# shellcheck disable=SC2086
+BOOT_MEM=128M BOOT_UNTIL='^shutdown: reboot after|reboot: Restarting' live_boot handback-reboot \
+	"the live init hands back at reboot" "$w/initrd.img" "$args livecheck=persist-write,handback-reboot" $drives
+log=$LOGS/boot-handback-reboot.serial
+live_expect "reboot: the hand-back releases the persistence, then reboots" "$log" '^shutdown: /dev/vdb released$'
+live_expect "reboot: it reboots" "$log" '^shutdown: reboot after'
+clean "after the hand-back's reboot"
+# shellcheck disable=SC2086
+BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot handback-reboot-2 "the boot after the reboot finds the file" \
+	"$w/initrd.img" "$args livecheck=persist-read,handback" $drives
 
 # --- the same without it: what the kernel's poweroff leaves ---------------------
 fresh_cow || exit 1
