@@ -10,6 +10,9 @@
 #  - a power cut while a file is written after a sync: the next boot comes
 #    up, the synced file is intact, and its own hand-back leaves the
 #    filesystem clean;
+#  - mklive -p's image as a stick (live.persist: the changes in its
+#    partition, clean after the hand-back, there at the next boot) and
+#    as a CD (one line, the changes in RAM);
 #  - poweroff cycles in a row, each adding a file: all there, the
 #    filesystem clean after each (HANDBACK_CYCLES, 20 on bookworm, 3 on
 #    the other kernels: the steps are the same, the kernel's part is the
@@ -180,6 +183,47 @@ if fsck.vfat -n "$stick" 2>&1 | grep -qi 'dirty bit'; then
 else
 	echo "    FAT without the hand-back: no dirty bit"
 fi
+
+# --- persistence on the boot stick: mklive -p, live.persist --------------------------
+command -v xorriso > /dev/null && command -v sfdisk > /dev/null ||
+	{ echo "FAIL: live_handback: needs xorriso and sfdisk (scripts/deps.sh test-tools)"; exit 1; }
+SOURCE_DATE_EPOCH=1700000000 sh "$TOP/scripts/mklive" -o "$w/stick.iso" -L INITBOX_STICK -c lz4 \
+	-k "$VMLINUZ" -b "$KROOT" -P virt -p 32 "$w/rootfs" > "$w/mklive.out" 2>&1 &&
+	xorriso -osirrox on -indev "$w/stick.iso" -extract /live/initrd.img "$w/stick.initrd" \
+		-extract /boot/grub/grub.cfg "$w/stick.cfg" > /dev/null 2>&1 ||
+	{ echo "FAIL: live_handback: mklive -p: $(tail -n 3 "$w/mklive.out")"; exit 1; }
+grep -q 'linux /live/vmlinuz live.media=LABEL=INITBOX_STICK live.persist$' "$w/stick.cfg" &&
+	echo "PASS: mklive -p: the menu's default entry carries live.persist" ||
+	live_fail "mklive -p: the menu's default entry carries live.persist: $(grep -m1 linux "$w/stick.cfg")"
+# the partition mklive appended: its ext4, taken out of the image
+part_out() { # OUT
+	set -- "$1" $(sfdisk -d "$w/stick.iso" 2> /dev/null |
+		sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\),.*name="Appended3".*/\1 \2/p')
+	[ $# = 3 ] && dd if="$w/stick.iso" of="$1" bs=512 skip="$2" count="$3" status=none
+}
+sargs="live.media=LABEL=INITBOX_STICK live.persist"
+stdrive="-drive file=$w/stick.iso,format=raw,if=virtio"
+# shellcheck disable=SC2086
+BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot stick "mklive -p's image on a stick: live.persist keeps the changes there" \
+	"$w/stick.initrd" "$sargs livecheck=live,persist-write,persist-big,handback" $stdrive
+log=$LOGS/boot-stick.serial
+live_expect "stick: the partition on the boot stick is used" "$log" '^initbox: live.persist: the changes of this session are kept on /dev/vda[0-9]+$'
+live_expect "stick: the stick is released at poweroff" "$log" '^shutdown: /dev/vda released$'
+if part_out "$w/stick-part.img"; then
+	ext4_clean "stick: the persistence partition" "$w/stick-part.img"
+	big_file "stick" "$log" "$w/stick-part.img"
+else
+	live_fail "stick: cannot find the appended partition in the image"
+fi
+# shellcheck disable=SC2086
+BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot stick-2 "the next boot from the stick finds the file" \
+	"$w/stick.initrd" "$sargs livecheck=persist-read,handback" $stdrive
+# shellcheck disable=SC2086
+BOOT_MEM=128M live_boot stick-cd "the same image as a CD: one line, the changes in RAM" \
+	"$w/stick.initrd" "$sargs livecheck=live" -device virtio-scsi-pci,id=scsi \
+	-drive "if=none,id=cd,media=cdrom,format=raw,file=$w/stick.iso" -device scsi-cd,drive=cd,bus=scsi.0
+live_expect "stick-cd: a CD says it has no persistence partition" "$LOGS/boot-stick-cd.serial" \
+	'^initbox: live.persist: /dev/sr0 has no partition labelled INITBOX_PERSIST'
 
 # --- poweroff cycles -------------------------------------------------------------------
 n=${HANDBACK_CYCLES:-3}

@@ -165,6 +165,14 @@ b\" quiet -- live.image=/nope"
 		has_in_order "run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
 		"run: modprobe -q -a loop squashfs overlay" \
 		"run: findmedia -t 30 LABEL=PERSIST"
+	plan live.persist
+	check "live.persist: the stick's INITBOX_PERSIST partition through a loop device, checked, then the overlay" \
+		has_in_order "persist=stick:INITBOX_PERSIST" \
+		"run: losetup -f --show /dev/sdX3" \
+		"run: chroot /run/initbox/rootfs fsck /dev/loopN" \
+		"run: mount-overlay -p /dev/loopN -c /run/initbox/persist /run/initbox/rootfs /new_root"
+	plan live.persist live.cow=LABEL=OTHER
+	check "live.cow=SPEC wins over live.persist" sh -c "! grep -q 'persist=stick' '$T/out' && grep -qxF 'cow=persistent:LABEL=OTHER' '$T/out'"
 	plan live.cow=LABEL=STICK:/live/persist.img
 	check "live.cow=SPEC:/PATH: the file on that device, through a loop device, checked first" \
 		has_in_order "cow=persistent:LABEL=STICK:/live/persist.img" \
