@@ -16,16 +16,18 @@
  * where it pivots it itself when exec'd from the live root. Processes
  * still holding files there get SIGTERM, then SIGKILL; every mount under
  * /oldroot is unmounted, children first (the overlay last, which lets go
- * of its layers, the loop device and the medium); loop devices backed
- * there are detached and /init's device-mapper table live-root removed;
- * each device the root stood on is then said to be released or still
- * held, by what. Nothing is waited for beyond the bounds.
+ * of its layers, the loop device and the medium; a mount busy with no
+ * process on it, held by the kernel alone, is detached); loop devices
+ * backed there are detached and /init's device-mapper table live-root
+ * removed; each device the root stood on is then said to be released or
+ * still held, by what. Nothing is waited for beyond the bounds.
  *
  * Not PID 1 (a hook of sysvinit, busybox init or OpenRC, run as the last
  * step of the shutdown): the running init keeps the root busy, so every
- * filesystem but the kernel's own (proc, sysfs, devtmpfs) is remounted
- * read-only, children first, after the other processes have been ended;
- * then VERB is carried out, or without VERB the caller goes on.
+ * filesystem on a disk (not proc, sysfs, devtmpfs, devpts, cgroup or
+ * tmpfs) is remounted read-only, children first, after the other
+ * processes have been ended; then VERB is carried out, or without VERB
+ * the caller goes on.
  *
  * exit: 0 done (without VERB); 1 something stayed busy or held; 2 usage.
  * As PID 1 it never exits: a failed reboot(2) falls back to a reboot,
