@@ -3,12 +3,18 @@
  * usage: verity open [OPTION]... DATA NAME HASH ROOTHASH
  *        verity close NAME | status NAME
  *        verity check [--sha256=FILE] DEV
+ *        verity watch [--root=DIR] NAME
  *   open    map DATA as /dev/mapper/NAME, read-only, each block checked
  *           against the tree in HASH (DATA again for an appended one)
  *   close   remove the mapping and its loop devices
  *   status  say whether corrupted blocks were seen
  *   check   read all of DEV once, naming each byte range that does not
  *           read (or verify); --sha256: compare with FILE's digest
+ *   watch   in the background, say on stdout, once, each range of NAME's
+ *           blocks the kernel finds corrupted; ends when NAME is removed
+ *   --root=DIR               watch: chroot to DIR first (/init gives the
+ *                            hand-back's /run/initramfs: nothing of the
+ *                            initramfs stays pinned)
  *   --hash-offset=N          the tree's superblock is at byte N of HASH
  *                            (default 0, or after DATA's squashfs/erofs)
  *   --restart-on-corruption, --panic-on-corruption, --ignore-corruption
@@ -32,10 +38,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <linux/fs.h>
+#include <linux/netlink.h>
 
 #include "applet.h"
 
@@ -435,12 +444,117 @@ static int do_check(const char *path, const char *sumfile)
 	return 0;
 }
 
+/* --- watch ---------------------------------------------------------- */
+
+/* One line a range; after VR_MAX ranges the kernel's own lines remain
+ * (it stops at 100 corrupted blocks a device anyway). */
+static void say_range(const char *name, const struct verity_range *r,
+		      unsigned bs, unsigned total)
+{
+	if (total > VR_MAX) {
+		if (total == VR_MAX + 1)
+			printf("%s: %s: more corrupted blocks: see the kernel's log\n",
+			       prog, name);
+		return;
+	}
+	if (r->hash)
+		printf("%s: %s: hash blocks %llu to %llu are corrupted: the blocks they "
+		       "cover fail to read; rewrite the medium (or use another one)\n",
+		       prog, name, r->from, r->to);
+	else
+		printf("%s: %s: data blocks %llu to %llu (bytes %llu to %llu of the image) "
+		       "are corrupted: files there fail to read; rewrite the medium "
+		       "(or use another one)\n",
+		       prog, name, r->from, r->to, r->from * bs, (r->to + 1) * bs - 1);
+	fflush(stdout);
+}
+
+static int do_watch(const char *name, const char *root)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
+	static struct verity_ranges vr;
+	char node[128], type[32], line[512], msg[8192];
+	struct verity_event ev;
+	struct pollfd pfd;
+	struct stat st;
+	struct err e;
+	unsigned bs = 0;
+	const char *p;
+	int ctl, fd, k;
+
+	snprintf(node, sizeof(node), "/dev/mapper/%s", name);
+	if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode))
+		die_errno("watch %s: %s", name, node);
+	if ((ctl = dm_open(&e)) < 0 ||
+	    dm_status(ctl, name, true, type, sizeof(type), line, sizeof(line), &e) < 0)
+		die_err("", &e);
+	fd_close(ctl);
+	/* the table: VERSION DATA_DEV HASH_DEV DATA_BLOCK_SIZE ... */
+	for (p = line, k = 0; k < 3 && (p = strchr(p, ' ')); k++)
+		p++;
+	if (p)
+		bs = (unsigned)strtoul(p, NULL, 10);
+	if (strcmp(type, "verity") || !bs)
+		die("%s: not a verity mapping (%s %s)", name, type, line);
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die_errno("watch %s: uevent socket", name);
+	/* Out of the initramfs's way: the switch frees it all behind us. */
+	if (root && (chroot(root) < 0 || chdir("/") < 0))
+		die_errno("watch %s: chroot %s", name, root);
+	/* In the background once watching: whoever started it goes on
+	 * (/init to the switch) with nothing pending. */
+	switch (fork()) {
+	case -1:
+		die_errno("watch %s", name);
+	case 0:
+		break;
+	default:
+		return 0;
+	}
+	(void)setsid();
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		struct sockaddr_nl from;
+		struct iovec iov = {msg, sizeof(msg) - 1};
+		struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from),
+				    .msg_iov = &iov, .msg_iovlen = 1};
+		ssize_t n;
+
+		/* a burst (one read of a bad folio) ends in a quiet 200 ms */
+		k = poll(&pfd, 1, vr.pending ? 200 : -1);
+		if (k == 0 && vr_flush(&vr))
+			say_range(name, &vr.out, bs, vr.total);
+		if (k <= 0)
+			continue;
+		n = recvmsg(fd, &mh, 0);
+		if (n <= 0 || from.nl_pid != 0) /* the kernel's messages only */
+			continue;
+		msg[n] = 0;
+		switch (verity_uevent(msg, (size_t)n + 1, &ev)) {
+		case VE_CORRUPT:
+			if (makedev(ev.major, ev.minor) == st.st_rdev &&
+			    vr_add(&vr, ev.hash, ev.block))
+				say_range(name, &vr.out, bs, vr.total);
+			break;
+		case VE_REMOVE:
+			if (makedev(ev.major, ev.minor) != st.st_rdev)
+				break;
+			if (vr_flush(&vr))
+				say_range(name, &vr.out, bs, vr.total);
+			return 0;
+		}
+	}
+}
+
 static const struct opt_long longs[] = {
 	{"hash-offset", OPT_ARG, 'o'},
 	{"restart-on-corruption", OPT_NONE, 'R'},
 	{"panic-on-corruption", OPT_NONE, 'P'},
 	{"ignore-corruption", OPT_NONE, 'I'},
 	{"sha256", OPT_ARG, 's'},
+	{"root", OPT_ARG, 'r'},
 	{0}};
 
 /* Called through the applet table (applets/initbox.c, generated). */
@@ -449,12 +563,12 @@ int verity_main(int argc, char **argv);
 int verity_main(int argc, char **argv)
 {
 	struct open_args a = {0, false, NULL};
-	const char *cmd, *sum = NULL;
+	const char *cmd, *sum = NULL, *root = NULL;
 	struct opt o;
 	int c, n;
 
 	if (argc < 2)
-		die_usage("no command (open, close, status, check)");
+		die_usage("no command (open, close, status, check, watch)");
 	cmd = argv[1];
 	opt_init(&o);
 	o.mixed = true;
@@ -482,6 +596,9 @@ int verity_main(int argc, char **argv)
 		case 's':
 			sum = o.arg;
 			break;
+		case 'r':
+			root = o.arg;
+			break;
 		default:
 			die_opt(&o, c);
 		}
@@ -495,5 +612,7 @@ int verity_main(int argc, char **argv)
 		return do_status(argv[0]);
 	if (!strcmp(cmd, "check") && n == 1)
 		return do_check(argv[0], sum);
+	if (!strcmp(cmd, "watch") && n == 1)
+		return do_watch(argv[0], root);
 	die_usage("%s: wrong command or number of operands", cmd);
 }

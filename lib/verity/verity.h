@@ -107,4 +107,35 @@ void sha256_init(struct sha256 *c);
 void sha256_update(struct sha256 *c, const void *p, size_t n);
 void sha256_final(struct sha256 *c, uint8_t out[32]);
 
+/* --- uevent.c: the corruption uevents, for "verity watch" ----------- */
+
+enum { VE_NONE, VE_CORRUPT, VE_REMOVE };
+struct verity_event {
+	unsigned major, minor;
+	bool hash; /* a hash-tree block, else a data block */
+	unsigned long long block;
+};
+/* One NETLINK_KOBJECT_UEVENT message of len bytes: VE_CORRUPT with the
+ * device and block of a DM_VERITY_ERR_BLOCK_NR event, VE_REMOVE for a
+ * device's removal, VE_NONE for anything else (or malformed). */
+int verity_uevent(const char *msg, size_t len, struct verity_event *ev);
+
+/* Corrupted blocks in ranges: repeated reads of one bad block, and runs
+ * of neighbours, become one range, said once. */
+enum { VR_MAX = 64 };
+struct verity_range {
+	bool hash;
+	unsigned long long from, to; /* blocks, inclusive */
+};
+struct verity_ranges {
+	struct verity_range cur, out; /* pending; the one just done */
+	bool pending;
+	unsigned n, total;	       /* remembered; said in all */
+	struct verity_range said[VR_MAX];
+};
+/* Add a block; true when that completed a new range (in out). */
+bool vr_add(struct verity_ranges *r, bool hash, unsigned long long block);
+/* Complete the pending range; true when it is new (in out). */
+bool vr_flush(struct verity_ranges *r);
+
 #endif

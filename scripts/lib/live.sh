@@ -139,6 +139,8 @@ for c in $checks; do
 			bad "/data/blob read without error on a damaged medium"
 		elif grep -q 'I/O error\|Input/output error' /tmp/verity.err; then
 			ok "/data/blob fails with EIO: $(cat /tmp/verity.err)"
+			# the watcher speaks after 200 ms without a new bad block
+			sleep 1
 		else
 			bad "/data/blob failed otherwise: $(cat /tmp/verity.err)"
 		fi ;;

@@ -4,7 +4,8 @@
 #  - the lower layer is /dev/mapper/live-root and all of it reads; with
 #    live.check every block is read once first, with its rate;
 #  - one byte flipped in a file: the live system comes up, the file fails
-#    with EIO, the kernel names the block;
+#    with EIO, the kernel names the block, and the watcher says the range
+#    once on the console, with what to do;
 #  - a wrong root hash (live.verity= on the command line): one message
 #    naming the image, the rescue shell, no panic;
 #  - live.check on the flipped image names the byte range, rescue shell;
@@ -102,6 +103,26 @@ grep -a "MiB read in" "$(log lv-check)" | sed 's/^/    /'
 vboot lv-flipped "one flipped byte: the live system comes up, the file fails with EIO" \
 	"$w/flipped.iso" "$w/verity.initrd" "livecheck=live,verity-eio"
 live_expect "the kernel names the corrupted block" "$(log lv-flipped)" "device-mapper: verity: [0-9]+:[0-9]+: data block [0-9]+ is corrupted"
+l=$(log lv-flipped)
+wre='^verity: live-root: data blocks [0-9]+ to [0-9]+ \(bytes [0-9]+ to [0-9]+ of the image\) are corrupted: files there fail to read; rewrite the medium'
+live_expect "the watcher names the corrupted range on the console, with what to do" "$l" "$wre"
+kb=$(grep -ac 'device-mapper: verity: .* is corrupted' "$l")
+wl=$(grep -acE "$wre" "$l")
+if [ "$wl" = 1 ]; then
+	echo "PASS: the watcher says it once (the kernel: $kb line(s))"
+else
+	live_fail "the watcher said $wl line(s) for one flipped byte (the kernel: $kb)"
+fi
+# the block the kernel names is inside the watcher's range
+kblk=$(grep -a 'device-mapper: verity: .* is corrupted' "$l" | head -n 1 | sed 's/.*data block \([0-9]*\).*/\1/')
+set -- $(grep -aE "$wre" "$l" | head -n 1 | sed 's/.*data blocks \([0-9]*\) to \([0-9]*\).*/\1 \2/')
+if [ -n "$kblk" ] && [ $# = 2 ] && [ "$kblk" -ge "$1" ] && [ "$kblk" -le "$2" ]; then
+	echo "PASS: the watcher's range ($1 to $2) holds the kernel's block $kblk"
+else
+	live_fail "the watcher's range (${1:-?} to ${2:-?}) misses the kernel's block ${kblk:-?}"
+fi
+live_expect "the watcher pins nothing of the initramfs" "$l" '^switch_root: freed .*; nothing pinned'
+grep -aE "$wre" "$l" | sed 's/^/    /'
 
 vfail lv-wrong "$w/verity.iso" "$w/verity.initrd" "live.verity=$(echo "$root" | tr 0-9a-f 1-9a-f0)"
 l=$(log lv-wrong)

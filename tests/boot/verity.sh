@@ -1,6 +1,8 @@
 # verity.sh - the verity applet against the kernel's dm-verity, in qemu:
 # images made by cryptsetup's veritysetup (tree appended, tree in a file
-# of its own), mapped by initbox without libdevmapper; corruption named;
+# of its own), mapped by initbox without libdevmapper; corruption named,
+# by the kernel and once a range by "verity watch", which ends with the
+# mapping;
 # bad input refused with one line and nothing left mapped (no dm device,
 # no node, no loop device); the eager check of a 100 MiB image, good and
 # with one flipped byte, with its rate.
@@ -115,7 +117,8 @@ else no "open sep.sfs with sep.hash" "rc \$?"; fi
 
 # 3. one flipped byte: the mount works, the file fails with EIO, named once
 busybox dmesg -c > /dev/null
-if \$V verity open \$M/bad.sfs bad \$M/bad.sfs $root && busybox mount -t squashfs -o ro /dev/mapper/bad /tmp/g; then
+if \$V verity open \$M/bad.sfs bad \$M/bad.sfs $root && \$V verity watch bad > /tmp/watch 2>&1 &&
+	busybox mount -t squashfs -o ro /dev/mapper/bad /tmp/g; then
 	if busybox cat /tmp/g/payload > /dev/null 2> /tmp/err; then no "corrupted block" "read without error"
 	elif busybox grep -q 'Input/output error' /tmp/err; then ok "a flipped byte: the file fails with EIO (\$(busybox cat /tmp/err))"
 	else no "corrupted block" "\$(busybox cat /tmp/err)"; fi
@@ -123,7 +126,17 @@ if \$V verity open \$M/bad.sfs bad \$M/bad.sfs $root && busybox mount -t squashf
 	[ "\$k" -ge 1 ] && ok "the kernel names data block 256 (\$k line)" || no "kernel names the block" "\$(busybox dmesg | busybox tail -n 5)"
 	st=\$(\$V verity status bad); rc=\$?
 	[ \$rc = 1 ] && [ "\$st" = "bad: corrupted blocks seen" ] && ok "status after corruption: \$st" || no "status bad" "rc \$rc: \$st"
+	# the watcher: the kernel's uevents, one line for the range (it
+	# speaks after 200 ms without a new bad block)
+	busybox sleep 1
+	n=\$(busybox grep -c '' /tmp/watch)
+	if [ "\$n" = 1 ] && busybox grep -q '^verity: bad: data blocks 256 to 256 (bytes 1048576 to 1052671 of the image) are corrupted' /tmp/watch; then
+		ok "the watcher names blocks 256 to 256 once (the kernel: \$k line(s))"
+	else no "watcher" "\$n line(s): \$(busybox cat /tmp/watch)"; fi
 	busybox umount /tmp/g; \$V verity close bad
+	busybox sleep 0.5
+	if busybox pgrep -f 'verity watch bad' > /dev/null; then no "watcher ends" "still running after close"
+	else ok "the watcher ends when the mapping is removed"; fi
 else no "open bad.sfs" "rc \$?"; fi
 clean || no "bad.sfs closed" "left mapped"
 

@@ -2,7 +2,8 @@
  * first 512 bytes are a superblock (as veritysetup writes it), the rest a
  * root hash and a filesystem's first page. Whatever parses becomes a tree
  * size, a table line and a DM_TABLE_LOAD buffer, each checked to stay in
- * bounds; SHA-256 runs over the whole input in uneven pieces. */
+ * bounds; SHA-256 runs over the whole input in uneven pieces. The input
+ * is also read as a uevent, and a corruption in it joins the ranges. */
 #include <linux/dm-ioctl.h>
 #include <sys/sysmacros.h>
 
@@ -13,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint64_t buf[2048];
 	static char line[1024];
+	static struct verity_ranges vr;
+	struct verity_event ev;
 	struct verity_sb sb;
 	struct verity_table t;
 	struct dm_target tg;
@@ -58,6 +61,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < size; i += step)
 		sha256_update(&c, data + i, size - i < step ? size - i : step);
 	sha256_final(&c, d);
+	/* the input as a uevent, too; each event fed to the ranges */
+	if (verity_uevent((const char *)data, size, &ev) == VE_CORRUPT) {
+		if (ev.block == 0 && ev.hash && vr.n > VR_MAX)
+			abort();
+		(void)vr_add(&vr, ev.hash, ev.block);
+		if (vr_flush(&vr) && vr.out.from > vr.out.to)
+			abort();
+		if (vr.n > VR_MAX)
+			abort();
+	}
 	free(root);
 	return 0;
 }

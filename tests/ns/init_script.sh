@@ -44,6 +44,7 @@ for sh in "busybox sh" dash static-dash; do
 		INIT_DRYRUN=1 $sh "$init" "$@" > "$T/out" 2>&1
 	}
 	has() { grep -qxF -- "$1" "$T/out"; }
+	lacks() { ! grep -qF -- "$1" "$T/out"; }
 	# has_in_order LINE...: the lines appear, in this order
 	has_in_order() {
 		awk 'BEGIN { for (i = 1; i < ARGC; i++) w[i] = ARGV[i]; n = ARGC - 1; ARGC = 1; k = 1 }
@@ -130,6 +131,12 @@ b\" quiet -- live.image=/nope"
 		has_in_order "verity=$H" "verity.on_corruption=eio" "run: modprobe -q dm-verity" \
 		"run: verity open /run/initbox/medium/live/rootfs.squashfs live-root /run/initbox/medium/live/rootfs.squashfs $H" \
 		"run: mount -r /dev/mapper/live-root /run/initbox/rootfs"
+	check "live.verity= starts the watcher from the hand-back's copy, after it and before the switch" \
+		has_in_order "handback=/run/initramfs/shutdown" "verity.watch=live-root" \
+		"run: /run/initramfs/bin/initbox verity watch --root=/run/initramfs live-root" \
+		"run: switch_root -n /new_root /sbin/init"
+	plan live.verity=$H initbox.handback=no
+	check "without the hand-back, no watcher" lacks "verity.watch=live-root"
 	plan roothash=$H live.verity.hash=/live/rootfs.verity live.verity.on_corruption=restart live.check
 	check "roothash=, a separate tree, restart on corruption, and live.check through a mapping of its own" \
 		has_in_order "run: verity open /run/initbox/medium/live/rootfs.squashfs live-check /run/initbox/medium/live/rootfs.verity $H" \

@@ -1,5 +1,6 @@
 /* verity_test.c - lib/verity: SHA-256, the verity superblock, the tree's
- * geometry, the table line and the DM_TABLE_LOAD buffer. The ioctls
+ * geometry, the table line, the DM_TABLE_LOAD buffer, the corruption
+ * uevents and their ranges. The ioctls
  * themselves run against the kernel in tests/boot/verity.sh. */
 #include <errno.h>
 #include <stdio.h>
@@ -256,6 +257,114 @@ static void the_filesystem_says_where_the_tree_starts(void)
 	CHECK(verity_fs_size(b, sizeof(b)) == 0);
 }
 
+/* A kernel uevent as the socket gives it: NUL-separated, NUL-ended. */
+static size_t uev(char *buf, const char *const *kv)
+{
+	size_t n = 0;
+
+	for (; *kv; kv++) {
+		strcpy(buf + n, *kv);
+		n += strlen(*kv) + 1;
+	}
+	return n;
+}
+
+static void a_corruption_uevent_names_device_and_block(void)
+{
+	static const char *const ok[] = {"change@/devices/virtual/block/dm-0",
+		"ACTION=change", "DEVPATH=/devices/virtual/block/dm-0",
+		"SUBSYSTEM=block", "MAJOR=253", "MINOR=0", "DEVNAME=dm-0",
+		"DEVTYPE=disk", "DM_VERITY_ERR_BLOCK_NR=0,976", "SEQNUM=1234", NULL};
+	static const char *const meta[] = {"change@/devices/virtual/block/dm-1",
+		"ACTION=change", "MAJOR=253", "MINOR=1",
+		"DM_VERITY_ERR_BLOCK_NR=1,17", NULL};
+	static const char *const gone[] = {"remove@/devices/virtual/block/dm-0",
+		"ACTION=remove", "MAJOR=253", "MINOR=0", NULL};
+	struct verity_event ev;
+	char buf[512];
+	size_t n;
+
+	n = uev(buf, ok);
+	CHECK(verity_uevent(buf, n, &ev) == VE_CORRUPT);
+	CHECK(ev.major == 253 && ev.minor == 0 && !ev.hash && ev.block == 976);
+	n = uev(buf, meta);
+	CHECK(verity_uevent(buf, n, &ev) == VE_CORRUPT);
+	CHECK(ev.minor == 1 && ev.hash && ev.block == 17);
+	n = uev(buf, gone);
+	CHECK(verity_uevent(buf, n, &ev) == VE_REMOVE);
+	CHECK(ev.major == 253 && ev.minor == 0);
+}
+
+static void other_and_malformed_uevents_are_ignored(void)
+{
+	static const char *const plain[] = {"change@/devices/virtual/block/dm-0",
+		"ACTION=change", "MAJOR=253", "MINOR=0", NULL};
+	static const char *const udev[] = {"libudev", "ACTION=change",
+		"MAJOR=253", "MINOR=0", "DM_VERITY_ERR_BLOCK_NR=0,1", NULL};
+	static const char *const badtype[] = {"change@/x", "MAJOR=253",
+		"MINOR=0", "DM_VERITY_ERR_BLOCK_NR=2,1", NULL};
+	static const char *const badnum[] = {"change@/x", "MAJOR=253",
+		"MINOR=0", "DM_VERITY_ERR_BLOCK_NR=0,12x", NULL};
+	static const char *const nodev[] = {"change@/x",
+		"DM_VERITY_ERR_BLOCK_NR=0,1", NULL};
+	struct verity_event ev;
+	char buf[512];
+	size_t n;
+
+	n = uev(buf, plain);
+	CHECK(verity_uevent(buf, n, &ev) == VE_NONE);
+	n = uev(buf, udev);
+	CHECK(verity_uevent(buf, n, &ev) == VE_NONE);
+	n = uev(buf, badtype);
+	CHECK(verity_uevent(buf, n, &ev) == VE_NONE);
+	n = uev(buf, badnum);
+	CHECK(verity_uevent(buf, n, &ev) == VE_NONE);
+	n = uev(buf, nodev);
+	CHECK(verity_uevent(buf, n, &ev) == VE_NONE);
+	/* not NUL-ended, empty */
+	n = uev(buf, plain);
+	CHECK(verity_uevent(buf, n - 1, &ev) == VE_NONE);
+	CHECK(verity_uevent(buf, 0, &ev) == VE_NONE);
+}
+
+static void corrupted_blocks_become_ranges_said_once(void)
+{
+	static struct verity_ranges r;
+
+	/* a bad folio read twice (readahead, then the page alone) */
+	CHECK(!vr_add(&r, false, 976));
+	CHECK(!vr_add(&r, false, 977));
+	CHECK(!vr_add(&r, false, 976));
+	CHECK(!vr_add(&r, false, 978));
+	CHECK(vr_flush(&r));
+	CHECK(!r.out.hash && r.out.from == 976 && r.out.to == 978);
+	/* the same blocks again: said already */
+	CHECK(!vr_add(&r, false, 977));
+	CHECK(!vr_flush(&r));
+	/* a gap ends a range; a hash block is another kind */
+	CHECK(!vr_add(&r, false, 2000));
+	CHECK(vr_add(&r, false, 2005));
+	CHECK(r.out.from == 2000 && r.out.to == 2000);
+	CHECK(vr_add(&r, true, 2006));
+	CHECK(!r.out.hash && r.out.from == 2005 && r.out.to == 2005);
+	CHECK(vr_flush(&r));
+	CHECK(r.out.hash && r.out.from == 2006);
+	CHECK(r.total == 4 && r.n == 4);
+	CHECK(!vr_flush(&r));
+}
+
+static void beyond_the_remembered_ranges_each_is_counted(void)
+{
+	static struct verity_ranges r;
+	unsigned i;
+
+	for (i = 0; i < VR_MAX + 5; i++) {
+		vr_add(&r, false, 10 * i);
+		vr_flush(&r);
+	}
+	CHECK(r.n == VR_MAX && r.total == VR_MAX + 5);
+}
+
 int main(void)
 {
 	RUN(sha256_matches_the_fips_vectors);
@@ -267,5 +376,9 @@ int main(void)
 	RUN(the_table_line_is_veritysetups);
 	RUN(the_load_buffer_has_the_kernels_layout);
 	RUN(the_filesystem_says_where_the_tree_starts);
+	RUN(a_corruption_uevent_names_device_and_block);
+	RUN(other_and_malformed_uevents_are_ignored);
+	RUN(corrupted_blocks_become_ranges_said_once);
+	RUN(beyond_the_remembered_ranges_each_is_counted);
 	T_EXIT();
 }
