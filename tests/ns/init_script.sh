@@ -172,6 +172,16 @@ b\" quiet -- live.image=/nope"
 		has_in_order "run: findmedia -t 30 -m /run/initbox/medium file=/live/rootfs.squashfs" \
 		"run: modprobe -q -a loop squashfs overlay" \
 		"run: findmedia -t 30 LABEL=PERSIST"
+	plan live.cow=LABEL=PERSIST fsck.mode=force fsck.repair=yes
+	check "fsck.mode=force fsck.repair=yes (systemd's keys): a full pass that repairs" \
+		has "run: chroot /run/initbox/rootfs fsck -f -y LABEL=PERSIST"
+	plan live.cow=LABEL=PERSIST fsck.mode=skip
+	check "fsck.mode=skip: no check" lacks "run: chroot /run/initbox/rootfs fsck"
+	plan live.cow=LABEL=PERSIST fsck.mode=always fsck.repair=maybe
+	check "unknown fsck.mode and fsck.repair are said and the defaults used" \
+		has_in_order "initbox: ignoring fsck.mode=always (auto, force or skip)" \
+		"initbox: ignoring fsck.repair=maybe (preen, yes or no)" \
+		"run: chroot /run/initbox/rootfs fsck LABEL=PERSIST"
 	plan live.persist
 	check "live.persist: the stick's INITBOX_PERSIST partition through a loop device, checked, then the overlay" \
 		has_in_order "persist=stick:INITBOX_PERSIST" \
