@@ -472,7 +472,7 @@ static void say_range(const char *name, const struct verity_range *r,
 static int do_watch(const char *name, const char *root)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
-	static struct verity_ranges vr;
+	struct verity_ranges vr = {0};
 	char node[128], type[32], line[512], msg[8192];
 	struct verity_event ev;
 	struct pollfd pfd;
