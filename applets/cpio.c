@@ -105,6 +105,8 @@ static int copy_in(struct cpio *c)
 	if (cpio_in_init(&u->in, fd) < 0)
 		die_errno("allocate buffers");
 	if (!u->list) {
+		/* decoding beside the file creation, on two CPUs or more */
+		u->in.overlap = true;
 		/* Modes come from the archive, not from our umask. */
 		umask(0);
 		if (extract_init(&u->x, c->dir, geteuid() == 0) < 0)

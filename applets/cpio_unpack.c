@@ -99,6 +99,8 @@ int cpio_unpack_main(int argc, char **argv)
 	if (cpio_in_init(&u.in, fd) < 0)
 		die_errno("allocate buffers");
 	if (!u.list && !u.examine) {
+		/* decoding beside the file creation, on two CPUs or more */
+		u.in.overlap = true;
 		/* Modes come from the archive, not from our umask. */
 		umask(0);
 		if (extract_init(&u.x, dir, geteuid() == 0) < 0)

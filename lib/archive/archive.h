@@ -194,9 +194,17 @@ struct cpio_seg {
 	uint64_t entries;    /* entries, trailers not counted */
 };
 
+struct dec_res;
 struct cpio_in {
 	int fd;
 	bool seekable; /* a regular file: skipped data is lseek'ed */
+	/* Set by the caller before the first cpio_in_next: with two CPUs or
+	 * more, each compressed segment is decoded by a process of its own
+	 * while this one goes on with what it already gave (decproc). */
+	bool overlap;
+	int dp_fd;	     /* the decoder's pipe, while it runs */
+	int dp_pid;	     /* the decoder process, 0 when none */
+	struct dec_res *dp; /* what it leaves (shared memory) */
 	bool eof;
 	int mode;
 	bool dec_done, after_trailer;

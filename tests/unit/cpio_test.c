@@ -61,6 +61,10 @@ static size_t fill(const struct tc *c, size_t n, char *out)
 	return off;
 }
 
+/* cpio_in.overlap for unpack_buf; how many runs used the decoder process */
+static bool overlap;
+static int forked;
+
 static void reset_dir(void)
 {
 	char cmd[300];
@@ -89,6 +93,7 @@ static int unpack_buf(const void *buf, size_t len, int skipped_ok)
 		abort();
 	if (cpio_in_init(&in, fd) < 0 || extract_init(&x, dir, !not_owner) < 0)
 		abort();
+	in.overlap = overlap;
 	x.walk = force_walk;
 	x.mkdirs = mkdirs;
 	for (;;) {
@@ -121,6 +126,9 @@ static int unpack_buf(const void *buf, size_t len, int skipped_ok)
 			extract_forget_links(&x);
 	}
 	extract_finish(&x);
+	/* the decoder process's result area: mapped once it ran */
+	if (in.dp)
+		forked++;
 	cpio_in_free(&in);
 	close(fd);
 	return r;
@@ -491,6 +499,50 @@ static void compressed_segments_back_to_back(void)
 	(void)s;
 }
 
+/* The decoder in a process of its own (two CPUs or more): the same files,
+ * and every error the same words at the same offset as decoding here. */
+static void a_decoder_process_reads_the_same(void)
+{
+	static char out[1 << 16], one[4096];
+	static char seq[sizeof(errbuf)];
+	struct tc a[] = {
+	    {.mode = S_IFREG | 0644, .nlink = 1, .fname = "a", .data = "AAAA"},
+	    {.nlink = 1, .fname = "TRAILER!!!"}};
+	enum codec_id ids[] = {CODEC_GZIP, CODEC_XZ, CODEC_ZSTD};
+	size_t n, k, cut, i;
+	int rs, rp;
+
+	overlap = true;
+	forked = 0;
+	compressed_segments_back_to_back();
+	for (i = 0; i < 3; i++) {
+		/* a stream, then an uncompressed archive after it: the input
+		 * the decoder read past its end comes back */
+		k = fill(a, 2, one);
+		n = compress(ids[i], one, k, out, sizeof(out));
+		memset(out + n, 0, (4 - n % 4) % 4);
+		n += (4 - n % 4) % 4;
+		n += fill(a, 2, out + n);
+		reset_dir();
+		CHECK(unpack_buf(out, n, 0) == 0);
+		/* cut anywhere: the same failure either way */
+		for (cut = 1; cut < n; cut += n / 7 + 1) {
+			overlap = false;
+			reset_dir();
+			rs = unpack_buf(out, cut, 0);
+			snprintf(seq, sizeof(seq), "%s", errbuf);
+			overlap = true;
+			reset_dir();
+			rp = unpack_buf(out, cut, 0);
+			CHECK(rs == rp && !strcmp(seq, errbuf));
+		}
+	}
+	overlap = false;
+	/* on two CPUs the process was used; on one it runs here */
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		CHECK(forked > 0);
+}
+
 static void unsupported_and_unknown_compression(void)
 {
 	static const char bz[] = "BZh91AY&SY";
@@ -798,6 +850,7 @@ int main(void)
 	RUN(truncated_uncompressed_input_is_an_error);
 	RUN(nul_runs_and_concatenation_are_accepted);
 	RUN(compressed_segments_back_to_back);
+	RUN(a_decoder_process_reads_the_same);
 	RUN(unsupported_and_unknown_compression);
 	RUN(trailer_resets_hardlinks);
 	RUN(header_split_in_every_place_parses_the_same);
