@@ -16,7 +16,7 @@
 # (/run/initbox/times), MemTotal/MemFree/MemAvailable/Shmem, then runs the checks
 # named by livecheck=a,b on the kernel command line (live medium freed
 # toram unplugged disk verity verity-eio persist-write persist-read
-# persist-big persist-count handback handback-reboot hook powercut) and prints
+# persist-big persist-count hold handback handback-reboot hook powercut) and prints
 # "BOOT-RESULT: PASS" or "BOOT-RESULT: FAIL: why", and powers off.
 
 live_rootfs() { # DIR
@@ -147,6 +147,11 @@ for c in $checks; do
 	persist-write)
 		echo "written in boot 1" > /var/persist-marker && sync &&
 			ok "wrote /var/persist-marker" || bad "cannot write /var/persist-marker" ;;
+	hold)
+		# a process that ignores SIGTERM and keeps a file open on the
+		# persistence, for the hand-back to name and end
+		sh -c "trap '' TERM; exec sleep 600" 3< /var/persist-marker &
+		ok "pid $! ignores SIGTERM and holds /var/persist-marker" ;;
 	persist-read)
 		[ "$(cat /var/persist-marker 2>/dev/null)" = "written in boot 1" ] &&
 			ok "/var/persist-marker from boot 1 is there" || bad "/var/persist-marker from boot 1 is missing" ;;

@@ -1,8 +1,10 @@
 # live_handback.sh - the hand-back (/run/initramfs/shutdown) with the
 # persistence on an ext4 disk, the busybox live root:
 #  - its init execs /run/initramfs/shutdown poweroff as its last step:
-#    the console shows the hand-back's lines, and on the host e2fsck -fn
-#    is clean with no journal to recover, a 16 MiB file holds its bytes;
+#    the console shows the hand-back's lines, a process that ignores
+#    SIGTERM and holds a file on the persistence is named and ended, and
+#    on the host e2fsck -fn is clean with no journal to recover, a 16 MiB
+#    file holds its bytes;
 #  - the same with reboot, and the next boot finds the file;
 #  - side by side, the same boot without it (initbox.handback=no,
 #    poweroff -f): the journal the kernel leaves (measured, not asserted);
@@ -58,9 +60,13 @@ clean() { ext4_clean "$1" "$cow"; } # NAME
 fresh_cow || exit 1
 # shellcheck disable=SC2086
 BOOT_MEM=128M BOOT_UNTIL=$until_off live_boot handback "the live init hands back at poweroff" \
-	"$w/initrd.img" "$args livecheck=live,persist-write,persist-big,handback" $drives
+	"$w/initrd.img" "$args livecheck=live,persist-write,persist-big,hold,handback" $drives
 log=$LOGS/boot-handback.serial
 live_expect "the hand-back takes /oldroot apart" "$log" '^shutdown: poweroff: taking apart /oldroot$'
+live_expect "a process holding a file on the persistence is named with what it holds" "$log" \
+	'^shutdown: pid [0-9]+ \(sleep\) holds /oldroot/.*: SIGTERM$'
+live_expect "it ignores SIGTERM and gets SIGKILL after half the bound" "$log" \
+	'^shutdown: pid [0-9]+ \(sleep\) holds /oldroot/.*: SIGKILL$'
 live_expect "it unmounts the overlay, the persistence, the image and the medium" "$log" '^shutdown: unmounted [5-9] filesystems under /oldroot$'
 live_expect "the persistence disk is released" "$log" '^shutdown: /dev/vdb released$'
 live_expect "the medium is released" "$log" '^shutdown: /dev/vda released$'
