@@ -502,6 +502,10 @@ static void dp_start(struct cpio_in *in)
 	in->dp->state = 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
+	/* Room for four of its writes: with the default 64 KiB the decoder
+	 * waits for each of its 256 KiB to be read, and nothing overlaps
+	 * (measured: slower than decoding here). Less if the system caps it. */
+	(void)fcntl(p[1], F_SETPIPE_SZ, 4 * OBUF_SIZE);
 	pid = fork();
 	if (pid == 0) {
 		fd_close(p[0]);
