@@ -28,6 +28,7 @@ set -eu
 what=${1:-all}
 deps=${2:-build/deps}
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib/apt.sh"
 case $deps in /*) ;; *) deps=$top/$deps ;; esac
 
 say() { printf 'deps: %s\n' "$*" >&2; }
@@ -62,6 +63,7 @@ genisoimage:genisoimage
 sfdisk:fdisk
 sgdisk:gdisk
 blkid:util-linux
+flock:util-linux
 unshare:util-linux
 depmod:kmod
 zstd:zstd
@@ -146,9 +148,20 @@ ensure_deb_src() {
 	apt_update
 }
 
+# src_apt apt-get|apt-cache ARGS...: the machine's apt, or with src_suite
+# set, that suite's private state under DEPSDIR/apt/SUITE (apt.sh).
+src_suite=
+src_apt() {
+	if [ -n "$src_suite" ]; then
+		suite_apt "$deps/apt/$src_suite" "$@"
+	else
+		"$@"
+	fi
+}
+
 # The versions of source package $1 the archive lists, newest first.
 src_versions() {
-	apt-cache showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' |
+	src_apt apt-cache showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' |
 	awk '!seen[$0]++' | {
 		vs=
 		while read -r v; do
@@ -167,39 +180,46 @@ src_versions() {
 	}
 }
 
-# PKG -> directory of the unpacked source. A version's files can be missing
+# PKG [SUITE] -> directory of the unpacked source: the machine's suite, or
+# SUITE's (kept apart, under src-SUITE). A version's files can be missing
 # from the archive (a security update's source answered 404 while the
 # release's downloaded): every listed version is tried, newest first. The
-# version unpacked is kept in src/PKG.version.
+# version unpacked is kept in SRC/PKG.version.
 fetch_src() {
-	pkg=$1
-	d=$(ls -d "$deps/src/$pkg"-*/ 2>/dev/null | head -n 1)
-	if [ -n "$d" ] && [ -f "$deps/src/$pkg.version" ]; then
+	pkg=$1 src_suite=${2:-}
+	sd=$deps/src${src_suite:+-$src_suite}
+	d=$(ls -d "$sd/$pkg"-*/ 2>/dev/null | head -n 1)
+	if [ -n "$d" ] && [ -f "$sd/$pkg.version" ]; then
 		echo "${d%/}"
 		return 0
 	fi
-	ensure_deb_src
-	mkdir -p "$deps/src" "$deps/log"
+	if [ -n "$src_suite" ]; then
+		suite_apt_update "$deps/apt/$src_suite" "$src_suite" deb-src ||
+			die "cannot read $src_suite's source lists"
+	else
+		ensure_deb_src
+	fi
+	mkdir -p "$sd" "$deps/log"
 	vs=$(src_versions "$pkg")
-	if [ -z "$vs" ]; then
+	if [ -z "$vs" ] && [ -z "$src_suite" ]; then
 		apt_updated=; apt_update
 		vs=$(src_versions "$pkg")
 	fi
-	[ -n "$vs" ] || die "apt-cache showsrc $pkg lists no version (no deb-src entry?)"
+	[ -n "$vs" ] || die "apt-cache showsrc $pkg lists no version${src_suite:+ in $src_suite} (no deb-src entry?)"
 	log=$deps/log/$pkg-source.log
 	: > "$log"
 	for v in $vs; do
-		t=$deps/src/.get-$pkg
+		t=$sd/.get-$pkg
 		rm -rf "$t" && mkdir -p "$t" || die "cannot make $t"
-		if (cd "$t" && apt-get source -q "$pkg=$v") >> "$log" 2>&1; then
+		if (cd "$t" && src_apt apt-get source -q "$pkg=$v") >> "$log" 2>&1; then
 			d=$(ls -d "$t/$pkg"-*/ 2>/dev/null | head -n 1)
 			if [ -n "$d" ]; then
 				b=$(basename "$d")
-				rm -rf "$deps/src/$b" && mv "$d" "$deps/src/$b" &&
-					rm -rf "$t" || die "cannot move $b into $deps/src"
-				echo "$v" > "$deps/src/$pkg.version"
-				say "source $pkg $v"
-				echo "$deps/src/$b"
+				rm -rf "$sd/$b" && mv "$d" "$sd/$b" &&
+					rm -rf "$t" || die "cannot move $b into $sd"
+				echo "$v" > "$sd/$pkg.version"
+				say "source $pkg $v${src_suite:+ ($src_suite)}"
+				echo "$sd/$b"
 				return 0
 			fi
 		fi
@@ -215,8 +235,8 @@ fetch_src() {
 stamp_ok() {
 	[ -f "$deps/stamp-$1" ] && [ "$(sed -n 2p "$deps/stamp-$1")" = "$2" ]
 }
-stamp_write() { # NAME PKG FLAGS
-	printf '%s\n%s\n' "$(cat "$deps/src/$2.version" 2>/dev/null)" "$3" \
+stamp_write() { # NAME PKG FLAGS [SUITE]
+	printf '%s\n%s\n' "$(cat "$deps/src${4:+-$4}/$2.version" 2>/dev/null)" "$3" \
 		> "$deps/stamp-$1"
 }
 
@@ -262,25 +282,31 @@ build_zlib() {
 	stamp_write zlib zlib "$f"
 }
 
+# liblzma comes from Debian 13 (xz-utils 5.8): its LZMA decoder is about
+# 30% faster than bookworm's 5.4 on the modules image (0.68 s against
+# 0.98 s, one thread, the same flags; docs/cpio.md) and the default binary
+# 608 bytes smaller. configure runs without the -include: autoconf 2.72's
+# undeclared-builtin probe would see <string.h> through it and fail.
+XZ_SUITE=trixie
 build_xz() {
 	f="$CFLAGS_DEPS -include $top/scripts/lzma-memcpy.h"
 	# the stamp names the header by its contents, not by this tree's path:
 	# another checkout's make must not rebuild a shared DEPSDIR
-	sf="$CFLAGS_DEPS -include lzma-memcpy.h:$(cksum < "$top/scripts/lzma-memcpy.h" | cut -d' ' -f1)"
+	sf="$CFLAGS_DEPS -include lzma-memcpy.h:$(cksum < "$top/scripts/lzma-memcpy.h" | cut -d' ' -f1) $XZ_SUITE"
 	stamp_ok xz "$sf" && return 0
-	s=$(fetch_src xz-utils)
-	say "building liblzma $(cat "$deps/src/xz-utils.version") from $s"
+	s=$(fetch_src xz-utils "$XZ_SUITE")
+	say "building liblzma $(cat "$deps/src-$XZ_SUITE/xz-utils.version") from $s"
 	b=$deps/obj-xz
 	rm -rf "$b" && mkdir -p "$b"
 	run_logged xz sh -c '
-		cd "$1" && CC=musl-gcc CFLAGS="$2" "$3/configure" \
+		cd "$1" && CC=musl-gcc CFLAGS="$5" "$3/configure" \
 		--prefix="$4" --disable-shared --enable-static \
 		--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
 		--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
 		--disable-threads --enable-checks=crc32 &&
-		make -j2 -C src/liblzma && make -C src/liblzma install' \
-		sh "$b" "$f" "$s" "$deps" || die "liblzma build failed"
-	stamp_write xz xz-utils "$sf"
+		make -j2 -C src/liblzma CFLAGS="$2" && make -C src/liblzma install' \
+		sh "$b" "$f" "$s" "$deps" "$CFLAGS_DEPS" || die "liblzma build failed"
+	stamp_write xz xz-utils "$sf" "$XZ_SUITE"
 }
 
 build_zstd() {

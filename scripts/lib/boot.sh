@@ -42,6 +42,9 @@
 : "${TOP:?boot.sh: TOP unset (source scripts/lib/common.sh, or run under tests/run)}"
 BUILD=$TOP/build
 LOGS=$BUILD/test-logs/${KERNEL:-bookworm}
+# A test's scratch tree, one per kernel: tests/run boots the kernels side
+# by side, and the same test of two kernels must not share its files.
+BOOT_WORK=$BUILD/boot-work/${KERNEL:-bookworm}
 mkdir -p "$LOGS"
 
 boot_need() {
@@ -70,58 +73,11 @@ KERNEL=${KERNEL:-bookworm}
 # linux-image-amd64, every storage driver a module: the kernel PCs boot).
 KFLAVOR=${KFLAVOR:-cloud}
 
-# The machine's deb entries for Debian, with bookworm renamed to the suite;
-# sid has no -updates or -security suites.
-kernel_sources() { # SUITE
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v s="$1" '
-		/^Types:/ { t = ($0 ~ /(^|[ \t])deb([ \t]|$)/) }
-		/^$/ { if (t && keep) print blk "\n"; blk = ""; keep = 0; t = 0; next }
-		/^Suites:/ {
-			out = "Suites:"
-			for (i = 2; i <= NF; i++) {
-				x = $i; sub(/^[a-z]+/, s, x)
-				if (s == "sid" && x != "sid") continue
-				out = out " " x
-			}
-			if (out != "Suites:") keep = 1
-			$0 = out
-		}
-		/^Types:/ { $0 = "Types: deb" }
-		{ blk = blk (blk == "" ? "" : "\n") $0 }
-		END { if (t && keep) print blk }' "$f"
-	done
-	[ -f /etc/apt/sources.list ] &&
-		sed -n "s/^deb \(.*\) bookworm\([-a-z]*\) \(.*\)$/deb \1 $1\2 \3/p" \
-			/etc/apt/sources.list |
-		{ if [ "$1" = sid ]; then grep -v ' sid-'; else cat; fi; }
-	return 0
-}
+. "$TOP/scripts/lib/apt.sh"
 
 # kapt SUITE apt-get|apt-cache ARGS...: apt with the suite's private state.
-kapt() {
-	ks=$1 tool=$2
-	shift 2
-	ka=$BUILD/apt/$ks
-	"$tool" -o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts="$ka/sources" \
-		-o Dir::State::Lists="$ka/lists" -o Dir::Cache="$ka/cache" \
-		-o Dir::State::status=/var/lib/dpkg/status \
-		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 \
-		-o Acquire::Check-Valid-Until=false \
-		-o APT::Sandbox::User=root "$@"
-}
-
-kernel_apt_update() { # SUITE
-	ka=$BUILD/apt/$1
-	mkdir -p "$ka/sources" "$ka/lists/partial" "$ka/cache/archives/partial"
-	kernel_sources "$1" > "$ka/sources/debian.sources"
-	grep -q '^Suites:' "$ka/sources/debian.sources" ||
-		grep -q '^deb ' "$ka/sources/debian.sources" ||
-		{ echo "boot: no Debian entry in the machine's apt sources to derive $1 from" >&2; return 1; }
-	kapt "$1" apt-get update -qq >&2 ||
-		{ echo "boot: apt-get update for $1 failed" >&2; return 1; }
-}
+kapt() { ks=$1; shift; suite_apt "$BUILD/apt/$ks" "$@"; }
+kernel_apt_update() { suite_apt_update "$BUILD/apt/$1" "$1"; }
 
 # kernel_meta FLAVOR: the metapackage naming a suite's kernel of FLAVOR
 kernel_meta() {

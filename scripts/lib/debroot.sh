@@ -9,7 +9,7 @@
 #   them); anything else rebuilds it. The root is made as root, in a
 #   directory of its own; nothing on the host changes.
 #   The mirror is deb.debian.org, the only archive this project may reach
-#   (boot.sh kernel_sources says the same for kernels).
+#   (apt.sh derives the same for kernels and sources).
 #
 # debroot ROOT OUT SCRIPT [ARG...]
 #   runs the shell text SCRIPT (with set -eu) in a mount namespace of its
@@ -27,8 +27,16 @@ debian_root() {
 	dr_name=$1 dr_suite=$2 dr_pkgs=$(echo "$3" | tr ', ' '\n\n' | sed '/^$/d' | sort -u | paste -sd, -)
 	shift 3
 	dr_dir=$BUILD/debroot/$dr_name
-	dr_stamp="$dr_suite $dr_pkgs $*"
 	DEBROOT=$dr_dir/root
+	mkdir -p "$BUILD/debroot" || return 1
+	# tests/run boots the kernels side by side, and their tests want the
+	# same roots: one builds a root, the others wait for it (flock: a
+	# killed builder leaves no lock behind)
+	( flock 9 && debian_root_make "$@" ) 9> "$dr_dir.lock"
+}
+
+debian_root_make() { # MMDEBSTRAP-ARGS...; dr_dir, dr_suite, dr_pkgs set
+	dr_stamp="$dr_suite $dr_pkgs $*"
 	if [ -f "$dr_dir/ok" ] && [ "$(cat "$dr_dir/ok")" = "$dr_stamp" ]; then
 		return 0
 	fi
