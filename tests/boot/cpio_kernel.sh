@@ -9,7 +9,7 @@ boot_need cpio_kernel
 H=${INITBOX_HOST:-}
 [ -x "$H" ] || { echo "FAIL: cpio_kernel: no host-profile binary at INITBOX_HOST (make CONFIG=host)"; exit 1; }
 boot_kernel || { echo "FAIL: cpio_kernel: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/cpio_kernel
+w=$BOOT_WORK/cpio_kernel
 rm -rf "$w" && mkdir -p "$w/root/bin" "$w/root/etc/private" "$w/root/dev" \
 	"$w/early/kernel/x86/microcode"
 cp "$(command -v busybox)" "$w/root/bin/busybox"

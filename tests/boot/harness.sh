@@ -4,7 +4,7 @@
 . "$TOP/tests/boot/lib_report.sh"
 boot_need harness
 boot_kernel || { echo "FAIL: harness: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/harness
+w=$BOOT_WORK/harness
 rm -rf "$w" && mkdir -p "$w/ok/bin" "$w/bad/bin" "$w/ok/proc"
 bb=$(command -v busybox)
 for d in ok bad; do cp "$bb" "$w/$d/bin/busybox"; done

@@ -27,7 +27,7 @@ command -v unshare >/dev/null && command -v mkfs.ext4 >/dev/null ||
 	{ echo "FAIL: $tn: no minimal build at ${INITBOX_MINIMAL:-(unset)} (make CONFIG=minimal)"; exit 1; }
 debian_root "itools-$suite" "$suite" "initramfs-tools busybox udev kmod zstd" ||
 	{ echo "FAIL: $tn: cannot build the Debian root"; exit 1; }
-w=$BUILD/boot-work/$tn
+w=$BOOT_WORK/$tn
 rm -rf "$w" && mkdir -p "$w/out" || exit 1
 
 # In a chroot of the cached root (scripts/lib/debroot.sh debroot: an

@@ -16,7 +16,7 @@ boot_need legacy_initrd
 boot_kernel || { echo "FAIL: legacy_initrd: cannot fetch the test kernel"; exit 1; }
 . "$TOP/scripts/lib/switchroot.sh"
 command -v mkfs.ext2 >/dev/null || { echo "FAIL: legacy_initrd: needs mkfs.ext2 (e2fsprogs)"; exit 1; }
-w=$BUILD/boot-work/legacy_initrd
+w=$BOOT_WORK/legacy_initrd
 M=$KROOT/lib/modules/$KVER
 BB=$(command -v busybox)
 rm -rf "$w" && mkdir -p "$w"

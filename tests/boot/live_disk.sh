@@ -5,7 +5,7 @@
 . "$TOP/scripts/lib/live.sh"
 boot_need live_disk
 boot_kernel || { echo "FAIL: live_disk: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_disk
+w=$BOOT_WORK/live_disk
 rm -rf "$w" && mkdir -p "$w"
 live_rootfs "$w/rootfs" && echo "the disk root" > "$w/rootfs/etc/disk-root" &&
 	live_ext4 "$w/disk.img" INITBOX_ROOT 32 "$w/rootfs" ||

@@ -12,7 +12,7 @@
 . "$TOP/scripts/lib/live.sh"
 boot_need live_emptycd
 boot_kernel || { echo "FAIL: live_emptycd: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_emptycd
+w=$BOOT_WORK/live_emptycd
 rm -rf "$w" && mkdir -p "$w/medium/live"
 live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
 	live_ext4 "$w/medium.img" INITBOX_LIVE 16 "$w/medium" ||

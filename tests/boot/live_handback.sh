@@ -31,7 +31,7 @@ for c in e2fsck dumpe2fs debugfs mkfs.vfat fsck.vfat mcopy ldd; do
 	command -v $c > /dev/null || { echo "FAIL: live_handback: needs $c (scripts/deps.sh test-tools: e2fsprogs, dosfstools, mtools)"; exit 1; }
 done
 boot_kernel || { echo "FAIL: live_handback: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_handback
+w=$BOOT_WORK/live_handback
 rm -rf "$w" && mkdir -p "$w/medium/live"
 # the root carries the host's e2fsck with its libraries: /init checks
 # the persistence with the live root's own fsck

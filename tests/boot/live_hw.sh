@@ -27,7 +27,7 @@ for c in xorriso mkfs.vfat mcopy; do
 	command -v $c > /dev/null || { echo "FAIL: live_hw: needs $c (scripts/deps.sh tools)"; exit 1; }
 done
 boot_kernel generic || { echo "FAIL: live_hw: cannot fetch the generic kernel"; exit 1; }
-w=$BUILD/boot-work/live_hw
+w=$BOOT_WORK/live_hw
 L=INITBOXHW
 rm -rf "$w" && mkdir -p "$w/medium/live"
 live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&

@@ -9,7 +9,7 @@
 boot_need live_iso
 command -v xorriso > /dev/null || { echo "FAIL: live_iso: needs xorriso (scripts/deps.sh tools)"; exit 1; }
 boot_kernel || { echo "FAIL: live_iso: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_iso
+w=$BOOT_WORK/live_iso
 rm -rf "$w" && mkdir -p "$w/medium/live"
 live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
 	xorriso -as mkisofs -quiet -V INITBOX_ISO -J -R -o "$w/live.iso" "$w/medium" 2> "$w/xorriso.err" ||

@@ -13,7 +13,7 @@ boot_need live_legacy
 boot_kernel || { echo "FAIL: live_legacy: cannot fetch the test kernel"; exit 1; }
 . "$TOP/scripts/lib/switchroot.sh"
 command -v mkfs.ext2 > /dev/null || { echo "FAIL: live_legacy: needs mkfs.ext2 (e2fsprogs)"; exit 1; }
-w=$BUILD/boot-work/live_legacy
+w=$BOOT_WORK/live_legacy
 M=$KROOT/lib/modules/$KVER
 BB=$(command -v busybox)
 rm -rf "$w" && mkdir -p "$w/legacy/bin" "$w/legacy/dev" "$w/legacy/proc" \

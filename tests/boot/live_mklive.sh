@@ -21,7 +21,7 @@ if [ "$KERNEL" != bookworm ]; then
 	exit 0
 fi
 boot_kernel generic || { echo "FAIL: live_mklive: cannot fetch the generic kernel"; exit 1; }
-w=$BUILD/boot-work/live_mklive
+w=$BOOT_WORK/live_mklive
 rm -rf "$w" && mkdir -p "$w"
 label=INITBOX_MKLIVE vcheck=
 mk() { # OUT ROOT [mklive args]: the test build (serial console)

@@ -8,7 +8,7 @@
 . "$TOP/scripts/lib/live.sh"
 boot_need live_nomedium
 boot_kernel || { echo "FAIL: live_nomedium: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_nomedium
+w=$BOOT_WORK/live_nomedium
 rm -rf "$w" && mkdir -p "$w"
 live_initramfs "$w/initrd.img" > /dev/null ||
 	{ echo "FAIL: live_nomedium: mkinitramfs failed"; exit 1; }

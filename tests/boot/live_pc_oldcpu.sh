@@ -17,7 +17,7 @@ if [ "$KERNEL" != bookworm ]; then
 fi
 command -v xorriso > /dev/null || { echo "FAIL: live_pc_oldcpu: needs xorriso (scripts/deps.sh tools)"; exit 1; }
 boot_kernel generic || { echo "FAIL: live_pc_oldcpu: cannot fetch the generic kernel"; exit 1; }
-w=$BUILD/boot-work/live_pc_oldcpu
+w=$BOOT_WORK/live_pc_oldcpu
 L=INITBOX_OLDCPU C=INITBOX_OLDCOW
 rm -rf "$w" && mkdir -p "$w/medium/live"
 live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&

@@ -8,7 +8,7 @@
 . "$TOP/scripts/lib/live.sh"
 boot_need live_seed
 boot_kernel || { echo "FAIL: live_seed: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_seed
+w=$BOOT_WORK/live_seed
 rm -rf "$w" && mkdir -p "$w/medium/live"
 live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
 	live_ext4 "$w/medium.img" INITBOX_LIVE 16 "$w/medium" ||

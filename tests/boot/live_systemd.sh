@@ -21,7 +21,7 @@ boot_need live_systemd
 command -v xorriso > /dev/null || { echo "FAIL: live_systemd: needs xorriso (scripts/deps.sh tools)"; exit 1; }
 boot_kernel generic || { echo "FAIL: live_systemd: cannot fetch Debian's generic kernel"; exit 1; }
 mem=${SYSTEMD_MEM:-128M}
-w=$BUILD/boot-work/live_systemd
+w=$BOOT_WORK/live_systemd
 rm -rf "$w" && mkdir -p "$w" || exit 1
 live_debian_rootfs "$w/rootfs" ||
 	{ echo "FAIL: live_systemd: cannot build the systemd root (scripts/lib/debroot.sh)"; exit 1; }

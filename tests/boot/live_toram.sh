@@ -7,7 +7,7 @@
 . "$TOP/scripts/lib/live.sh"
 boot_need live_toram
 boot_kernel || { echo "FAIL: live_toram: cannot fetch the test kernel"; exit 1; }
-w=$BUILD/boot-work/live_toram
+w=$BOOT_WORK/live_toram
 rm -rf "$w" && mkdir -p "$w/medium/live"
 live_rootfs "$w/rootfs" && live_squashfs "$w/rootfs" "$w/medium/live/rootfs.squashfs" &&
 	live_ext4 "$w/medium.img" "INITBOX TORAM" 16 "$w/medium" ||

@@ -26,7 +26,7 @@ boot_kernel || { echo "FAIL: live_verity: cannot fetch the test kernel"; exit 1;
 for c in veritysetup xorriso; do
 	command -v $c > /dev/null || { echo "FAIL: live_verity: needs $c (scripts/deps.sh test-tools)"; exit 1; }
 done
-w=$BUILD/boot-work/live_verity
+w=$BOOT_WORK/live_verity
 rm -rf "$w" && mkdir -p "$w"
 label=INITBOX_VERITY
 live_rootfs "$w/rootfs" || { echo "FAIL: live_verity: cannot build the test root"; exit 1; }

@@ -28,7 +28,7 @@ for a in modprobe insmod findmedia; do
 		{ echo "FAIL: media_modules: $INITBOX lacks the $a applet"; exit 1; }
 done
 
-w=$BUILD/boot-work/media_modules
+w=$BOOT_WORK/media_modules
 r=$w/root
 rm -rf "$w" && mkdir -p "$w" "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/mnt" "$r/tmp" "$r/run"
 R=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')

@@ -23,7 +23,7 @@ command -v sfdisk >/dev/null 2>&1 ||
 	{ echo "FAIL: media_parts: needs sfdisk (scripts/deps.sh tools)"; exit 1; }
 : "${INITBOX:=$BUILD/initbox}"
 
-w=$BUILD/boot-work/media_parts
+w=$BOOT_WORK/media_parts
 r=$w/root
 rm -rf "$w" && mkdir -p "$w" "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/run"
 cp "$(command -v busybox)" "$r/bin/busybox"

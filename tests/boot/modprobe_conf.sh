@@ -17,7 +17,7 @@ for c in depmod mksquashfs; do
 		{ echo "FAIL: modprobe_conf: needs $c (scripts/deps.sh tools)"; exit 1; }
 done
 : "${INITBOX:=$BUILD/initbox}"
-w=$BUILD/boot-work/modprobe_conf
+w=$BOOT_WORK/modprobe_conf
 r=$w/root
 rm -rf "$w" && mkdir -p "$r/bin" "$r/sbin" "$r/proc" "$r/sys" "$r/dev" \
 	"$r/mnt" "$r/tmp" "$r/run" "$r/etc/modprobe.d" || exit 1

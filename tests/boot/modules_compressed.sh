@@ -18,7 +18,7 @@ boot_kernel || { echo "FAIL: modules_compressed: cannot fetch the test kernel"; 
 for c in strace xz zstd; do
 	command -v $c > /dev/null || { echo "FAIL: modules_compressed: needs $c (scripts/deps.sh test-tools)"; exit 1; }
 done
-w=$BUILD/boot-work/modules_compressed
+w=$BOOT_WORK/modules_compressed
 r=$w/root
 rm -rf "$w" && mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" || exit 1
 cp "$(command -v busybox)" "$r/bin/busybox" && ln -s busybox "$r/bin/sh" &&

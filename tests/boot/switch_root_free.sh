@@ -8,7 +8,7 @@
 boot_need switch_root_free
 boot_kernel || { echo "FAIL: switch_root_free: cannot fetch the test kernel"; exit 1; }
 . "$TOP/scripts/lib/switchroot.sh"
-w=$BUILD/boot-work/switch_root_free
+w=$BOOT_WORK/switch_root_free
 mkdir -p "$w"
 sr_newroot "$w/root" "$SR_MEMINIT
 echo 'BOOT-RESULT: PASS'

@@ -8,7 +8,7 @@
 boot_need switch_root_pins
 boot_kernel || { echo "FAIL: switch_root_pins: cannot fetch the test kernel"; exit 1; }
 . "$TOP/scripts/lib/switchroot.sh"
-w=$BUILD/boot-work/switch_root_pins
+w=$BOOT_WORK/switch_root_pins
 mkdir -p "$w"
 rc=0
 sr_newroot "$w/root" 'mount -t proc proc /proc

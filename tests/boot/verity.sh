@@ -13,7 +13,7 @@ boot_kernel || { echo "FAIL: verity: cannot fetch the test kernel"; exit 1; }
 for c in veritysetup mksquashfs; do
 	command -v $c > /dev/null || { echo "FAIL: verity: needs $c (scripts/deps.sh test-tools)"; exit 1; }
 done
-w=$BUILD/boot-work/verity
+w=$BOOT_WORK/verity
 r=$w/root d=$w/disk
 rm -rf "$w" && mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/mnt" "$d" "$w/src" || exit 1
 cp "$(command -v busybox)" "$r/bin/busybox" && ln -s busybox "$r/bin/sh" &&
